@@ -1,0 +1,71 @@
+// swift-tools-version:6.0
+//
+// SynthArm: synthetic control arms for cancer trials, computable.
+// Module floors follow Docs/Architecture in ../shared/DESIGN.md §2: each target imports only
+// targets below it, and `GSL` is the only importer of the C library.
+
+import PackageDescription
+
+let package = Package(
+  name: "SynthArm",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "syntharm", targets: ["syntharm"]),
+    .library(name: "SurvivalAnalysis", targets: ["SurvivalAnalysis"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+  ],
+  targets: [
+    // Floor 0: the C library, nothing else.
+    .systemLibrary(
+      name: "CGSL",
+      pkgConfig: "gsl",
+      providers: [.apt(["libgsl-dev"]), .brew(["gsl"])]
+    ),
+    // Floor 1.
+    .target(name: "GSL", dependencies: ["CGSL"]),
+    .target(name: "CohortData"),
+    // Floor 2.
+    .target(
+      name: "SurvivalAnalysis",
+      dependencies: [
+        "GSL", "CohortData",
+        .product(name: "RealModule", package: "swift-numerics"),
+      ]
+    ),
+    // Floor 6: the command-line tool. Parses, calls the library, prints.
+    .executableTarget(
+      name: "syntharm",
+      dependencies: [
+        "SurvivalAnalysis", "CohortData",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    // Benchmarks: run with `make bench` (release build). Never part of `swift test`.
+    .executableTarget(
+      name: "SurvivalBenchmarks",
+      dependencies: ["SurvivalAnalysis", "CohortData", "GSL"],
+      path: "Benchmarks/SurvivalBenchmarks"
+    ),
+    // Tests mirror modules; fixtures live in Tests/Fixtures and are found via #filePath.
+    .target(
+      name: "TestSupport",
+      dependencies: [.product(name: "RealModule", package: "swift-numerics")],
+      path: "Tests/TestSupport"
+    ),
+    .testTarget(name: "GSLTests", dependencies: ["GSL", "TestSupport"]),
+    .testTarget(name: "CohortDataTests", dependencies: ["CohortData", "TestSupport"]),
+    .testTarget(
+      name: "SurvivalAnalysisTests",
+      dependencies: ["SurvivalAnalysis", "CohortData", "GSL", "TestSupport"]
+    ),
+    .testTarget(
+      name: "SynthArmCLITests",
+      dependencies: ["TestSupport"],
+      path: "Tests/SynthArmCLITests"
+    ),
+  ],
+  swiftLanguageModes: [.v6]
+)

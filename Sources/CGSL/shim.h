@@ -1,0 +1,13 @@
+/* SynthArm's view of GNU GSL. Include only what the GSL module wraps, and say why. */
+#ifndef SYNTHARM_CGSL_SHIM_H
+#define SYNTHARM_CGSL_SHIM_H
+#include <gsl/gsl_errno.h>     /* status codes, gsl_set_error_handler_off, gsl_strerror */
+#include <gsl/gsl_rng.h>       /* per-stream generators (MT19937) */
+#include <gsl/gsl_randist.h>   /* samplers */
+#include <gsl/gsl_cdf.h>       /* P/Q/Pinv/Qinv of normal, chi-square, t */
+#include <gsl/gsl_multimin.h>  /* BFGS2 and Nelder-Mead for maximum likelihood */
+#include <gsl/gsl_roots.h>     /* Brent root bracketing */
+#include <gsl/gsl_linalg.h>    /* Cholesky factor / solve / invert */
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_vector.h>
+#endif

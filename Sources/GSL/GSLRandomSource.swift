@@ -1,0 +1,126 @@
+// GSLRandomSource.swift — one Mersenne-Twister stream and the samplers that draw from it.
+
+@preconcurrency internal import CGSL
+
+/// A GSL Mersenne-Twister (MT19937) generator, owned by exactly one task.
+///
+/// A `gsl_rng` holds mutable state, so each Monte Carlo worker creates its own instance from a
+/// ``SeedSequence`` stream. Never share one across tasks (it is deliberately not `Sendable`).
+///
+/// Parametrizations follow the mathematics, not GSL's argument order; each method names the GSL
+/// function it calls.
+public final class GSLRandomSource {
+  private let rng: UnsafeMutablePointer<gsl_rng>
+
+  /// A generator seeded the classic GSL way: `gsl_rng_set(rng, seed)` (only the low 32 bits of
+  /// `seed` are used by MT19937). Prefer ``init(streamKey:)`` or ``SeedSequence``.
+  ///
+  /// The corresponding GSL functions are `gsl_rng_alloc(gsl_rng_mt19937)` and `gsl_rng_set`.
+  public init(seed: UInt) {
+    _ = gslErrorHandlerDisabled
+    guard let rng = gsl_rng_alloc(gsl_rng_mt19937) else {
+      fatalError("gsl_rng_alloc failed: out of memory")  // allocator failure is fatal (swift-crypto)
+    }
+    gsl_rng_set(rng, seed)  // never gsl_rng_env_setup(): results must not depend on the environment
+    self.rng = rng
+  }
+
+  /// A generator whose whole 624-word state is filled from a 64-bit key.
+  ///
+  /// GSL's MT19937 state is `struct { unsigned long mt[624]; int mti; }` (`rng/mt.c`). We write
+  /// 624 successive SplitMix64 outputs (low 32 bits) into `mt`, set `mt[0] = 0x80000000` as
+  /// Matsumoto & Nishimura's `init_by_array` does (this guarantees a non-zero state), and set
+  /// `mti = 624` so the first draw regenerates the block. If the state size ever differs from
+  /// that layout, we fall back to `gsl_rng_set` with a 32-bit fold of the key.
+  public convenience init(streamKey: UInt64) {
+    self.init(seed: UInt(truncatingIfNeeded: streamKey ^ (streamKey >> 32)))
+    let words = 624
+    let expected = MemoryLayout<UInt>.stride * words + MemoryLayout<Int32>.stride
+    let size = gsl_rng_size(rng)
+    guard size >= expected, size <= expected + MemoryLayout<UInt>.stride,
+      let state = gsl_rng_state(rng)
+    else { return }
+    var expander = SplitMix64(state: streamKey)
+    let mt = state.bindMemory(to: UInt.self, capacity: words)
+    for i in 0..<words { mt[i] = UInt(expander.next() & 0xFFFF_FFFF) }
+    mt[0] = 0x8000_0000
+    (state + MemoryLayout<UInt>.stride * words).bindMemory(to: Int32.self, capacity: 1)
+      .pointee = Int32(words)
+  }
+
+  deinit { gsl_rng_free(rng) }
+
+  // MARK: - Uniform
+
+  /// A uniform draw on [0, 1). The corresponding GSL function is `gsl_rng_uniform`.
+  public func uniform() -> Double { gsl_rng_uniform(rng) }
+
+  /// A uniform draw on the open interval (0, 1), safe for `log`.
+  /// The corresponding GSL function is `gsl_rng_uniform_pos`.
+  public func uniformPositive() -> Double { gsl_rng_uniform_pos(rng) }
+
+  /// A uniform integer in `0..<upperBound` (`upperBound` ≥ 1), e.g. a bootstrap index.
+  /// The corresponding GSL function is `gsl_rng_uniform_int`.
+  public func uniformInt(below upperBound: Int) -> Int {
+    precondition(upperBound >= 1, "uniformInt(below:) needs upperBound >= 1, got \(upperBound)")
+    return Int(gsl_rng_uniform_int(rng, UInt(upperBound)))
+  }
+
+  // MARK: - Continuous samplers
+
+  /// A normal draw with the given mean and standard deviation.
+  /// The corresponding GSL function is `gsl_ran_gaussian_ziggurat` (σ as its second argument).
+  public func normal(mean: Double = 0, standardDeviation: Double = 1) -> Double {
+    mean + gsl_ran_gaussian_ziggurat(rng, standardDeviation)
+  }
+
+  /// An exponential draw with the given *rate* λ (mean 1/λ).
+  /// The corresponding GSL function is `gsl_ran_exponential`, which takes the mean.
+  public func exponential(rate: Double) -> Double {
+    gsl_ran_exponential(rng, 1 / rate)
+  }
+
+  /// A Weibull draw with survival S(t) = exp(−(t/scale)^shape).
+  /// The corresponding GSL function is `gsl_ran_weibull(r, a, b)` with a = scale, b = shape.
+  public func weibull(shape: Double, scale: Double) -> Double {
+    gsl_ran_weibull(rng, scale, shape)
+  }
+
+  /// A gamma draw with density ∝ x^(shape−1) e^(−x/scale) (mean shape·scale).
+  /// The corresponding GSL function is `gsl_ran_gamma(r, a, b)` with a = shape, b = scale.
+  public func gamma(shape: Double, scale: Double) -> Double {
+    gsl_ran_gamma(rng, shape, scale)
+  }
+
+  /// A beta draw with density ∝ x^(a−1)(1−x)^(b−1).
+  /// The corresponding GSL function is `gsl_ran_beta`.
+  public func beta(_ a: Double, _ b: Double) -> Double {
+    gsl_ran_beta(rng, a, b)
+  }
+
+  // MARK: - Discrete samplers
+
+  /// The number of successes in `trials` Bernoulli(`probability`) trials.
+  /// The corresponding GSL function is `gsl_ran_binomial(r, p, n)`.
+  public func binomial(trials: Int, probability: Double) -> Int {
+    precondition(trials >= 0 && trials <= Int(UInt32.max), "binomial trials out of range: \(trials)")
+    return Int(gsl_ran_binomial(rng, probability, UInt32(trials)))
+  }
+
+  /// Counts of `trials` draws over categories with the given (not necessarily normalised)
+  /// non-negative weights. The corresponding GSL function is `gsl_ran_multinomial`.
+  public func multinomial(trials: Int, weights: [Double]) -> [Int] {
+    precondition(!weights.isEmpty, "multinomial needs at least one category")
+    precondition(trials >= 0 && trials <= Int(UInt32.max), "multinomial trials out of range: \(trials)")
+    var counts = [UInt32](repeating: 0, count: weights.count)
+    weights.withUnsafeBufferPointer { p in
+      counts.withUnsafeMutableBufferPointer { n in
+        gsl_ran_multinomial(rng, p.count, UInt32(trials), p.baseAddress, n.baseAddress)
+      }
+    }
+    return counts.map { Int($0) }
+  }
+}
+
+@available(*, unavailable)
+extension GSLRandomSource: Sendable {}
