@@ -40,18 +40,15 @@ extension CoxModel {
     var halving = false
     var status = ConvergenceStatus.maxIterationsReached(iterations: maxIterations)
     var iterations = 0
-    if maxIterations == 0 { status = .maxIterationsReached(iterations: 0) }
     while iterations < maxIterations {
       iterations += 1
       let newLoglik = work.evaluate(beta: newBeta, ties: ties)
       if abs(1 - loglik / newLoglik) <= tolerance && !halving {
         beta = newBeta
         loglik = newLoglik
-        factor = SymmetricFactorization(work.imat, dimension: p, tolerance: singularityTolerance)
         status = .converged(iterations: iterations)
         break
       }
-      if iterations == maxIterations { break }
       if !(newLoglik >= loglik) {
         // Worse (or NaN): step halving towards the last good point, as coxfit6.
         halving = true
@@ -61,16 +58,15 @@ extension CoxModel {
       halving = false
       loglik = newLoglik
       beta = newBeta
+      if iterations == maxIterations { break }
       factor = SymmetricFactorization(work.imat, dimension: p, tolerance: singularityTolerance)
       step = work.u
       factor.solve(&step)
       for j in 0..<p { newBeta[j] = beta[j] + step[j] }
     }
-    if !status.isConverged {
-      // Leave the workspace describing `beta`, the best point, for the variance below.
-      loglik = work.evaluate(beta: beta, ties: ties)
-      factor = SymmetricFactorization(work.imat, dimension: p, tolerance: singularityTolerance)
-    }
+    // Leave the workspace (score, information) describing `beta`, the point returned.
+    if !status.isConverged { loglik = work.evaluate(beta: beta, ties: ties) }
+    factor = SymmetricFactorization(work.imat, dimension: p, tolerance: singularityTolerance)
 
     let variance = factor.inverse()
     let aliased = (0..<p).filter { factor.isDropped($0) }

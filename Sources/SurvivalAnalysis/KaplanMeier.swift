@@ -146,11 +146,12 @@ public struct KaplanMeierEstimate: Sendable {
   ///
   /// R's rule: the first time the curve reaches 1 − p or below; if the curve is flat exactly at
   /// 1 − p (within √ε), the midpoint of that flat and the next drop (or the last follow-up time,
-  /// when the flat ends the curve). The lower limit of the quantile comes from the upper
-  /// confidence curve and vice versa; nil when a curve never gets that low.
+  /// when the flat ends the curve). The lower limit of the quantile is where the lower
+  /// confidence curve crosses, the upper limit where the upper curve crosses; nil when a curve
+  /// never gets that low (R prints NA).
   public func quantile(_ probability: Double) -> Quantile {
     let q = { (values: [Double?]) in Self.findQuantile(times: self.times, values: values, p: probability) }
-    return Quantile(probability: probability, estimate: q(survival.map { $0 }), lower: q(upper), upper: q(lower))
+    return Quantile(probability: probability, estimate: q(survival.map { $0 }), lower: q(lower), upper: q(upper))
   }
 
   /// The median survival time and its confidence interval.

@@ -67,10 +67,3 @@ struct CoxValidationTests {
       == "0.690 (0.546–0.870)")
   }
 }
-
-extension Tag {
-  @Tag static var validation: Self
-  @Tag static var statistical: Self
-  @Tag static var regression: Self
-  @Tag static var doubleProgramming: Self
-}

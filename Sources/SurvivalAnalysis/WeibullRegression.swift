@@ -1,0 +1,220 @@
+// WeibullRegression.swift — Weibull proportional-hazards regression by maximum likelihood.
+//
+// Parametrization (documented because Weibull code fails silently when it is mixed up):
+//
+//   fitted on the log-time scale, as R `survreg(dist = "weibull")`:
+//     log T = μ + xᵀα + σ W,   W ~ standard minimum extreme value,   σ = exp(log σ)
+//   equivalently, in proportional-hazards form (what SynthArm uses to simulate):
+//     S(t | x) = exp(−(t/λ)^k · exp(xᵀβ)),   h(t | x) = (k/λ)(t/λ)^(k−1) exp(xᵀβ)
+//     shape k = 1/σ,   scale λ = exp(μ),   β = −α/σ   (log hazard ratios)
+//   R: survreg's `coef` = (μ, α), `scale` = σ; rweibull(shape = k, scale = λ·exp(−xᵀβ/k));
+//   GSL: gsl_ran_weibull(r, a = scale, b = shape).
+//
+// Log-likelihood on the time scale (survreg's, including the −log t Jacobian), z = (log t − η)/σ:
+//   event:    −log σ + z − eᶻ − log t        censored:  −eᶻ
+// Gradient with respect to η = μ + xᵀα and s = log σ:
+//   ∂ℓ/∂η = (eᶻ − δ)/σ,   ∂ℓ/∂s = −δ + z(eᶻ − δ)
+// Observed information from the analytic second derivatives:
+//   ∂²ℓ/∂η² = −eᶻ/σ²,   ∂²ℓ/∂η∂s = (δ − eᶻ − z eᶻ)/σ,   ∂²ℓ/∂s² = −z(eᶻ − δ) − z² eᶻ
+// Standard errors of (μ, α, log σ) come from its inverse; those of (log λ, β, k) by the delta method.
+
+import Foundation
+import GSL
+
+/// A fitted Weibull proportional-hazards model.
+public struct WeibullFit: Sendable {
+  /// survreg's parameters: intercept μ, log-time coefficients α, and log σ (in that order).
+  public var survregParameters: [Double]
+  /// Covariance of `survregParameters` (row-major), the inverse observed information.
+  public var survregVariance: [Double]
+  public var logLikelihood: Double
+  /// Whether the shape was held fixed (shape 1 = exponential regression).
+  public var fixedShape: Double?
+  public var iterations: Int
+  public var converged: Bool
+  public var subjectCount: Int
+  public var eventCount: Int
+
+  var p: Int { survregParameters.count - 2 }
+
+  /// Shape k = 1/σ.
+  public var shape: Double { Foundation.exp(-survregParameters[p + 1]) }
+  /// Baseline scale λ = exp(μ) (the scale at x = 0).
+  public var scale: Double { Foundation.exp(survregParameters[0]) }
+  /// Log hazard ratios β = −α/σ.
+  public var coefficients: [Double] { (0..<p).map { -survregParameters[1 + $0] * shape } }
+
+  /// Standard error of the shape (delta method: SE(k) = k · SE(log σ)); 0 when fixed.
+  public var shapeStandardError: Double {
+    fixedShape != nil ? 0 : shape * survregVariance[(p + 1) * (p + 2) + p + 1].squareRoot()
+  }
+  /// Standard error of the scale (delta method: SE(λ) = λ · SE(μ)).
+  public var scaleStandardError: Double { scale * survregVariance[0].squareRoot() }
+  /// Standard errors of the log hazard ratios (delta method on β = −α·exp(−s)).
+  public var coefficientStandardErrors: [Double] {
+    let m = p + 2
+    let k = shape
+    return (0..<p).map { j in
+      let a = survregParameters[1 + j]
+      // ∇β_j = (−k on α_j, +a·k on log σ).
+      let gA = -k, gS = fixedShape != nil ? 0 : a * k
+      let vAA = survregVariance[(1 + j) * m + 1 + j]
+      let vAS = survregVariance[(1 + j) * m + p + 1]
+      let vSS = survregVariance[(p + 1) * m + p + 1]
+      return (gA * gA * vAA + 2 * gA * gS * vAS + gS * gS * vSS).squareRoot()
+    }
+  }
+
+  /// S(t | x).
+  public func survival(at t: Double, covariates x: [Double] = []) -> Double {
+    Foundation.exp(-cumulativeHazard(at: t, covariates: x))
+  }
+
+  /// H(t | x) = (t/λ)^k exp(xᵀβ).
+  public func cumulativeHazard(at t: Double, covariates x: [Double] = []) -> Double {
+    Foundation.pow(t / scale, shape) * Foundation.exp(linearPredictor(x))
+  }
+
+  /// The time t with S(t | x) = s: λ (−log s · exp(−xᵀβ))^(1/k). With s ~ U(0,1) this draws T.
+  public func quantile(survival s: Double, covariates x: [Double] = []) -> Double {
+    scale * Foundation.pow(-Foundation.log(s) * Foundation.exp(-linearPredictor(x)), 1 / shape)
+  }
+
+  func linearPredictor(_ x: [Double]) -> Double {
+    precondition(x.count == p || (x.isEmpty && p == 0), "expected \(p) covariates, got \(x.count)")
+    let beta = coefficients
+    return zip(beta, x).reduce(0) { $0 + $1.0 * $1.1 }
+  }
+}
+
+/// Weibull PH regression with right censoring, by maximum likelihood (GSL BFGS2, analytic gradient).
+///
+/// Checked in `WeibullRegressionTests.swift`: the exponential special case against the closed
+/// form (rate = events / total time), and a seeded simulation that recovers shape, scale and β.
+public enum WeibullRegression {
+  /// Fits the model. With `fixedShape`, the shape is held there (1 = exponential regression).
+  ///
+  /// - Throws: ``SurvivalError/noEvents`` when nothing happened (the scale is not estimable),
+  ///   `.invalidInput` for times ≤ 0 (log t is needed) or weights/strata/offsets, which are
+  ///   not supported here.
+  public static func fit(_ data: SurvivalData, fixedShape: Double? = nil) throws(SurvivalError) -> WeibullFit {
+    try data.validate()
+    if data.weights != nil || data.strata != nil || data.offsets != nil {
+      throw .invalidInput("Weibull regression does not support weights, strata or offsets")
+    }
+    if let i = data.times.firstIndex(where: { $0 <= 0 }) {
+      throw .invalidInput("time of subject \(i + 1) is \(data.times[i]); a Weibull model needs times > 0")
+    }
+    if let fixedShape, !(fixedShape > 0 && fixedShape.isFinite) {
+      throw .invalidInput("fixed shape must be a positive number, got \(fixedShape)")
+    }
+    let n = data.count, p = data.covariateCount
+    let events = data.eventCount
+    guard events > 0 else { throw .noEvents }
+    let y = data.times.map { Foundation.log($0) }
+    let delta = data.events.map { $0 ? 1.0 : 0.0 }
+    let sumLogT = zip(y, delta).reduce(0) { $0 + $1.0 * $1.1 }
+    let fixedLogSigma = fixedShape.map { -Foundation.log($0) }
+
+    // Centre covariates for the optimizer (μ is then the log-scale at the mean); undone below.
+    let means = data.covariates.map { $0.reduce(0, +) / Double(n) }
+    let x = (0..<p).map { j in data.covariates[j].map { $0 - means[j] } }
+
+    // Negative log-likelihood and gradient in θ = (μ, α₁…α_p, log σ).
+    let m = p + 2
+    func negLogLik(_ theta: UnsafeBufferPointer<Double>, _ gradient: UnsafeMutableBufferPointer<Double>?) -> Double {
+      let s = fixedLogSigma ?? theta[m - 1]
+      let sigma = Foundation.exp(s)
+      var ll = -Double(events) * s - sumLogT
+      if let gradient { for j in 0..<m { gradient[j] = 0 } }
+      for i in 0..<n {
+        var eta = theta[0]
+        for j in 0..<p { eta += theta[1 + j] * x[j][i] }
+        let z = (y[i] - eta) / sigma
+        let ez = Foundation.exp(z)
+        ll += delta[i] * z - ez
+        if let gradient {
+          let dEta = (ez - delta[i]) / sigma  // ∂ℓ/∂η
+          gradient[0] -= dEta
+          for j in 0..<p { gradient[1 + j] -= dEta * x[j][i] }
+          if fixedLogSigma == nil { gradient[m - 1] -= z * (ez - delta[i]) }
+        }
+      }
+      if let gradient, fixedLogSigma == nil { gradient[m - 1] += Double(events) }
+      return ll.isFinite ? -ll : .greatestFiniteMagnitude
+    }
+
+    // Start from the exponential fit without covariates: μ = log(Σt / D).
+    var start = [Double](repeating: 0, count: m)
+    start[0] = Foundation.log(data.times.reduce(0, +) / Double(events))
+    start[m - 1] = fixedLogSigma ?? 0
+    let result: MinimizationResult
+    do {
+      result = try Minimizer.minimizeBFGS(start: start, initialStep: 0.1, gradientTolerance: 1e-9 * Double(n),
+                                          maxIterations: 1_000, objective: negLogLik)
+    } catch {
+      throw .invalidInput("the optimizer could not start: \(error)")
+    }
+    var theta = result.minimizer
+    if let fixedLogSigma { theta[m - 1] = fixedLogSigma }
+
+    // Observed information at the optimum (analytic second derivatives).
+    var info = [Double](repeating: 0, count: m * m)
+    let sigma = Foundation.exp(theta[m - 1])
+    var design = [Double](repeating: 0, count: m - 1)
+    for i in 0..<n {
+      var eta = theta[0]
+      for j in 0..<p { eta += theta[1 + j] * x[j][i] }
+      let z = (y[i] - eta) / sigma
+      let ez = Foundation.exp(z)
+      let hEE = -ez / (sigma * sigma)
+      let hES = (delta[i] - ez - z * ez) / sigma
+      let hSS = -z * (ez - delta[i]) - z * z * ez
+      design[0] = 1
+      for j in 0..<p { design[1 + j] = x[j][i] }
+      for a in 0..<(m - 1) {
+        for b in 0..<(m - 1) { info[a * m + b] -= hEE * design[a] * design[b] }
+        info[a * m + m - 1] -= hES * design[a]
+        info[(m - 1) * m + a] -= hES * design[a]
+      }
+      info[(m - 1) * m + m - 1] -= hSS
+    }
+    let variance = invert(info, dimension: m, fixedLast: fixedLogSigma != nil)
+
+    // Undo the centring: μ_raw = μ_c − Σ α_j x̄_j; Var via the linear map J.
+    var raw = theta
+    for j in 0..<p { raw[0] -= theta[1 + j] * means[j] }
+    var jacobian = [Double](repeating: 0, count: m * m)
+    for a in 0..<m { jacobian[a * m + a] = 1 }
+    for j in 0..<p { jacobian[0 * m + 1 + j] = -means[j] }
+    let rawVariance = sandwich(jacobian, variance, m)
+
+    var logLik = 0.0
+    theta.withUnsafeBufferPointer { logLik = -negLogLik($0, nil) }
+    return WeibullFit(
+      survregParameters: raw, survregVariance: rawVariance, logLikelihood: logLik, fixedShape: fixedShape,
+      iterations: result.iterations, converged: result.converged, subjectCount: n, eventCount: events)
+  }
+
+  /// Inverse of the information; with a fixed shape the last row/column is excluded (variance 0).
+  private static func invert(_ info: [Double], dimension m: Int, fixedLast: Bool) -> [Double] {
+    let k = fixedLast ? m - 1 : m
+    let sub = (0..<(k * k)).map { info[($0 / k) * m + $0 % k] }
+    var out = [Double](repeating: 0, count: m * m)
+    guard let inverse = try? CholeskyFactorization(rowMajor: sub, dimension: k).inverse() else {
+      for i in 0..<(m * m) { out[i] = .nan }
+      return out
+    }
+    for a in 0..<k { for b in 0..<k { out[a * m + b] = inverse[a * k + b] } }
+    return out
+  }
+
+  /// J V Jᵀ for row-major m × m matrices.
+  private static func sandwich(_ j: [Double], _ v: [Double], _ m: Int) -> [Double] {
+    var jv = [Double](repeating: 0, count: m * m)
+    for a in 0..<m { for b in 0..<m { for c in 0..<m { jv[a * m + b] += j[a * m + c] * v[c * m + b] } } }
+    var out = [Double](repeating: 0, count: m * m)
+    for a in 0..<m { for b in 0..<m { for c in 0..<m { out[a * m + b] += jv[a * m + c] * j[b * m + c] } } }
+    return out
+  }
+}
