@@ -30,6 +30,29 @@ public struct PiecewiseExponentialFit: Sendable {
 
   var intervalCount: Int { rates.count }
 
+  /// A model given by its parameters rather than fitted (e.g. a protocol's assumed control
+  /// hazard); variance is unknown (NaN), the fit fields are empty.
+  public init(cutPoints: [Double], rates: [Double], coefficients: [Double] = []) {
+    precondition(rates.count == cutPoints.count + 1, "need one rate per interval: \(cutPoints.count + 1), got \(rates.count)")
+    let m = rates.count + coefficients.count
+    self.init(cutPoints: cutPoints, rates: rates, coefficients: coefficients,
+              variance: [Double](repeating: .nan, count: m * m), logLikelihood: .nan, iterations: 0,
+              converged: true, events: [], exposure: [])
+  }
+
+  init(cutPoints: [Double], rates: [Double], coefficients: [Double], variance: [Double], logLikelihood: Double,
+       iterations: Int, converged: Bool, events: [Double], exposure: [Double]) {
+    self.cutPoints = cutPoints
+    self.rates = rates
+    self.coefficients = coefficients
+    self.variance = variance
+    self.logLikelihood = logLikelihood
+    self.iterations = iterations
+    self.converged = converged
+    self.events = events
+    self.exposure = exposure
+  }
+
   /// Standard errors of β.
   public var coefficientStandardErrors: [Double] {
     let m = intervalCount + coefficients.count

@@ -158,27 +158,61 @@ public enum WeibullRegression {
     var theta = result.minimizer
     if let fixedLogSigma { theta[m - 1] = fixedLogSigma }
 
-    // Observed information at the optimum (analytic second derivatives).
-    var info = [Double](repeating: 0, count: m * m)
-    let sigma = Foundation.exp(theta[m - 1])
-    var design = [Double](repeating: 0, count: m - 1)
-    for i in 0..<n {
-      var eta = theta[0]
-      for j in 0..<p { eta += theta[1 + j] * x[j][i] }
-      let z = (y[i] - eta) / sigma
-      let ez = Foundation.exp(z)
-      let hEE = -ez / (sigma * sigma)
-      let hES = (delta[i] - ez - z * ez) / sigma
-      let hSS = -z * (ez - delta[i]) - z * z * ez
-      design[0] = 1
-      for j in 0..<p { design[1 + j] = x[j][i] }
-      for a in 0..<(m - 1) {
-        for b in 0..<(m - 1) { info[a * m + b] -= hEE * design[a] * design[b] }
-        info[a * m + m - 1] -= hES * design[a]
-        info[(m - 1) * m + a] -= hES * design[a]
+    // Observed information (analytic second derivatives) at θ.
+    func information(_ theta: [Double]) -> [Double] {
+      var info = [Double](repeating: 0, count: m * m)
+      let sigma = Foundation.exp(theta[m - 1])
+      var design = [Double](repeating: 0, count: m - 1)
+      for i in 0..<n {
+        var eta = theta[0]
+        for j in 0..<p { eta += theta[1 + j] * x[j][i] }
+        let z = (y[i] - eta) / sigma
+        let ez = Foundation.exp(z)
+        let hEE = -ez / (sigma * sigma)
+        let hES = (delta[i] - ez - z * ez) / sigma
+        let hSS = -z * (ez - delta[i]) - z * z * ez
+        design[0] = 1
+        for j in 0..<p { design[1 + j] = x[j][i] }
+        for a in 0..<(m - 1) {
+          for b in 0..<(m - 1) { info[a * m + b] -= hEE * design[a] * design[b] }
+          info[a * m + m - 1] -= hES * design[a]
+          info[(m - 1) * m + a] -= hES * design[a]
+        }
+        info[(m - 1) * m + m - 1] -= hSS
       }
-      info[(m - 1) * m + m - 1] -= hSS
+      return info
     }
+
+    // BFGS2's line search stops with GSL_ENOPROG once it is within rounding of the optimum;
+    // a few Newton steps with the analytic information then settle the MLE to full precision
+    // and give a convergence test that does not depend on the line search.
+    let k = fixedLogSigma == nil ? m : m - 1
+    var converged = false
+    var gradient = [Double](repeating: 0, count: m)
+    var value = theta.withUnsafeBufferPointer { t in gradient.withUnsafeMutableBufferPointer { negLogLik(t, $0) } }
+    for _ in 0..<20 {
+      let info = information(theta)
+      let sub = (0..<(k * k)).map { info[($0 / k) * m + $0 % k] }
+      guard let step = try? CholeskyFactorization(rowMajor: sub, dimension: k).solve(Array(gradient.prefix(k)).map { -$0 })
+      else { break }
+      var scale = 1.0
+      var moved = false
+      for _ in 0..<30 {
+        var trial = theta
+        for a in 0..<k { trial[a] += scale * step[a] }
+        var trialGradient = gradient
+        let trialValue = trial.withUnsafeBufferPointer { t in trialGradient.withUnsafeMutableBufferPointer { negLogLik(t, $0) } }
+        if trialValue <= value + 1e-12 * abs(value) {
+          theta = trial; value = trialValue; gradient = trialGradient
+          moved = true
+          break
+        }
+        scale /= 2
+      }
+      if step.allSatisfy({ abs($0) < 1e-10 }) { converged = true; break }
+      if !moved { break }
+    }
+    let info = information(theta)
     let variance = invert(info, dimension: m, fixedLast: fixedLogSigma != nil)
 
     // Undo the centring: μ_raw = μ_c − Σ α_j x̄_j; Var via the linear map J.
@@ -193,7 +227,7 @@ public enum WeibullRegression {
     theta.withUnsafeBufferPointer { logLik = -negLogLik($0, nil) }
     return WeibullFit(
       survregParameters: raw, survregVariance: rawVariance, logLikelihood: logLik, fixedShape: fixedShape,
-      iterations: result.iterations, converged: result.converged, subjectCount: n, eventCount: events)
+      iterations: result.iterations, converged: converged, subjectCount: n, eventCount: events)
   }
 
   /// Inverse of the information; with a fixed shape the last row/column is excluded (variance 0).

@@ -1,0 +1,76 @@
+// WeibullRegressionTests.swift — Weibull PH regression: closed forms and seeded simulation.
+
+import Foundation
+import GSL
+import SurvivalAnalysis
+import Testing
+import TestSupport
+
+@Suite("Weibull PH regression")
+struct WeibullRegressionTests {
+  @Test("exponential special case: rate = events / total time, ℓ = D log λ − λT", .tags(.validation))
+  func exponentialClosedForm() throws {
+    let data = try ReferenceModels.veteranUnivariable().data
+    let fit = try WeibullRegression.fit(SurvivalData(times: data.times, events: data.events), fixedShape: 1)
+    let d = Double(data.eventCount), total = data.times.reduce(0, +)
+    #expect(relativeDifference(1 / fit.scale, d / total) < 1e-8)
+    #expect(relativeDifference(fit.logLikelihood, d * log(d / total) - d) < 1e-10)
+    // SE of log λ is 1/√D (Fisher information D), so SE(scale) = scale/√D.
+    #expect(relativeDifference(fit.scaleStandardError, fit.scale / d.squareRoot()) < 1e-6)
+  }
+
+  @Test("exponential with a binary covariate: β = log of the ratio of the group rates", .tags(.validation))
+  func exponentialTwoGroups() throws {
+    let data = try ReferenceModels.veteranUnivariable().data
+    let fit = try WeibullRegression.fit(data, fixedShape: 1)
+    func rate(_ g: Double) -> Double {
+      let i = data.covariates[0].indices.filter { data.covariates[0][$0] == g }
+      return Double(i.filter { data.events[$0] }.count) / i.reduce(0) { $0 + data.times[$1] }
+    }
+    #expect(abs(fit.coefficients[0] - log(rate(1) / rate(0))) < 1e-7)
+    #expect(relativeDifference(1 / fit.scale, rate(0)) < 1e-7)
+  }
+
+  @Test("a seeded simulation recovers shape, scale and β within 4 SE", .tags(.statistical))
+  func recoversTruth() throws {
+    let shape = 1.4, scale = 20.0, beta = [0.5, -0.3]
+    let rng = SeedSequence(masterSeed: 20261125).makeRandomSource(1)
+    let n = 4_000
+    var times: [Double] = [], events: [Bool] = [], x1: [Double] = [], x2: [Double] = []
+    for _ in 0..<n {
+      let a = Double(rng.uniformInt(below: 2)), b = rng.normal()
+      // T = λ (−log U · e^{−xβ})^{1/k}; independent uniform censoring on (0, 60).
+      let t = scale * pow(-log(rng.uniformPositive()) * exp(-(beta[0] * a + beta[1] * b)), 1 / shape)
+      let c = 60 * rng.uniform()
+      times.append(min(t, c)); events.append(t <= c); x1.append(a); x2.append(b)
+    }
+    let fit = try WeibullRegression.fit(SurvivalData(times: times, events: events, covariateColumns: [x1, x2]))
+    #expect(fit.converged)
+    #expect(abs(fit.shape - shape) < 4 * fit.shapeStandardError, "shape \(fit.shape) ± \(fit.shapeStandardError)")
+    #expect(abs(fit.scale - scale) < 4 * fit.scaleStandardError, "scale \(fit.scale) ± \(fit.scaleStandardError)")
+    for j in 0..<2 {
+      #expect(abs(fit.coefficients[j] - beta[j]) < 4 * fit.coefficientStandardErrors[j], "β\(j)")
+    }
+    // The PH coefficients agree with a Cox fit of the same data (both estimate β).
+    let cox = try CoxModel().fit(SurvivalData(times: times, events: events, covariateColumns: [x1, x2]))
+    for j in 0..<2 { #expect(abs(fit.coefficients[j] - cox.coefficients[j]) < 2 * cox.standardErrors[j]) }
+  }
+
+  @Test("survival and quantile are inverse; S(λ) = e⁻¹ at x = 0", .tags(.unit))
+  func inverse() throws {
+    let data = try ReferenceModels.veteranUnivariable().data
+    let fit = try WeibullRegression.fit(data)
+    #expect(abs(fit.survival(at: fit.scale, covariates: [0]) - exp(-1)) < 1e-12)
+    for s in [0.9, 0.5, 0.1] {
+      #expect(abs(fit.survival(at: fit.quantile(survival: s, covariates: [1]), covariates: [1]) - s) < 1e-12)
+    }
+  }
+
+  @Test("no events or non-positive times are errors", .tags(.unit))
+  func errors() {
+    #expect(throws: SurvivalError.noEvents) {
+      try WeibullRegression.fit(SurvivalData(times: [1, 2], events: [false, false]))
+    }
+    #expect(throws: SurvivalError.self) { try WeibullRegression.fit(SurvivalData(times: [0, 2], events: [true, true])) }
+  }
+}
