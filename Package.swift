@@ -63,7 +63,7 @@ let package = Package(
     ),
     .testTarget(
       name: "SynthArmCLITests",
-      dependencies: ["TestSupport"],
+      dependencies: ["syntharm", "TestSupport"],
       path: "Tests/SynthArmCLITests"
     ),
   ],

@@ -127,6 +127,10 @@ public struct CSVTable: Sendable {
 
   /// Reads and parses a CSV file.
   public init(contentsOf path: String) throws(CohortError) {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+      throw CohortError(source: path, line: nil, column: nil, message: "no such file")
+    }
     let text: String
     do {
       text = try String(contentsOfFile: path, encoding: .utf8)

@@ -27,11 +27,17 @@ public struct ArmComparison: Sendable {
   ///   - levels: the arm labels to compare, reference first (R's factor levels).
   ///   - landmarks: times (in the cohort's time unit) at which to report Ŝ(t).
   ///   - ties: Cox tie handling (Efron, as R, by default).
-  /// - Throws: ``CohortError`` for a missing column or a label not in `levels`;
+  /// Patients whose arm is not in `levels` are left out, so two arms of a three-arm trial can be
+  /// compared; patients with a missing time, event or arm are dropped (R's `na.omit`).
+  ///
+  /// - Throws: ``CohortError`` for a missing or mistyped column;
   ///   ``SurvivalError`` when an arm has no patients.
   public init(cohort: Cohort, time: String, event: String, eventValue: Double = 1,
               arm: String, levels: [String], landmarks: [Double] = [],
               ties: TieMethod = .efron) throws {
+    // Patients in arms not listed are left out (comparing two arms of a three-arm trial).
+    let allLabels = try cohort.labels(arm)
+    let cohort = cohort.selecting(rows: allLabels.indices.filter { allLabels[$0].map(levels.contains) ?? true })
     let frame = try ModelFrame(cohort: cohort, time: time, event: event, eventValue: eventValue,
                                terms: [.factor(arm, levels: levels)])
     let labels = try cohort.labels(arm)

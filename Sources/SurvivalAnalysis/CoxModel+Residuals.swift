@@ -13,7 +13,7 @@ import Foundation
 
 extension CoxWorkspace {
   /// Score residuals at `beta` in *sorted* order, row-major n × p.
-  mutating func scoreResiduals(beta: [Double], ties: TieMethod) -> [Double] {
+  func scoreResiduals(beta: [Double], ties: TieMethod) -> [Double] {
     _ = evaluate(beta: beta, ties: ties)  // fills `eta`
     let risk = eta.map { Foundation.exp($0) }
     // Group subjects by (stratum, time): groups[g] = lo..<hi in sorted order.
@@ -95,7 +95,7 @@ extension CoxWorkspace {
   }
 
   /// The robust variance DᵀD, D = diag(w) R V, row-major p × p.
-  mutating func robustVariance(beta: [Double], variance: [Double], ties: TieMethod) -> [Double] {
+  func robustVariance(beta: [Double], variance: [Double], ties: TieMethod) -> [Double] {
     let residuals = scoreResiduals(beta: beta, ties: ties)
     var out = [Double](repeating: 0, count: p * p)
     var d = [Double](repeating: 0, count: p)
@@ -116,7 +116,7 @@ extension CoxModel {
   /// (R: `residuals(fit, type = "score")`, unweighted).
   public func scoreResiduals(_ data: SurvivalData, coefficients: [Double]) throws(SurvivalError) -> [Double] {
     try data.validate()
-    var work = CoxWorkspace(data: data)
+    let work = CoxWorkspace(data: data)
     let sorted = work.scoreResiduals(beta: coefficients, ties: ties)
     // Undo the sort: the workspace sorts stably by (stratum, time), so re-derive the order.
     let order = work.order

@@ -43,8 +43,7 @@ public struct KaplanMeierEstimate: Sendable {
   public init(_ data: SurvivalData, confidenceLevel: Double = 0.95) throws(SurvivalError) {
     try data.validate()
     let z = StandardNormal.quantile(0.5 + confidenceLevel / 2)
-    var keyed = zip(data.times, data.events).map { ($0, $1) }
-    keyed.sort { $0.0 < $1.0 }
+    let keyed = SortedOrder.byTime(data.times).map { (data.times[$0], data.events[$0]) }
     var times: [Double] = [], atRisk: [Int] = [], events: [Int] = [], censored: [Int] = []
     var survival: [Double] = [], greenwood: [Double] = [], lower: [Double?] = [], upper: [Double?] = []
     var remaining = keyed.count

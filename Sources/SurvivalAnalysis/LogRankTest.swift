@@ -32,12 +32,17 @@ public struct LogRankTest: Sendable {
     guard k >= 2 else {
       throw .invalidInput("the log-rank test needs at least two groups; found \(k)")
     }
-    var index: [Int: Int] = [:]
-    for (i, l) in labels.enumerated() { index[l] = i }
-    let g = group.map { index[$0]! }
+    // Group index per subject by binary search in the sorted labels (no Dictionary per patient).
+    let g = group.map { label -> Int in
+      var lo = 0, hi = k - 1
+      while lo < hi {
+        let mid = (lo + hi) / 2
+        if labels[mid] < label { lo = mid + 1 } else { hi = mid }
+      }
+      return lo
+    }
     let st = strata ?? [Int](repeating: 0, count: data.count)
-    var order = Array(0..<data.count)
-    order.sort { st[$0] != st[$1] ? st[$0] < st[$1] : data.times[$0] < data.times[$1] }
+    let order = SortedOrder.byTime(data.times, strata: strata)
 
     var observed = [Double](repeating: 0, count: k)
     var expected = observed

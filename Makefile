@@ -1,0 +1,32 @@
+# SynthArm — the two commands a fresh machine needs: `make demo` and `make test`.
+# Both install GNU GSL (libgsl-dev) with apt-get when pkg-config cannot find it.
+
+SWIFT ?= swift
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+DEMO_ARGS = compare-arms Data/colon_os.csv --arm rx --arms Obs,Lev,Lev+5FU \
+            --landmarks 365.25,1095.75,1826.25
+
+.PHONY: deps demo test bench clean
+
+deps:
+	@if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists gsl; then :; else \
+	  echo "GSL not found by pkg-config: installing libgsl-dev and pkg-config with apt-get"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libgsl-dev pkg-config; \
+	fi
+
+## The main job on the shipped data: the colon trial, Lev and Lev+5FU against Obs.
+demo: deps
+	$(SWIFT) build --product syntharm
+	$$($(SWIFT) build --show-bin-path)/syntharm $(DEMO_ARGS)
+
+## All tests (unit, validation against R/rpact, statistical, CLI).
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+
+## Benchmarks (release build); figures go to Docs/Performance.md by hand.
+bench: deps
+	$(SWIFT) run -c release SurvivalBenchmarks
+
+clean:
+	rm -rf .build
