@@ -42,6 +42,9 @@ public struct KaplanMeierEstimate: Sendable {
   ///   non-finite time.
   public init(_ data: SurvivalData, confidenceLevel: Double = 0.95) throws(SurvivalError) {
     try data.validate()
+    if data.weights != nil || data.strata != nil || data.offsets != nil {
+      throw .invalidInput("Kaplan–Meier here takes unweighted, unstratified data; estimate each stratum separately")
+    }
     let z = StandardNormal.quantile(0.5 + confidenceLevel / 2)
     let keyed = SortedOrder.byTime(data.times).map { (data.times[$0], data.events[$0]) }
     var times: [Double] = [], atRisk: [Int] = [], events: [Int] = [], censored: [Int] = []
@@ -184,36 +187,26 @@ public struct KaplanMeierEstimate: Sendable {
   /// Restricted mean survival time ∫₀^τ Ŝ(t) dt with its standard error
   /// (R `print(fit, rmean = τ)`: Var = Σ_{tᵢ ≤ τ} Aᵢ² dᵢ / (nᵢ(nᵢ − dᵢ)), Aᵢ = ∫_{tᵢ}^τ Ŝ).
   public func restrictedMean(horizon tau: Double) -> (estimate: Double, standardError: Double) {
-    var area = 0.0
-    var previousTime = 0.0
-    var previousS = 1.0
-    // Area of each step up to τ, remembering the event times for the variance.
-    var eventAreasFrom: [(index: Int, start: Double)] = []
+    // Steps of Ŝ up to τ: on [start_j, end_j) the curve is level_j.
+    var starts = [0.0], levels = [1.0]
     for i in times.indices where times[i] <= tau {
-      area += previousS * (times[i] - previousTime)
-      previousTime = times[i]
-      previousS = survival[i]
-      if events[i] > 0 { eventAreasFrom.append((i, times[i])) }
+      starts.append(times[i])
+      levels.append(survival[i])
     }
-    area += previousS * (tau - previousTime)
+    // Area from each step's start to τ, accumulated backwards once: tail[j] = ∫_{start_j}^τ Ŝ.
+    var tail = [Double](repeating: 0, count: starts.count + 1)
+    for j in stride(from: starts.count - 1, through: 0, by: -1) {
+      let end = j + 1 < starts.count ? starts[j + 1] : tau
+      tail[j] = tail[j + 1] + levels[j] * (end - starts[j])
+    }
+    // Step j ≥ 1 starts at times[i] for the j-th time ≤ τ; events there contribute A² d/(n(n−d)).
     var variance = 0.0
-    for (i, start) in eventAreasFrom {
-      let a = integral(from: start, to: tau)
+    var j = 1
+    for i in times.indices where times[i] <= tau {
       let n = Double(atRisk[i]), d = Double(events[i])
-      if n > d { variance += a * a * d / (n * (n - d)) }
+      if d > 0 && n > d { variance += tail[j] * tail[j] * d / (n * (n - d)) }
+      j += 1
     }
-    return (area, variance.squareRoot())
-  }
-
-  private func integral(from start: Double, to end: Double) -> Double {
-    var total = 0.0
-    var t = start
-    var s = survival(at: start)
-    for i in times.indices where times[i] > start && times[i] <= end {
-      total += s * (times[i] - t)
-      t = times[i]
-      s = survival[i]
-    }
-    return total + s * (end - t)
+    return (tail[0], variance.squareRoot())
   }
 }

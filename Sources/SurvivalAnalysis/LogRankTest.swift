@@ -25,6 +25,9 @@ public struct LogRankTest: Sendable {
   /// Subjects in different `strata` are never compared with each other.
   public init(_ data: SurvivalData, group: [Int], strata: [Int]? = nil) throws(SurvivalError) {
     try data.validate()
+    if data.weights != nil || data.offsets != nil {
+      throw .invalidInput("the log-rank test takes unweighted data without offsets (pass strata as `strata:`)")
+    }
     precondition(group.count == data.count, "group.count (\(group.count)) != subjects (\(data.count))")
     if let strata { precondition(strata.count == data.count, "strata.count != subjects") }
     let labels = Array(Set(group)).sorted()

@@ -84,4 +84,16 @@ struct KaplanMeierUnitTests {
     #expect(abs(l.standardError! - s * varSum.squareRoot()) < 1e-15)
     #expect(l.atRisk == 3)
   }
+
+  @Test("RMST past the last time extends the last level; weighted data are refused, not ignored")
+  func rmstAndRefusal() throws {
+    let km = try KaplanMeierEstimate(SurvivalData(times: [2, 3, 5], events: [true, false, false]))
+    // Ŝ = 1 on [0,2), 2/3 after: area to 10 = 2 + 8·2/3; A at t = 2 is 8·2/3, Var = A²·1/(3·2).
+    let r = km.restrictedMean(horizon: 10)
+    #expect(abs(r.estimate - (2 + 16.0 / 3)) < 1e-12)
+    #expect(abs(r.standardError - 16.0 / 3 * (1.0 / 6).squareRoot()) < 1e-12)
+    #expect(throws: SurvivalError.self) {
+      try KaplanMeierEstimate(SurvivalData(times: [1, 2], events: [true, true], weights: [1, 2]))
+    }
+  }
 }
