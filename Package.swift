@@ -16,6 +16,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
   ],
   targets: [
     // Floor 0: the C library, nothing else.
@@ -35,11 +36,15 @@ let package = Package(
         .product(name: "RealModule", package: "swift-numerics"),
       ]
     ),
+    .target(
+      name: "TrialSpec",
+      dependencies: ["CohortData", .product(name: "Yams", package: "Yams")]
+    ),
     // Floor 6: the command-line tool. Parses, calls the library, prints.
     .executableTarget(
       name: "syntharm",
       dependencies: [
-        "SurvivalAnalysis", "CohortData",
+        "SurvivalAnalysis", "CohortData", "TrialSpec",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -57,6 +62,7 @@ let package = Package(
     ),
     .testTarget(name: "GSLTests", dependencies: ["GSL", "TestSupport"]),
     .testTarget(name: "CohortDataTests", dependencies: ["CohortData", "TestSupport"]),
+    .testTarget(name: "TrialSpecTests", dependencies: ["TrialSpec", "CohortData", "TestSupport"]),
     .testTarget(
       name: "SurvivalAnalysisTests",
       dependencies: ["SurvivalAnalysis", "CohortData", "GSL", "TestSupport"]
