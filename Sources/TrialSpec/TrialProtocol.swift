@@ -1,0 +1,156 @@
+// TrialProtocol.swift — the protocol model: what a loaded, validated protocol file says.
+// Durations are already converted to the file's `timeUnit`.
+
+import CohortData
+
+/// A trial protocol (PROTOCOL-FORMAT.md, "Protocol").
+public struct TrialProtocol: Sendable {
+  public var file: String
+  public var id: String
+  public var title: String?
+  public var timeUnit: TimeUnit
+  /// The real control-arm cohort; nil for a parametric protocol.
+  public var reference: ReferenceSpec?
+  /// Declared covariates, in file order.
+  public var variables: [VariableDeclaration]
+  public var eligibility: Eligibility
+  public var endpoint: Endpoint
+  public var arms: [Arm]
+  public var design: TrialDesign
+  public var synthesis: SynthesisSpec?
+
+  /// The reference data, typed by the declarations (nil for a parametric protocol).
+  public var referenceData: ReferenceData?
+
+  /// The control arm and the experimental arms.
+  public var controlArm: Arm { arms.first { $0.role == .control }! }
+  public var experimentalArms: [Arm] { arms.filter { $0.role == .experimental } }
+}
+
+public struct ReferenceSpec: Sendable {
+  /// The CSV path as written and resolved against the protocol's folder.
+  public var dataPath: String
+  public var resolvedDataPath: String
+  /// Which rows are real control patients (nil = all rows).
+  public var rows: CompiledExpression?
+  public var timeColumn: String
+  public var timeUnit: TimeUnit
+  public var eventColumn: String
+  public var eventValue: String
+}
+
+public enum VariableType: String, Sendable, CaseIterable, Codable {
+  case continuous, count, binary, categorical, ordinal
+}
+
+/// A declared covariate.
+public struct VariableDeclaration: Sendable {
+  public var name: String
+  public var type: VariableType
+  public var unit: String?
+  /// CSV code → label, in declaration order (the order of an ordinal variable).
+  public var codes: [(code: String, label: String)]?
+  /// Labels held in the CSV itself, in order.
+  public var levels: [String]?
+  public var range: ClosedRange<Double>?
+
+  /// The labels of a categorical or ordinal variable, in order.
+  public var labels: [String] { codes?.map(\.label) ?? levels ?? [] }
+
+  /// What expressions may do with this variable.
+  public var symbol: ExpressionSymbol {
+    switch type {
+    case .continuous, .count: .numeric(unit: unit)
+    case .binary:
+      .binary(labels: Dictionary(uniqueKeysWithValues: (codes ?? []).compactMap { c in Double(c.code).map { (c.label, $0) } }))
+    case .categorical: .categorical(labels: labels)
+    case .ordinal: .ordinal(labels: labels)
+    }
+  }
+}
+
+/// What happens to a patient whose rule evaluates to unknown (missing data).
+public enum OnUnknown: String, Sendable, Codable {
+  case exclude, include
+}
+
+public struct EligibilityRule: Sendable {
+  public enum Kind: String, Sendable, Codable { case inclusion, exclusion }
+  public var id: String
+  public var kind: Kind
+  public var text: String?
+  public var expression: CompiledExpression
+  /// Overrides the protocol's `on_unknown` for this rule.
+  public var onUnknown: OnUnknown?
+}
+
+public struct Eligibility: Sendable {
+  public var onUnknown: OnUnknown
+  /// Inclusion rules then exclusion rules, in file order.
+  public var rules: [EligibilityRule]
+}
+
+/// The control arm's survival when given directly (parametric truth).
+public enum ControlSurvival: Sendable, Equatable {
+  case exponential(median: Double)
+  case weibull(median: Double, shape: Double)
+  /// Hazard rates per interval; `until` is the end of each interval but the last.
+  case piecewise(until: [Double], rates: [Double])
+}
+
+public struct Endpoint: Sendable {
+  public var name: String
+  public var kind: String
+  /// Landmark for survival-at-horizon and RMST, in the file's time unit.
+  public var horizon: Double?
+  public var control: ControlSurvival?
+}
+
+public struct Arm: Sendable {
+  public enum Role: String, Sendable, Codable { case control, experimental }
+  public var id: String
+  public var role: Role
+  public var allocation: Int
+  public var hazardRatio: Double?
+}
+
+public struct TrialDesign: Sendable {
+  public enum Accrual: Sendable, Equatable {
+    case uniform(duration: Double)
+    /// Piecewise-constant rates (patients per time unit); the last may run until enrolment is full.
+    case rates([(duration: Double?, rate: Double)])
+
+    public static func == (a: Accrual, b: Accrual) -> Bool {
+      switch (a, b) {
+      case (.uniform(let x), .uniform(let y)): x == y
+      case (.rates(let x), .rates(let y)): x.count == y.count && zip(x, y).allSatisfy { $0.duration == $1.duration && $0.rate == $1.rate }
+      default: false
+      }
+    }
+  }
+
+  public enum Analysis: Sendable, Equatable {
+    case calendar(followUp: Double)
+    case events(Int)
+  }
+
+  public struct Test: Sendable, Equatable {
+    public var method: String
+    public var alpha: Double
+    public var sided: Int
+  }
+
+  public var patients: Int
+  public var accrual: Accrual
+  public var analysis: Analysis
+  /// Probability of dropping out by time `by` (exponential dropout), or nil for none.
+  public var dropout: (probability: Double, by: Double)?
+  public var test: Test
+}
+
+public struct SynthesisSpec: Sendable {
+  public var generator: String
+  public var outcome: String
+  public var covariates: [String]
+  public var constraints: [CompiledExpression]
+}
