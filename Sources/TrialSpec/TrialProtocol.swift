@@ -138,6 +138,12 @@ public struct TrialDesign: Sendable {
     public var method: String
     public var alpha: Double
     public var sided: Int
+
+    public init(method: String, alpha: Double, sided: Int) {
+      self.method = method
+      self.alpha = alpha
+      self.sided = sided
+    }
   }
 
   public var patients: Int

@@ -32,16 +32,22 @@ extension SynthArmCommand {
           print(format == .json ? try json(summary) : SummaryText.protocolText(summary))
         }
       } catch let errors as SpecErrors {
-        if format == .json {
-          let list = errors.errors.map { e in
-            ["file": e.file, "line": e.line.map(String.init) ?? "", "column": e.column.map(String.init) ?? "",
-             "key_path": e.keyPath, "message": e.message]
-          }
-          print(try json(["valid": "false"]).dropLast() + ",\n  \"errors\": " + (try json(list)) + "\n}")
-        }
+        if format == .json { print(try json(ErrorReport(errors: errors.errors))) }
         FileHandle.standardError.write(Data((errors.description + "\n").utf8))
         FileHandle.standardError.write(Data("\(errors.errors.count) error\(errors.errors.count == 1 ? "" : "s") in \(file)\n".utf8))
         throw ExitCode.failure
+      }
+    }
+
+    /// The JSON shape of a failed validation.
+    struct ErrorReport: Encodable {
+      struct Entry: Encodable {
+        var file: String, line: Int?, column: Int?, keyPath: String, message: String
+      }
+      var valid = false
+      var errors: [Entry]
+      init(errors: [SpecError]) {
+        self.errors = errors.map { Entry(file: $0.file, line: $0.line, column: $0.column, keyPath: $0.keyPath, message: $0.message) }
       }
     }
 

@@ -66,3 +66,48 @@ struct CLITests {
     #expect(r.out.isEmpty)
   }
 }
+
+@Suite("syntharm validate", .tags(.unit))
+struct ValidateCommandTests {
+  @Test("the contract colon protocol: a summary with 286 eligible of 315, exit 0")
+  func colon() throws {
+    let r = try runSynthArm(["validate", "Protocols/colon-adjuvant-os.yaml"])
+    #expect(r.status == 0, "stderr: \(r.err)")
+    #expect(r.out.contains("eligible: 286 of 315"))
+    #expect(r.out.contains("IN2   inclusion  311   1      3        4         4"))
+    #expect(r.out.contains("nodes     count                                                     3"))
+  }
+
+  @Test("every shipped protocol and scenario validates", arguments: [
+    "Protocols/colon-adjuvant-os.yaml", "Protocols/rpact-d1.yaml", "Protocols/lung-advanced-ecog.yaml",
+    "Protocols/veteran-lung-trial.yaml", "Scenarios/colon-augmented.yaml", "Scenarios/rpact-d1.yaml",
+  ])
+  func shipped(_ file: String) throws {
+    let r = try runSynthArm(["validate", file])
+    #expect(r.status == 0, "stderr: \(r.err)")
+    #expect(r.err.isEmpty)
+  }
+
+  @Test("--format json is JSON with the attrition")
+  func json() throws {
+    let r = try runSynthArm(["validate", "Protocols/colon-adjuvant-os.yaml", "--format", "json"])
+    #expect(r.status == 0)
+    let object = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any]
+    #expect(object?["eligible"] as? Int == 286)
+  }
+
+  @Test("errors: every one printed with its location, exit 1, JSON errors on stdout with --format json")
+  func errors() throws {
+    let r = try runSynthArm(["validate", "Tests/Fixtures/Invalid/protocol-several-errors.yaml"])
+    #expect(r.status == 1)
+    #expect(r.out.isEmpty)
+    #expect(r.err.contains("protocol-several-errors.yaml:4:12: time_unit: 'months' is not one of day, week, month, year (did you mean 'month'?)"))
+    #expect(r.err.contains("protocol-several-errors.yaml:47:13: design.patients: must be a whole number >= 2 (found 'many')"))
+    #expect(r.err.contains("3 errors in Tests/Fixtures/Invalid/protocol-several-errors.yaml"))
+    let j = try runSynthArm(["validate", "Tests/Fixtures/Invalid/protocol-several-errors.yaml", "--format", "json"])
+    #expect(j.status == 1)
+    let object = try JSONSerialization.jsonObject(with: Data(j.out.utf8)) as? [String: Any]
+    #expect(object?["valid"] as? Bool == false)
+    #expect((object?["errors"] as? [Any])?.count == 3)
+  }
+}
