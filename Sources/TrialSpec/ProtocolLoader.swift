@@ -143,11 +143,20 @@ struct ProtocolLoader {
       }
     }
     guard let spec = reference else { return nil }
-    let rawTimes = (try? cohort.numeric(spec.timeColumn)) ?? []
-    let eventLabels = (try? cohort.labels(spec.eventColumn)) ?? []
-    if rawTimes.isEmpty, cohort.columnNames.contains(spec.timeColumn) {
-      reader.fail(rowsNode, "reference.time.column", "column '\(spec.timeColumn)' of \(spec.dataPath) must hold numbers")
+    var rawTimes: [Double?] = []
+    if cohort.columnNames.contains(spec.timeColumn) {
+      do {
+        rawTimes = try cohort.numeric(spec.timeColumn)
+      } catch {
+        reader.appendError(SpecError(file: error.source, line: error.line, column: error.column, keyPath: "", message: error.message))
+      }
+      if let bad = selected.first(where: { (rawTimes.indices.contains($0) ? rawTimes[$0] : nil).map { $0 < 0 } ?? false }) {
+        reader.appendError(SpecError(file: cohort.source, line: cohort.lineNumbers[bad],
+                                     column: cohort.columnNames.firstIndex(of: spec.timeColumn)! + 1, keyPath: "",
+                                     message: "follow-up time \(rawTimes[bad]!.formatted) in column '\(spec.timeColumn)' is negative"))
+      }
     }
+    let eventLabels = (try? cohort.labels(spec.eventColumn)) ?? []
     let eventValue = Double(spec.eventValue)
     return ReferenceData(
       cohort: cohort, columns: all, referenceRows: selected,

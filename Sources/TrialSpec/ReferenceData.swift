@@ -52,10 +52,9 @@ func typeColumns(_ cohort: Cohort, variables: [VariableDeclaration], report: (In
 {
   var out: [String: ExpressionColumn] = [:]
   let declared = Set(variables.map(\.name))
-  for (j, name) in cohort.columnNames.enumerated() where !declared.contains(name) {
+  for name in cohort.columnNames where !declared.contains(name) {
     // Undeclared columns are text (usable in `reference.rows`); numbers as written.
     out[name] = .text((try? cohort.labels(name)) ?? [])
-    _ = j
   }
   for variable in variables {
     guard let j = cohort.columnNames.firstIndex(of: variable.name), let labels = try? cohort.labels(variable.name) else {
