@@ -19,12 +19,11 @@ public struct CohortError: Error, Equatable, CustomStringConvertible, Sendable {
   }
 
   /// `file:line:column: message`, the form compilers use and editors can jump to.
-  public var description: String {
-    var location = source
-    if let line {
-      location += ":\(line)"
-      if let column { location += ":\(column)" }
-    }
-    return "\(location): \(message)"
-  }
+  public var description: String { "\(sourceLocation(source, line: line, column: column)): \(message)" }
+}
+
+/// `file`, `file:line` or `file:line:column`: how every SynthArm error names its place.
+public func sourceLocation(_ file: String, line: Int?, column: Int?) -> String {
+  guard let line else { return file }
+  return column.map { "\(file):\(line):\($0)" } ?? "\(file):\(line)"
 }

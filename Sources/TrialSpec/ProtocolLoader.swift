@@ -40,13 +40,7 @@ struct ProtocolLoader {
   let folder: String
 
   func load(yaml: String) -> TrialProtocol? {
-    guard let root = reader.root(yaml: yaml),
-      let top = reader.mapping(root, "", allowed: TrialProtocol.topKeys,
-                               required: ["syntharm", "id", "time_unit", "endpoint", "arms", "design"])
-    else { return nil }
-    if let version = reader.string(top["syntharm"], "syntharm"), version != "1" {
-      reader.fail(top["syntharm"], "syntharm", "this is format version '\(version)'; this SynthArm reads version 1")
-    }
+    guard let top = reader.document(yaml: yaml, allowed: TrialProtocol.topKeys, required: ["syntharm", "id", "time_unit", "endpoint", "arms", "design"]) else { return nil }
     let id = reader.string(top["id"], "id")
     let title = top["title"].flatMap { reader.string($0, "title") }
     let unit = reader.choice(top["time_unit"], "time_unit", ["day", "week", "month", "year"]).flatMap(TimeUnit.init(word:))

@@ -34,13 +34,7 @@ struct ScenarioLoader {
   let folder: String
 
   func load(yaml: String) -> Scenario? {
-    guard let root = reader.root(yaml: yaml),
-      let top = reader.mapping(root, "", allowed: Scenario.topKeys,
-                               required: ["syntharm", "id", "protocol", "seed", "replicates", "truth", "designs"])
-    else { return nil }
-    if let version = reader.string(top["syntharm"], "syntharm"), version != "1" {
-      reader.fail(top["syntharm"], "syntharm", "this is format version '\(version)'; this SynthArm reads version 1")
-    }
+    guard let top = reader.document(yaml: yaml, allowed: Scenario.topKeys, required: ["syntharm", "id", "protocol", "seed", "replicates", "truth", "designs"]) else { return nil }
     let id = reader.string(top["id"], "id")
     let seed = reader.string(top["seed"], "seed").flatMap { text -> UInt64? in
       guard let v = UInt64(text) else { reader.fail(top["seed"], "seed", "must be a whole number >= 0 (found '\(text)')"); return nil }

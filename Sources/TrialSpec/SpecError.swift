@@ -1,6 +1,8 @@
 // SpecError.swift — a problem in a protocol or scenario file, located by file, line, column
 // and key path. Loading collects them all before failing (every error of a file at once).
 
+import CohortData
+
 /// One problem in a SynthArm file.
 public struct SpecError: Error, Equatable, Sendable, CustomStringConvertible {
   public var file: String
@@ -24,11 +26,7 @@ public struct SpecError: Error, Equatable, Sendable, CustomStringConvertible {
 
   /// `file:line:column: key.path: message` (the form editors jump to), then any detail.
   public var description: String {
-    var location = file
-    if let line {
-      location += ":\(line)"
-      if let column { location += ":\(column)" }
-    }
+    let location = sourceLocation(file, line: line, column: column)
     let head = keyPath.isEmpty ? "\(location): \(message)" : "\(location): \(keyPath): \(message)"
     return detail.map { head + "\n" + $0 } ?? head
   }

@@ -56,6 +56,15 @@ final class SpecReader {
     }
   }
 
+  /// The top-level mapping of a SynthArm file, with `syntharm: 1` checked.
+  func document(yaml: String, allowed: [String], required: [String]) -> SpecMapping? {
+    guard let root = root(yaml: yaml), let top = mapping(root, "", allowed: allowed, required: required) else { return nil }
+    if let version = string(top["syntharm"], "syntharm"), version != "1" {
+      fail(top["syntharm"], "syntharm", "this is format version '\(version)'; this SynthArm reads version 1")
+    }
+    return top
+  }
+
   // MARK: - Mappings
 
   /// A mapping whose keys are checked against `allowed` (unknown keys are errors with a
