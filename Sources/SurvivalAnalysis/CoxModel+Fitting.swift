@@ -133,6 +133,10 @@ final class CoxWorkspace {
   /// When the only covariate takes two values and there are no offsets (a treatment
   /// indicator), its two centred values: exp(η) is then computed twice per evaluation, not n times.
   let twoLevels: (low: Double, high: Double)?
+  /// Every case weight is 1 (no weights given, or all equal to 1).
+  let unitWeights: Bool
+  /// Group counts for a two-valued covariate with unit weights and no offsets (a two-arm trial).
+  private(set) var twoLevelGroups: TwoLevelGroups?
 
   /// Outputs of `evaluate`: score and information (full symmetric, row-major p × p).
   let u: UnsafeMutableBufferPointer<Double>
@@ -195,6 +199,7 @@ final class CoxWorkspace {
       if isTwoValued { levels = (low, high) }
     }
     twoLevels = levels
+    unitWeights = data.weights.map { $0.allSatisfy { $0 == 1 } } ?? true
     u = Self.buffer(p, 0.0)
     imat = Self.buffer(p * p, 0.0)
     a = Self.buffer(p, 0.0)
@@ -202,6 +207,7 @@ final class CoxWorkspace {
     cmat = Self.buffer(p * p, 0.0)
     cmat2 = Self.buffer(p * p, 0.0)
     eta = Self.buffer(n, 0.0)
+    if let levels = twoLevels, unitWeights { twoLevelGroups = TwoLevelGroups(workspace: self, low: levels.low, high: levels.high) }
   }
 
   deinit {
@@ -216,6 +222,12 @@ final class CoxWorkspace {
   /// Computes the log partial likelihood at `beta`, and leaves the score in `u` and the
   /// information matrix in `imat` (lower triangle, row-major).
   func evaluate(beta: [Double], ties: TieMethod) -> Double {
+    if let groups = twoLevelGroups {
+      let (loglik, score, information) = groups.evaluate(beta: beta[0], efron: ties == .efron)
+      u[0] = score
+      imat[0] = information
+      return loglik
+    }
     if p == 1 { return evaluateOneCovariate(beta: beta[0], efron: ties == .efron) }
     for k in 0..<n {
       var z = offset[k]
@@ -313,6 +325,12 @@ final class CoxWorkspace {
     let highLevel = twoLevels?.high ?? .nan
     let useLevels = twoLevels != nil
     var loglik = 0.0, score = 0.0, information = 0.0
+    // With unit weights every log-denominator enters with weight 1, so Σ log dᵢ = log Π dᵢ: one
+    // log per evaluation instead of one per event time (the log was a third of the fit). The
+    // product is kept in range by rescaling by 10^±200; rounding adds ~1 ulp per factor, far
+    // below the 1e-9 convergence tolerance.
+    let productOfDenominators = unitWeights
+    var product = 1.0, decades = 0
     var denom = 0.0, sumX = 0.0, sumXX = 0.0
     var k = n - 1
     while k >= 0 {
@@ -344,23 +362,34 @@ final class CoxWorkspace {
         if startsStratum { break }
       }
       guard deaths > 0 else { continue }
+      defer {
+        if product > 1e200 { product *= 1e-200; decades += 200 } else if product < 1e-200 { product *= 1e200; decades -= 200 }
+      }
       if !efron || deaths == 1 {
-        loglik -= deadWeight * log(denom)
-        let xbar = sumX / denom
+        if productOfDenominators {
+          for _ in 0..<Int(deaths) { product *= denom }
+        } else {
+          loglik -= deadWeight * log(denom)
+        }
+        // One division per event time: divisions, not exp or log, were the bottleneck here.
+        let inverse = 1 / denom
+        let xbar = sumX * inverse
         score -= deadWeight * xbar
-        information += deadWeight * (sumXX - xbar * sumX) / denom
+        information += deadWeight * (sumXX * inverse - xbar * xbar)
       } else {
         let meanWeight = deadWeight / deaths
         for r in 0..<Int(deaths) {
           let f = Double(r) / deaths
           let d2 = denom - f * denom2
-          loglik -= meanWeight * log(d2)
-          let xbar = (sumX - f * deadX) / d2
+          if productOfDenominators { product *= d2 } else { loglik -= meanWeight * log(d2) }
+          let inverse = 1 / d2
+          let xbar = (sumX - f * deadX) * inverse
           score -= meanWeight * xbar
-          information += meanWeight * ((sumXX - f * deadXX) / d2 - xbar * xbar)
+          information += meanWeight * ((sumXX - f * deadXX) * inverse - xbar * xbar)
         }
       }
     }
+    if productOfDenominators { loglik -= log(product) + Double(decades) * M_LN10 }
     u[0] = score
     imat[0] = information
     return loglik

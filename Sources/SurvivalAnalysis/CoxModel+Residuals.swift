@@ -14,8 +14,11 @@ import Foundation
 extension CoxWorkspace {
   /// Score residuals at `beta` in *sorted* order, row-major n × p.
   func scoreResiduals(beta: [Double], ties: TieMethod) -> [Double] {
-    _ = evaluate(beta: beta, ties: ties)  // fills `eta`
-    let risk = eta.map { Foundation.exp($0) }
+    let risk = (0..<n).map { k in
+      var z = offset[k]
+      for j in 0..<p { z += beta[j] * x[j * n + k] }
+      return Foundation.exp(Self.safe(z))
+    }
     // Group subjects by (stratum, time): groups[g] = lo..<hi in sorted order.
     var groups: [Range<Int>] = []
     var lo = 0
