@@ -82,12 +82,25 @@ public struct EligibilityRule: Sendable {
   public var expression: CompiledExpression
   /// Overrides the protocol's `on_unknown` for this rule.
   public var onUnknown: OnUnknown?
+
+  public init(id: String, kind: Kind, text: String?, expression: CompiledExpression, onUnknown: OnUnknown?) {
+    self.id = id
+    self.kind = kind
+    self.text = text
+    self.expression = expression
+    self.onUnknown = onUnknown
+  }
 }
 
 public struct Eligibility: Sendable {
   public var onUnknown: OnUnknown
   /// Inclusion rules then exclusion rules, in file order.
   public var rules: [EligibilityRule]
+
+  public init(onUnknown: OnUnknown, rules: [EligibilityRule]) {
+    self.onUnknown = onUnknown
+    self.rules = rules
+  }
 }
 
 /// The control arm's survival when given directly (parametric truth).
