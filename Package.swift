@@ -40,11 +40,13 @@ let package = Package(
       name: "TrialSpec",
       dependencies: ["CohortData", .product(name: "Yams", package: "Yams")]
     ),
+    // Floor 3.
+    .target(name: "Synthesis", dependencies: ["GSL", "CohortData", "SurvivalAnalysis", "TrialSpec"]),
     // Floor 6: the command-line tool. Parses, calls the library, prints.
     .executableTarget(
       name: "syntharm",
       dependencies: [
-        "SurvivalAnalysis", "CohortData", "TrialSpec",
+        "SurvivalAnalysis", "CohortData", "TrialSpec", "Synthesis",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -63,6 +65,7 @@ let package = Package(
     .testTarget(name: "GSLTests", dependencies: ["GSL", "TestSupport"]),
     .testTarget(name: "CohortDataTests", dependencies: ["CohortData", "TestSupport"]),
     .testTarget(name: "TrialSpecTests", dependencies: ["TrialSpec", "CohortData", "TestSupport"]),
+    .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "TrialSpec", "SurvivalAnalysis", "GSL", "TestSupport"]),
     .testTarget(
       name: "SurvivalAnalysisTests",
       dependencies: ["SurvivalAnalysis", "CohortData", "GSL", "TestSupport"]

@@ -30,14 +30,7 @@ public struct Attrition: Sendable {
     var counts: [RuleCounts] = []
     for rule in eligibility.rules {
       let truth = rule.expression.evaluate(columns)
-      let unknownPasses = (rule.onUnknown ?? eligibility.onUnknown) == .include
-      passes.append(truth.map { t in
-        switch (rule.kind, t) {
-        case (.inclusion, .yes), (.exclusion, .no): true
-        case (.inclusion, .no), (.exclusion, .yes): false
-        case (_, .unknown): unknownPasses
-        }
-      })
+      passes.append(eligibility.passes(rule, truth))
       counts.append(RuleCounts(
         id: rule.id, kind: rule.kind, text: rule.text, expression: rule.expression.source,
         trueCount: truth.filter { $0 == .yes }.count, falseCount: truth.filter { $0 == .no }.count,
@@ -58,5 +51,30 @@ public struct Attrition: Sendable {
     referenceRows = n
     rules = counts
     self.eligible = eligible
+  }
+}
+
+extension Eligibility {
+  /// Whether each row passes `rule`, given the rule's truth values: inclusion rules pass when
+  /// true, exclusion rules when false; unknown follows the rule's (or the protocol's) `on_unknown`.
+  public func passes(_ rule: EligibilityRule, _ truth: [Truth]) -> [Bool] {
+    let unknownPasses = (rule.onUnknown ?? onUnknown) == .include
+    return truth.map { t in
+      switch (rule.kind, t) {
+      case (.inclusion, .yes), (.exclusion, .no): true
+      case (.inclusion, .no), (.exclusion, .yes): false
+      case (_, .unknown): unknownPasses
+      }
+    }
+  }
+
+  /// Whether each row of `columns` meets every rule.
+  public func eligible(_ columns: ExpressionColumns) -> [Bool] {
+    var mask = [Bool](repeating: true, count: columns.rowCount)
+    for rule in rules {
+      let pass = passes(rule, rule.expression.evaluate(columns))
+      for i in mask.indices where !pass[i] { mask[i] = false }
+    }
+    return mask
   }
 }

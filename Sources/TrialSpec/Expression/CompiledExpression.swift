@@ -155,3 +155,32 @@ private struct Evaluator {
     return out
   }
 }
+
+extension CompiledExpression {
+  /// When the expression is one comparison of a single numeric variable with constants
+  /// (`age >= 18`, `age between 18 and 80`, `18 <= age`), that variable and the closed interval
+  /// it allows (strictness is dropped: it matters only on a set of measure zero for continuous
+  /// values; discrete values are checked by evaluating the expression itself). Used to sample
+  /// generated patients inside the rule's latent interval.
+  public var numericBound: (variable: String, low: Double, high: Double)? {
+    switch program {
+    case .numericCompare(.column(let name), let op, .constant(let c)):
+      return Self.interval(name, op, c)
+    case .numericCompare(.constant(let c), let op, .column(let name)):
+      return Self.interval(name, op.reversed, c)
+    case .numericBetween(.column(let name), .constant(let lo), .constant(let hi), negated: false):
+      return (name, lo, hi)
+    default:
+      return nil
+    }
+  }
+
+  private static func interval(_ name: String, _ op: ComparisonOperator, _ c: Double) -> (String, Double, Double)? {
+    switch op {
+    case .less, .lessOrEqual: (name, -.infinity, c)
+    case .greater, .greaterOrEqual: (name, c, .infinity)
+    case .equal: (name, c, c)
+    case .notEqual: nil
+    }
+  }
+}

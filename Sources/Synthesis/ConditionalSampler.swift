@@ -1,0 +1,129 @@
+// ConditionalSampler.swift — drawing patients from the generator *given* eligibility.
+//
+// The reference answer is plain rejection: draw from the copula, keep the patients who meet
+// every rule and constraint. When the pilot acceptance is below 5 % and some rules bound single
+// variables, a faster proposal is used: those rules become an interval for their variable's
+// latent normal, and the latent vector is drawn by sequential truncation along the Cholesky
+// factor of the correlation with the bounded dimensions first (the GHK simulator: Geweke 1991,
+// Hajivassiliou & McFadden 1998, Keane 1994). A GHK draw has density p(z)·1_box(z)/w(z) with
+// weight w(z) = ∏ P(interval of each bounded dimension | the ones before), so accepting it with
+// probability w/w_max gives draws from p restricted to the box — the correct conditional, not
+// the product of truncated marginals (DESIGN.md §3). w_max is the running maximum over the
+// candidates (seeded by a pilot of 1,000), which is exact whenever the pilot saw the largest
+// weight and otherwise errs by the ratio of the true to the observed maximum; a test compares
+// this path with plain rejection on a correlated case. Every accepted patient is still checked
+// against all rules and constraints (100 %).
+//
+// A constraint (synthesis.constraints) is violated only when false: a missing value is not
+// implausible, so unknown passes. Eligibility rules follow their `on_unknown`.
+
+import Foundation
+import GSL
+import TrialSpec
+
+struct ConditionalSampler {
+  let generator: SyntheticControlGenerator
+  let eligibility: Eligibility
+  let constraints: [CompiledExpression]
+
+  var copula: GaussianCopulaModel { generator.copula }
+
+  /// Draws until `count` patients pass, or `budget` candidates have been drawn. Returns the
+  /// patients, the candidates drawn, how many of them passed (≥ count: the last batch's surplus
+  /// is discarded) and the method.
+  func sample(count: Int, budget: Int, rng: GSLRandomSource, allowLatentBox: Bool = true) throws(SynthesisError)
+    -> (patients: SyntheticPatients, candidates: Int, passed: Int, method: String)
+  {
+    var accepted = SyntheticPatients(variables: copula.variables, values: copula.variables.map { _ in [] }, eventTimes: [])
+    var candidates = 0, passed = 0, proposalCandidates = 0, proposalPassed = 0
+    guard count > 0 else { return (accepted, 0, 0, "rejection") }
+    let box = allowLatentBox ? latentBox() : nil
+    var proposal = Proposal(copula: copula, box: nil)
+    var method = "rejection"
+    var pilotDone = false
+    while accepted.count < count {
+      guard candidates < budget else {
+        throw .budgetExhausted(requested: count, generated: accepted.count, candidates: candidates)
+      }
+      let remaining = count - accepted.count
+      // Batch size from the current proposal's own pass rate (a new proposal starts optimistic).
+      let rate = proposalCandidates > 0 ? max(Double(proposalPassed) / Double(proposalCandidates), 0.001) : 1
+      let batch = min(budget - candidates, max(256, Int(Double(remaining) / rate * 1.2)))
+      var drawn = proposal.draw(batch, rng: rng)
+      candidates += batch
+      proposalCandidates += batch
+      keepPassing(&drawn)
+      passed += drawn.count
+      proposalPassed += drawn.count
+      for j in drawn.values.indices { accepted.values[j] += drawn.values[j].prefix(remaining) }
+      accepted.eventTimes += drawn.eventTimes.prefix(remaining)
+      // After the pilot batch: switch to the latent box when rejection is too wasteful.
+      if !pilotDone {
+        pilotDone = true
+        if let box, Double(drawn.count) / Double(batch) < 0.05 {
+          proposal = Proposal(copula: copula, box: box)
+          proposal.calibrate(rng: rng)
+          method = "latent-box"
+          proposalCandidates = 0
+          proposalPassed = 0
+        }
+      }
+    }
+    for i in 0..<accepted.count {
+      let row = accepted.values.map { $0[i] }
+      accepted.eventTimes[i] = generator.outcome.eventTime(survival: rng.uniformPositive(), row: row)
+    }
+    return (accepted, candidates, passed, method)
+  }
+
+  /// Keeps the patients who meet every rule and constraint.
+  private func keepPassing(_ patients: inout SyntheticPatients) {
+    let columns = patients.columns
+    var keep = eligibility.eligible(columns)
+    for constraint in constraints {
+      let truth = constraint.evaluate(columns)
+      for i in keep.indices where truth[i] == .no { keep[i] = false }
+    }
+    let indices = keep.indices.filter { keep[$0] }
+    patients.values = patients.values.map { v in indices.map { v[$0] } }
+    patients.eventTimes = indices.map { patients.eventTimes[$0] }
+  }
+
+  /// Latent intervals implied by rules that bound one generated variable, intersected per
+  /// dimension; nil when no rule does.
+  func latentBox() -> [(Double, Double)?]? {
+    var box = [(Double, Double)?](repeating: nil, count: copula.latentDimension)
+    var any = false
+    func restrict(_ a: Int, _ interval: (Double, Double)) {
+      let old = box[a] ?? (-.infinity, .infinity)
+      box[a] = (max(old.0, interval.0), min(old.1, interval.1))
+      any = true
+    }
+    for rule in eligibility.rules where rule.expression.variables.count == 1 {
+      let name = rule.expression.variables[0]
+      guard let j = copula.variables.firstIndex(where: { $0.name == name }) else { continue }
+      let variable = copula.variables[j]
+      let missingPasses = eligibility.passes(rule, [.unknown])[0]
+      let missingDimension = copula.dimensions.firstIndex(of: .missing(j))
+      if missingPasses && missingDimension != nil { continue }  // "missing or allowed" is not an interval
+      let allows: (Double) -> Bool = { value in
+        let column: ExpressionColumn
+        switch variable.type {
+        case .categorical, .ordinal: column = .labels([Int32(value)])
+        default: column = .numeric([value])
+        }
+        let truth = rule.expression.evaluate(ExpressionColumns(rowCount: 1, columns: [name: column]))
+        return self.eligibility.passes(rule, truth)[0]
+      }
+      let bound = rule.kind == .inclusion ? rule.expression.numericBound : nil
+      if case .continuous = copula.marginals[j], bound == nil { continue }
+      guard let interval = copula.marginals[j].latentInterval(allows: allows, low: bound?.low ?? -.infinity,
+                                                               high: bound?.high ?? .infinity) else { continue }
+      restrict(j, interval)
+      if let missingDimension {  // the value must be present: the indicator's "present" interval
+        restrict(missingDimension, (-.infinity, StandardNormal.quantile(1 - copula.missingRates[j])))
+      }
+    }
+    return any ? box : nil
+  }
+}

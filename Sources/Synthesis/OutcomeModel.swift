@@ -1,0 +1,123 @@
+// OutcomeModel.swift — event times given covariates, and the censoring of the reference.
+//
+// Event times: Weibull PH regression on the covariates (default) or piecewise-exponential PH
+// with cut points at the tertiles of the event times (option), fitted by SurvivalAnalysis.
+// Covariates enter as R would code them: numeric variables as they are, categorical and ordinal
+// variables as treatment-coded indicators against their first label. A missing covariate is
+// replaced by its median (numeric) or most frequent label, for the linear predictor only.
+// Censoring: the reverse Kaplan–Meier estimate of the censoring distribution (censorings as
+// events), sampled by inversion; past its last step a patient is censored at the last follow-up
+// time, which reproduces administrative censoring at the end of a study.
+
+import Foundation
+import GSL
+import SurvivalAnalysis
+import TrialSpec
+
+/// The outcome family of a generator (PROTOCOL-FORMAT.md `synthesis.outcome`).
+public enum OutcomeKind: String, Sendable, Codable {
+  case weibull
+  case piecewiseExponential = "piecewise-exponential"
+}
+
+/// Event and censoring times for generated patients.
+public struct OutcomeModel: Sendable {
+  /// One design column: variable `index`; `level` for an indicator of that label position.
+  struct Term: Sendable {
+    var index: Int
+    var level: Double?
+  }
+
+  public let kind: OutcomeKind
+  let terms: [Term]
+  /// Names of the design columns, R style (`age`, `extentserosa`).
+  public let termNames: [String]
+  let imputation: [Double]
+  public let weibull: WeibullFit?
+  public let piecewise: PiecewiseExponentialFit?
+  let censoring: KaplanMeierEstimate
+  let lastFollowUp: Double
+
+  /// Fits the outcome and censoring models on `rows`.
+  static func fit(kind: OutcomeKind, variables: [VariableDeclaration], columns: ExpressionColumns,
+                  times: [Double], events: [Bool?], rows: [Int]) throws(SynthesisError) -> OutcomeModel {
+    let usable = rows.filter { !times[$0].isNaN && events[$0] != nil }
+    var terms: [Term] = [], names: [String] = [], imputation: [Double] = []
+    var valueColumns: [[Double]] = []
+    for (j, v) in variables.enumerated() {
+      let values = GaussianCopulaModel.values(columns, v.name, usable)
+      let observed = values.filter { !$0.isNaN }.sorted()
+      switch v.type {
+      case .categorical, .ordinal:
+        var counts = [Double](repeating: 0, count: v.labels.count)
+        for x in observed { counts[Int(x)] += 1 }
+        imputation.append(Double(counts.indices.max { counts[$0] < counts[$1] } ?? 0))
+        for level in 1..<max(1, v.labels.count) where counts[level] > 0 {
+          terms.append(Term(index: j, level: Double(level)))
+          names.append(v.name + v.labels[level])
+        }
+      default:
+        imputation.append(observed.isEmpty ? 0 : observed[observed.count / 2])
+        if Set(observed).count > 1 {
+          terms.append(Term(index: j, level: nil))
+          names.append(v.name)
+        }
+      }
+      valueColumns.append(values)
+    }
+    // Times of 0 break log t: they become half the smallest positive time (documented).
+    let positive = usable.map { times[$0] }.filter { $0 > 0 }
+    guard let smallest = positive.min() else { throw .notEnoughData("no positive follow-up time among the fitting rows") }
+    let t = usable.map { max(times[$0], smallest / 2) }
+    let e = usable.map { events[$0]! }
+    guard e.contains(true) else { throw .notEnoughData("no events among the \(usable.count) fitting rows; the outcome model cannot be fitted") }
+    let design = terms.map { term in
+      (0..<usable.count).map { i in Self.encode(valueColumns[term.index][i], term, imputation[term.index]) }
+    }
+    let data = SurvivalData(times: t, events: e, covariateColumns: design)
+    var weibull: WeibullFit?, piecewise: PiecewiseExponentialFit?
+    do {
+      switch kind {
+      case .weibull:
+        weibull = try WeibullRegression.fit(data)
+      case .piecewiseExponential:
+        let eventTimes = zip(t, e).filter { $0.1 }.map(\.0).sorted()
+        let cuts = Array(Set([eventTimes[eventTimes.count / 3], eventTimes[2 * eventTimes.count / 3]])).sorted().filter { $0 > 0 }
+        piecewise = try PiecewiseExponentialRegression.fit(data, cutPoints: cuts)
+      }
+    } catch {
+      throw .numerical("the \(kind.rawValue) outcome model could not be fitted: \(error)")
+    }
+    let censoring: KaplanMeierEstimate
+    do {
+      censoring = try KaplanMeierEstimate(SurvivalData(times: t, events: e.map { !$0 }))
+    } catch {
+      throw .numerical("the censoring distribution could not be estimated: \(error)")
+    }
+    return OutcomeModel(kind: kind, terms: terms, termNames: names, imputation: imputation, weibull: weibull,
+                        piecewise: piecewise, censoring: censoring, lastFollowUp: t.max() ?? 0)
+  }
+
+  @inline(__always) static func encode(_ x: Double, _ term: Term, _ fill: Double) -> Double {
+    let v = x.isNaN ? fill : x
+    return term.level.map { v == $0 ? 1 : 0 } ?? v
+  }
+
+  /// The design row of a patient (variable values in model order, NaN = missing).
+  func design(_ row: [Double]) -> [Double] {
+    terms.map { Self.encode(row[$0.index], $0, imputation[$0.index]) }
+  }
+
+  /// The event time with survival probability `u` for covariates `row`: S⁻¹(u | x).
+  func eventTime(survival u: Double, row: [Double]) -> Double {
+    let x = design(row)
+    if let weibull { return weibull.quantile(survival: u, covariates: x) }
+    return piecewise!.quantile(survival: u, covariates: x)
+  }
+
+  /// A censoring time drawn by inverting the reverse Kaplan–Meier curve at `u`.
+  func censoringTime(_ u: Double) -> Double {
+    for (i, s) in censoring.survival.enumerated() where s <= u { return censoring.times[i] }
+    return lastFollowUp
+  }
+}

@@ -1,0 +1,122 @@
+// SyntheticControlGenerator.swift — learn from the reference cohort, generate eligible patients.
+
+import CohortData
+import Foundation
+import GSL
+import SurvivalAnalysis
+import TrialSpec
+
+/// Which reference patients the generator learns from.
+public enum FitPopulation: String, Sendable, Codable, CaseIterable {
+  /// Every reference patient; eligibility is then imposed by conditioning. More data for the
+  /// marginals and correlations, and the copula's own extrapolation into the eligible region.
+  case reference
+  /// Only the eligible reference patients: the fit describes exactly the population the trial
+  /// enrols, but from fewer patients (and conditioning then only enforces the rules).
+  case eligible
+}
+
+/// Generated patients: covariates (numbers; label positions for categorical variables; NaN =
+/// missing) and an uncensored event time each, in the reference's time unit.
+public struct SyntheticPatients: Sendable {
+  public var variables: [VariableDeclaration]
+  /// `values[j][i]`: variable j of patient i.
+  public var values: [[Double]]
+  public var eventTimes: [Double]
+  public var count: Int { eventTimes.count }
+
+  /// The covariates as expression columns (to evaluate rules on them).
+  public var columns: ExpressionColumns {
+    var out: [String: ExpressionColumn] = [:]
+    for (j, v) in variables.enumerated() {
+      switch v.type {
+      case .categorical, .ordinal: out[v.name] = .labels(values[j].map { $0.isNaN ? -1 : Int32($0) })
+      default: out[v.name] = .numeric(values[j])
+      }
+    }
+    return ExpressionColumns(rowCount: count, columns: out)
+  }
+}
+
+/// How a generation went.
+public struct GenerationReport: Sendable, Codable {
+  public var requested: Int
+  public var candidates: Int
+  /// Accepted / candidates: the share of drawn patients that met every rule and constraint.
+  public var acceptanceRate: Double
+  /// `rejection`, or `latent-box` when single-variable rules were imposed on the latent normal.
+  public var method: String
+  /// Reference patients meeting the criteria: how many real patients back the synthetic ones.
+  public var support: Int
+  public var supportWarning: String?
+  public var fitOn: FitPopulation
+  public var rowsFitted: Int
+  public var correlationShrinkage: Double
+}
+
+/// A Gaussian-copula generator of synthetic control patients, with a Weibull (or
+/// piecewise-exponential) outcome model, learnt from a protocol's reference cohort.
+public struct SyntheticControlGenerator: Sendable {
+  public let trialProtocol: TrialProtocol
+  public let copula: GaussianCopulaModel
+  public let outcome: OutcomeModel
+  public let fitOn: FitPopulation
+  /// Reference rows (CSV row indices) used for fitting.
+  public let fittedRows: [Int]
+
+  /// Fits the generator to the protocol's reference cohort.
+  public init(protocol p: TrialProtocol, fitOn: FitPopulation = .reference) throws(SynthesisError) {
+    guard let data = p.referenceData else {
+      throw .notConfigured("protocol '\(p.id)' has no reference cohort to learn from (it is parametric)")
+    }
+    let synthesis = p.synthesis
+    let names = synthesis?.covariates ?? p.variables.map(\.name)
+    let variables = names.compactMap { n in p.variables.first { $0.name == n } }
+    var rows = data.referenceRows
+    if fitOn == .eligible {
+      let mask = p.eligibility.eligible(data.referenceColumns)
+      rows = rows.indices.filter { mask[$0] }.map { rows[$0] }
+    }
+    trialProtocol = p
+    self.fitOn = fitOn
+    fittedRows = rows
+    copula = try GaussianCopulaModel.fit(columns: data.columns, rows: rows, variables: variables)
+    let kind = OutcomeKind(rawValue: synthesis?.outcome ?? "weibull") ?? .weibull
+    outcome = try OutcomeModel.fit(kind: kind, variables: variables, columns: data.columns, times: data.times,
+                                   events: data.events, rows: rows)
+  }
+
+  /// Reference patients meeting `eligibility`.
+  public func support(_ eligibility: Eligibility) -> Int {
+    guard let data = trialProtocol.referenceData else { return 0 }
+    return eligibility.eligible(data.referenceColumns).filter { $0 }.count
+  }
+
+  /// Generates `count` patients meeting `eligibility` (default: the protocol's) and the
+  /// protocol's synthesis constraints, deterministically for `seed`.
+  ///
+  /// - Parameter maxCandidates: the attempt budget (default max(100,000, 1,000 × count)); when it
+  ///   runs out first, ``SynthesisError/budgetExhausted(requested:generated:candidates:)``. Never
+  ///   returns fewer rows than asked.
+  ///   - allowLatentBox: false forces plain rejection (the reference answer) even for rare subgroups.
+  public func generate(count: Int, seed: UInt64, eligibility: Eligibility? = nil, maxCandidates: Int? = nil,
+                       allowLatentBox: Bool = true)
+    throws(SynthesisError) -> (SyntheticPatients, GenerationReport)
+  {
+    precondition(count >= 0, "count must be >= 0")
+    let rules = eligibility ?? trialProtocol.eligibility
+    let sampler = ConditionalSampler(generator: self, eligibility: rules,
+                                     constraints: trialProtocol.synthesis?.constraints ?? [])
+    let rng = SeedSequence(masterSeed: seed).makeRandomSource(0x5359_4e54)  // "SYNT"
+    let budget = maxCandidates ?? max(100_000, 1_000 * count)
+    let (patients, candidates, passed, method) = try sampler.sample(count: count, budget: budget, rng: rng,
+                                                                    allowLatentBox: allowLatentBox)
+    let support = self.support(rules)
+    let report = GenerationReport(
+      requested: count, candidates: candidates, acceptanceRate: candidates > 0 ? Double(passed) / Double(candidates) : 1,
+      method: method, support: support,
+      supportWarning: support < 30 ? "only \(support) reference patients meet the criteria (fewer than 30): the synthetic patients rest on very little real data" : nil,
+      fitOn: fitOn, rowsFitted: fittedRows.count, correlationShrinkage: copula.shrinkage)
+    return (patients, report)
+  }
+}

@@ -1,0 +1,88 @@
+// SyntheticReplica.swift — synthetic patients censored like the reference, written in the
+// reference's own coding so the CSV drops into the same R or pandas code.
+
+import CohortData
+import Foundation
+import GSL
+import TrialSpec
+
+/// Synthetic patients with observed (censored) follow-up, like the reference's.
+public struct SyntheticReplica: Sendable {
+  public var patients: SyntheticPatients
+  /// min(event time, censoring time), in the reference's time unit.
+  public var times: [Double]
+  public var events: [Bool]
+}
+
+extension SyntheticControlGenerator {
+  /// Censors `patients` with censoring times drawn from the reference's censoring distribution
+  /// (stream `seed`, separate from the covariate stream).
+  public func replica(of patients: SyntheticPatients, seed: UInt64) -> SyntheticReplica {
+    let rng = SeedSequence(masterSeed: seed).makeRandomSource(0x4345_4e53)  // "CENS"
+    var times: [Double] = [], events: [Bool] = []
+    for t in patients.eventTimes {
+      let c = outcome.censoringTime(rng.uniformPositive())
+      times.append(min(t, c))
+      events.append(t <= c)
+    }
+    return SyntheticReplica(patients: patients, times: times, events: events)
+  }
+
+  /// The replica as CSV text: the reference's column names and order (generated covariates,
+  /// time, event), codes or labels as the reference holds them, numbers at the reference's
+  /// precision, missing values as empty fields.
+  public func csv(_ replica: SyntheticReplica) -> String {
+    guard let spec = trialProtocol.reference, let data = trialProtocol.referenceData else { return "" }
+    let cohort = data.cohort
+    let generated = Dictionary(uniqueKeysWithValues: replica.patients.variables.enumerated().map { ($1.name, $0) })
+    let columns = cohort.columnNames.filter { generated[$0] != nil || $0 == spec.timeColumn || $0 == spec.eventColumn }
+    let censoredValue = Self.censoredValue(cohort, spec)
+    let timeDigits = Self.decimals(cohort, spec.timeColumn)
+    var lines = [columns.joined(separator: ",")]
+    for i in 0..<replica.times.count {
+      let fields = columns.map { name -> String in
+        if name == spec.timeColumn {
+          let step = pow(10, -Double(timeDigits))
+          return Self.format(max((replica.times[i] / step).rounded() * step, step), timeDigits)
+        }
+        if name == spec.eventColumn { return replica.events[i] ? spec.eventValue : censoredValue }
+        let j = generated[name]!
+        let variable = replica.patients.variables[j]
+        let x = replica.patients.values[j][i]
+        if x.isNaN { return "" }
+        switch variable.type {
+        case .categorical, .ordinal:
+          return variable.codes.map { $0[Int(x)].code } ?? variable.levels![Int(x)]
+        default:
+          let digits = Self.decimals(cohort, name)
+          return Self.format((x * pow(10, Double(digits))).rounded() / pow(10, Double(digits)), digits)
+        }
+      }
+      lines.append(fields.map(Self.quoted).joined(separator: ","))
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// The event column's value for a censored patient: the reference's most frequent other value.
+  static func censoredValue(_ cohort: Cohort, _ spec: ReferenceSpec) -> String {
+    let labels = ((try? cohort.labels(spec.eventColumn)) ?? []).compactMap { $0 }.filter { $0 != spec.eventValue }
+    var counts: [String: Int] = [:]
+    for l in labels { counts[l, default: 0] += 1 }
+    return counts.max { $0.value < $1.value }?.key ?? "0"
+  }
+
+  /// The most decimals any value of `column` is written with in the reference (at most 6).
+  static func decimals(_ cohort: Cohort, _ column: String) -> Int {
+    let labels = ((try? cohort.labels(column)) ?? []).compactMap { $0 }
+    return min(6, labels.map { l in l.firstIndex(of: ".").map { l.distance(from: $0, to: l.endIndex) - 1 } ?? 0 }.max() ?? 0)
+  }
+
+  static func format(_ x: Double, _ digits: Int) -> String {
+    digits == 0 ? String(Int(x.rounded())) : String(format: "%.\(digits)f", x)
+  }
+
+  static func quoted(_ field: String) -> String {
+    field.contains(",") || field.contains("\"") || field.contains("\n")
+      ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+  }
+}
