@@ -56,6 +56,11 @@ let package = Package(
       dependencies: ["SurvivalAnalysis", "CohortData", "GSL"],
       path: "Benchmarks/SurvivalBenchmarks"
     ),
+    .executableTarget(
+      name: "SynthesisBenchmarks",
+      dependencies: ["Synthesis", "TrialSpec"],
+      path: "Benchmarks/SynthesisBenchmarks"
+    ),
     // Tests mirror modules; fixtures live in Tests/Fixtures and are found via #filePath.
     .target(
       name: "TestSupport",

@@ -30,6 +30,7 @@ public struct WeibullFit: Sendable {
   public var logLikelihood: Double
   /// Whether the shape was held fixed (shape 1 = exponential regression).
   public var fixedShape: Double?
+  /// BFGS2 iterations (0 when Newton alone converged).
   public var iterations: Int
   public var converged: Bool
   public var subjectCount: Int
@@ -82,8 +83,10 @@ public struct WeibullFit: Sendable {
 
   func linearPredictor(_ x: [Double]) -> Double {
     precondition(x.count == p || (x.isEmpty && p == 0), "expected \(p) covariates, got \(x.count)")
-    let beta = coefficients
-    return zip(beta, x).reduce(0) { $0 + $1.0 * $1.1 }
+    let k = shape  // β_j = −α_j·k, summed without building the coefficient array
+    var eta = 0.0
+    for j in 0..<p { eta -= survregParameters[1 + j] * x[j] }
+    return eta * k
   }
 }
 
@@ -97,7 +100,8 @@ public enum WeibullRegression {
   /// - Throws: ``SurvivalError/noEvents`` when nothing happened (the scale is not estimable),
   ///   `.invalidInput` for times ≤ 0 (log t is needed) or weights/strata/offsets, which are
   ///   not supported here.
-  public static func fit(_ data: SurvivalData, fixedShape: Double? = nil) throws(SurvivalError) -> WeibullFit {
+  /// - Parameter useBFGS: start with GSL's BFGS2 instead of Newton (normally only the fallback).
+  public static func fit(_ data: SurvivalData, fixedShape: Double? = nil, useBFGS: Bool = false) throws(SurvivalError) -> WeibullFit {
     try data.validate()
     if data.weights != nil || data.strata != nil || data.offsets != nil {
       throw .invalidInput("Weibull regression does not support weights, strata or offsets")
@@ -118,7 +122,10 @@ public enum WeibullRegression {
 
     // Centre covariates for the optimizer (μ is then the log-scale at the mean); undone below.
     let means = data.covariates.map { $0.reduce(0, +) / Double(n) }
-    let x = (0..<p).map { j in data.covariates[j].map { $0 - means[j] } }
+    // Row-major and flat (x[i * p + j]): the likelihood loops read it n·p times per evaluation,
+    // and nested arrays cost a retain/release per access inside the closures.
+    var x = [Double](repeating: 0, count: n * p)
+    for j in 0..<p { for i in 0..<n { x[i * p + j] = data.covariates[j][i] - means[j] } }
 
     // Negative log-likelihood and gradient in θ = (μ, α₁…α_p, log σ).
     let m = p + 2
@@ -129,14 +136,14 @@ public enum WeibullRegression {
       if let gradient { for j in 0..<m { gradient[j] = 0 } }
       for i in 0..<n {
         var eta = theta[0]
-        for j in 0..<p { eta += theta[1 + j] * x[j][i] }
+        for j in 0..<p { eta += theta[1 + j] * x[i * p + j] }
         let z = (y[i] - eta) / sigma
         let ez = Foundation.exp(z)
         ll += delta[i] * z - ez
         if let gradient {
           let dEta = (ez - delta[i]) / sigma  // ∂ℓ/∂η
           gradient[0] -= dEta
-          for j in 0..<p { gradient[1 + j] -= dEta * x[j][i] }
+          for j in 0..<p { gradient[1 + j] -= dEta * x[i * p + j] }
           if fixedLogSigma == nil { gradient[m - 1] -= z * (ez - delta[i]) }
         }
       }
@@ -148,15 +155,7 @@ public enum WeibullRegression {
     var start = [Double](repeating: 0, count: m)
     start[0] = Foundation.log(data.times.reduce(0, +) / Double(events))
     start[m - 1] = fixedLogSigma ?? 0
-    let result: MinimizationResult
-    do {
-      result = try Minimizer.minimizeBFGS(start: start, initialStep: 0.1, gradientTolerance: 1e-9 * Double(n),
-                                          maxIterations: 1_000, objective: negLogLik)
-    } catch {
-      throw .invalidInput("the optimizer could not start: \(error)")
-    }
-    var theta = result.minimizer
-    if let fixedLogSigma { theta[m - 1] = fixedLogSigma }
+    var theta = start
 
     // Observed information (analytic second derivatives) at θ.
     func information(_ theta: [Double]) -> [Double] {
@@ -165,14 +164,14 @@ public enum WeibullRegression {
       var design = [Double](repeating: 0, count: m - 1)
       for i in 0..<n {
         var eta = theta[0]
-        for j in 0..<p { eta += theta[1 + j] * x[j][i] }
+        for j in 0..<p { eta += theta[1 + j] * x[i * p + j] }
         let z = (y[i] - eta) / sigma
         let ez = Foundation.exp(z)
         let hEE = -ez / (sigma * sigma)
         let hES = (delta[i] - ez - z * ez) / sigma
         let hSS = -z * (ez - delta[i]) - z * z * ez
         design[0] = 1
-        for j in 0..<p { design[1 + j] = x[j][i] }
+        for j in 0..<p { design[1 + j] = x[i * p + j] }
         for a in 0..<(m - 1) {
           for b in 0..<(m - 1) { info[a * m + b] -= hEE * design[a] * design[b] }
           info[a * m + m - 1] -= hES * design[a]
@@ -183,34 +182,52 @@ public enum WeibullRegression {
       return info
     }
 
-    // BFGS2's line search stops with GSL_ENOPROG once it is within rounding of the optimum;
-    // a few Newton steps with the analytic information then settle the MLE to full precision
-    // and give a convergence test that does not depend on the line search.
+    // Newton–Raphson with the analytic information and step halving, from the exponential start.
+    // GSL's BFGS2 (analytic gradient) is the fallback when Newton cannot make progress (an
+    // information matrix that is not positive definite far from the optimum), or when forced:
+    // it brings θ into Newton's basin, and Newton then settles the MLE to full precision.
     let k = fixedLogSigma == nil ? m : m - 1
-    var converged = false
-    var gradient = [Double](repeating: 0, count: m)
-    var value = theta.withUnsafeBufferPointer { t in gradient.withUnsafeMutableBufferPointer { negLogLik(t, $0) } }
-    for _ in 0..<20 {
-      let info = information(theta)
-      let sub = (0..<(k * k)).map { info[($0 / k) * m + $0 % k] }
-      guard let step = try? CholeskyFactorization(rowMajor: sub, dimension: k).solve(Array(gradient.prefix(k)).map { -$0 })
-      else { break }
-      var scale = 1.0
-      var moved = false
-      for _ in 0..<30 {
-        var trial = theta
-        for a in 0..<k { trial[a] += scale * step[a] }
-        var trialGradient = gradient
-        let trialValue = trial.withUnsafeBufferPointer { t in trialGradient.withUnsafeMutableBufferPointer { negLogLik(t, $0) } }
-        if trialValue <= value + 1e-12 * abs(value) {
-          theta = trial; value = trialValue; gradient = trialGradient
-          moved = true
-          break
+    func newton(_ theta: inout [Double], maxSteps: Int) -> Bool {
+      var gradient = [Double](repeating: 0, count: m)
+      var value = theta.withUnsafeBufferPointer { t in gradient.withUnsafeMutableBufferPointer { negLogLik(t, $0) } }
+      for _ in 0..<maxSteps {
+        let info = information(theta)
+        let sub = (0..<(k * k)).map { info[($0 / k) * m + $0 % k] }
+        guard let step = try? CholeskyFactorization(rowMajor: sub, dimension: k).solve(Array(gradient.prefix(k)).map { -$0 })
+        else { return false }
+        var scale = 1.0
+        var moved = false
+        for _ in 0..<30 {
+          var trial = theta
+          for a in 0..<k { trial[a] += scale * step[a] }
+          var trialGradient = gradient
+          let trialValue = trial.withUnsafeBufferPointer { t in trialGradient.withUnsafeMutableBufferPointer { negLogLik(t, $0) } }
+          if trialValue <= value + 1e-12 * abs(value) {
+            theta = trial; value = trialValue; gradient = trialGradient
+            moved = true
+            break
+          }
+          scale /= 2
         }
-        scale /= 2
+        if step.allSatisfy({ abs($0) < 1e-10 }) { return true }
+        if !moved { return false }
       }
-      if step.allSatisfy({ abs($0) < 1e-10 }) { converged = true; break }
-      if !moved { break }
+      return false
+    }
+    var iterations = 0
+    var converged = !useBFGS && newton(&theta, maxSteps: 50)
+    if !converged {
+      let result: MinimizationResult
+      do {
+        result = try Minimizer.minimizeBFGS(start: start, initialStep: 0.1, gradientTolerance: 1e-3 * Double(n),
+                                            maxIterations: 200, objective: negLogLik)
+      } catch {
+        throw .invalidInput("the optimizer could not start: \(error)")
+      }
+      iterations = result.iterations
+      theta = result.minimizer
+      if let fixedLogSigma { theta[m - 1] = fixedLogSigma }
+      converged = newton(&theta, maxSteps: 20)
     }
     let info = information(theta)
     let variance = invert(info, dimension: m, fixedLast: fixedLogSigma != nil)
@@ -227,7 +244,7 @@ public enum WeibullRegression {
     theta.withUnsafeBufferPointer { logLik = -negLogLik($0, nil) }
     return WeibullFit(
       survregParameters: raw, survregVariance: rawVariance, logLikelihood: logLik, fixedShape: fixedShape,
-      iterations: result.iterations, converged: converged, subjectCount: n, eventCount: events)
+      iterations: iterations, converged: converged, subjectCount: n, eventCount: events)
   }
 
   /// Inverse of the information; with a fixed shape the last row/column is excluded (variance 0).

@@ -3,6 +3,7 @@
 import Foundation
 import GSL
 import SurvivalAnalysis
+import CohortData
 import Testing
 import TestSupport
 
@@ -72,5 +73,20 @@ struct WeibullRegressionTests {
       try WeibullRegression.fit(SurvivalData(times: [1, 2], events: [false, false]))
     }
     #expect(throws: SurvivalError.self) { try WeibullRegression.fit(SurvivalData(times: [0, 2], events: [true, true])) }
+  }
+}
+
+@Suite("Weibull: Newton and the BFGS2 fallback agree", .tags(.doubleProgramming))
+struct WeibullOptimizerTests {
+  @Test("veteran ~ trt + karno: the same MLE from Newton alone and from BFGS2 then Newton")
+  func samePoint() throws {
+    let frame = try ModelFrame(cohort: ReferenceModels.veteran, time: "time", event: "status",
+                               terms: [.factor("trt", levels: ["1", "2"]), .numeric("karno")])
+    let newton = try WeibullRegression.fit(frame.data)
+    let bfgs = try WeibullRegression.fit(frame.data, useBFGS: true)
+    #expect(newton.converged && bfgs.converged)
+    #expect(bfgs.iterations > 0 && newton.iterations == 0)
+    for (a, b) in zip(newton.survregParameters, bfgs.survregParameters) { #expect(abs(a - b) < 1e-8) }
+    #expect(abs(newton.logLikelihood - bfgs.logLikelihood) < 1e-9)
   }
 }
