@@ -17,6 +17,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
   ],
   targets: [
     // Floor 0: the C library, nothing else.
@@ -42,11 +43,17 @@ let package = Package(
     ),
     // Floor 3.
     .target(name: "Synthesis", dependencies: ["GSL", "CohortData", "SurvivalAnalysis", "TrialSpec"]),
+    .target(name: "Audit", dependencies: ["GSL", "SurvivalAnalysis"]),
+    // Floor 5: reports, data cards, and the glue that audits generated patients.
+    .target(
+      name: "Reporting",
+      dependencies: ["TrialSpec", "Synthesis", "Audit", .product(name: "Crypto", package: "swift-crypto")]
+    ),
     // Floor 6: the command-line tool. Parses, calls the library, prints.
     .executableTarget(
       name: "syntharm",
       dependencies: [
-        "SurvivalAnalysis", "CohortData", "TrialSpec", "Synthesis",
+        "SurvivalAnalysis", "CohortData", "TrialSpec", "Synthesis", "Audit", "Reporting",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -55,6 +62,11 @@ let package = Package(
       name: "SurvivalBenchmarks",
       dependencies: ["SurvivalAnalysis", "CohortData", "GSL"],
       path: "Benchmarks/SurvivalBenchmarks"
+    ),
+    .executableTarget(
+      name: "AuditBenchmarks",
+      dependencies: ["Audit", "GSL"],
+      path: "Benchmarks/AuditBenchmarks"
     ),
     .executableTarget(
       name: "SynthesisBenchmarks",
@@ -71,6 +83,7 @@ let package = Package(
     .testTarget(name: "CohortDataTests", dependencies: ["CohortData", "TestSupport"]),
     .testTarget(name: "TrialSpecTests", dependencies: ["TrialSpec", "CohortData", "TestSupport"]),
     .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "TrialSpec", "SurvivalAnalysis", "GSL", "TestSupport"]),
+    .testTarget(name: "AuditTests", dependencies: ["Audit", "SurvivalAnalysis", "GSL", "TestSupport"]),
     .testTarget(
       name: "SurvivalAnalysisTests",
       dependencies: ["SurvivalAnalysis", "CohortData", "GSL", "TestSupport"]

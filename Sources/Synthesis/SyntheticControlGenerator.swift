@@ -65,16 +65,19 @@ public struct SyntheticControlGenerator: Sendable {
   public let fittedRows: [Int]
 
   /// Fits the generator to the protocol's reference cohort.
-  public init(protocol p: TrialProtocol, fitOn: FitPopulation = .reference) throws(SynthesisError) {
+  ///
+  /// - Parameter excluding: reference rows (CSV row indices) kept out of fitting, e.g. an audit
+  ///   holdout (``HoldoutSplit``).
+  public init(protocol p: TrialProtocol, fitOn: FitPopulation = .reference, excluding: Set<Int> = []) throws(SynthesisError) {
     guard let data = p.referenceData else {
       throw .notConfigured("protocol '\(p.id)' has no reference cohort to learn from (it is parametric)")
     }
     let synthesis = p.synthesis
     let names = synthesis?.covariates ?? p.variables.map(\.name)
     let variables = names.compactMap { n in p.variables.first { $0.name == n } }
-    var rows = data.referenceRows
+    var rows = data.referenceRows.filter { !excluding.contains($0) }
     if fitOn == .eligible {
-      let mask = p.eligibility.eligible(data.referenceColumns)
+      let mask = p.eligibility.eligible(data.columns.selecting(rows))
       rows = rows.indices.filter { mask[$0] }.map { rows[$0] }
     }
     trialProtocol = p
@@ -118,5 +121,23 @@ public struct SyntheticControlGenerator: Sendable {
       supportWarning: support < 30 ? "only \(support) reference patients meet the criteria (fewer than 30): the synthetic patients rest on very little real data" : nil,
       fitOn: fitOn, rowsFitted: fittedRows.count, correlationShrinkage: copula.shrinkage)
     return (patients, report)
+  }
+}
+
+/// A seeded split of reference rows into training rows and a holdout kept out of fitting.
+public enum HoldoutSplit {
+  /// `fraction` of `rows` (rounded) chosen uniformly at random for the holdout, deterministically
+  /// for `seed` (a partial Fisher–Yates shuffle on the seed's own stream).
+  public static func split(_ rows: [Int], fraction: Double, seed: UInt64) -> (training: [Int], holdout: [Int]) {
+    precondition(fraction >= 0 && fraction < 1, "the holdout fraction must be in [0, 1)")
+    var shuffled = rows
+    let k = Int((Double(rows.count) * fraction).rounded())
+    let rng = SeedSequence(masterSeed: seed).makeRandomSource(0x484f_4c44)  // "HOLD"
+    for i in 0..<k {
+      let j = i + rng.uniformInt(below: shuffled.count - i)
+      shuffled.swapAt(i, j)
+    }
+    let holdout = Set(shuffled.prefix(k))
+    return (rows.filter { !holdout.contains($0) }, rows.filter { holdout.contains($0) })
   }
 }

@@ -16,6 +16,14 @@ public struct ReferenceData: Sendable {
   public var times: [Double]
   public var events: [Bool?]
 
+  public init(cohort: Cohort, columns: ExpressionColumns, referenceRows: [Int], times: [Double], events: [Bool?]) {
+    self.cohort = cohort
+    self.columns = columns
+    self.referenceRows = referenceRows
+    self.times = times
+    self.events = events
+  }
+
   /// Missing values of `variable` among the reference rows.
   public func missingCount(_ variable: String) -> Int {
     guard let column = columns.columns[variable] else { return 0 }
@@ -110,4 +118,41 @@ func typeColumns(_ cohort: Cohort, variables: [VariableDeclaration], report: (In
 private func numericMatch(_ field: String, _ keys: [String]) -> Int? {
   guard let x = Double(field) else { return nil }
   return keys.firstIndex { Double($0) == x }
+}
+
+extension TrialProtocol {
+  /// Reads another CSV with this protocol's declarations — e.g. synthetic patients written by
+  /// `syntharm generate` — typed exactly as the reference (every row counts; `reference.rows` is
+  /// not applied). Values that do not fit a declaration are errors with their line and column.
+  public func typedData(csvPath: String) throws(SpecErrors) -> ReferenceData {
+    guard let spec = reference else {
+      throw SpecErrors([SpecError(file: file, line: nil, column: nil, keyPath: "reference",
+                                  message: "protocol '\(id)' has no reference cohort, so it has no CSV layout to read")])
+    }
+    let cohort: Cohort
+    do { cohort = try Cohort(contentsOf: csvPath) } catch {
+      throw SpecErrors([SpecError(file: error.source, line: error.line, column: error.column, keyPath: "", message: error.message)])
+    }
+    var errors: [SpecError] = []
+    for name in variables.map(\.name) + [spec.timeColumn, spec.eventColumn] where !cohort.columnNames.contains(name) {
+      errors.append(SpecError(file: csvPath, line: 1, column: nil, keyPath: "",
+                              message: "no column '\(name)'\(didYouMean(name, among: cohort.columnNames)); the file must have the reference's columns"))
+    }
+    let columns = typeColumns(cohort, variables: variables) { line, column, message in
+      errors.append(SpecError(file: csvPath, line: line, column: column, keyPath: "", message: message))
+    }
+    var times: [Double?] = []
+    if cohort.columnNames.contains(spec.timeColumn) {
+      do { times = try cohort.numeric(spec.timeColumn) } catch {
+        errors.append(SpecError(file: csvPath, line: error.line, column: error.column, keyPath: "", message: error.message))
+      }
+    }
+    guard errors.isEmpty else { throw SpecErrors(errors) }
+    let eventValue = Double(spec.eventValue)
+    let labels = (try? cohort.labels(spec.eventColumn)) ?? []
+    return ReferenceData(
+      cohort: cohort, columns: ExpressionColumns(rowCount: cohort.rowCount, columns: columns),
+      referenceRows: Array(0..<cohort.rowCount), times: times.map { $0 ?? .nan },
+      events: labels.map { l in l.map { v in eventValue.flatMap { e in Double(v).map { $0 == e } } ?? (v == spec.eventValue) } })
+  }
 }

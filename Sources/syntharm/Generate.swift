@@ -3,6 +3,7 @@
 
 import ArgumentParser
 import Foundation
+import Reporting
 import Synthesis
 import TrialSpec
 
@@ -13,7 +14,11 @@ extension SynthArmCommand {
       discussion: """
         The CSV has the reference's column names and coding (codes, units) and is censored like \
         the reference (a synthetic replica). Every row meets the eligibility rules and the \
-        synthesis constraints.
+        synthesis constraints. Beside it, a data card (OUTPUT.card.json and OUTPUT.card.md): \
+        the source file's SHA-256, rows used, eligibility, generator settings, seed, tool \
+        version and the audit summary. A seeded holdout of the eligible reference (--holdout, \
+        default 20 %) is kept out of fitting so that the audit's privacy and utility figures \
+        are honest; --holdout 0 learns from every patient.
         """)
 
     @Argument(help: "A protocol YAML file with a reference cohort and a synthesis section.")
@@ -34,20 +39,34 @@ extension SynthArmCommand {
     @Option(help: "Attempt budget: the most candidates drawn before giving up (default max(100000, 1000 × n)).")
     var maxAttempts: Int?
 
+    @Option(help: "Share of the eligible reference kept out of fitting for the audit (0 to 0.5).")
+    var holdout = 0.2
+
     func validate() throws {
       guard n >= 1 else { throw ValidationError("--n must be at least 1.") }
       guard FitPopulation(rawValue: fitOn) != nil else { throw ValidationError("--fit-on must be reference or eligible.") }
       if let maxAttempts, maxAttempts < n { throw ValidationError("--max-attempts must be at least --n.") }
+      guard holdout >= 0 && holdout <= 0.5 else { throw ValidationError("--holdout must be between 0 and 0.5.") }
     }
 
     func run() throws {
       let trialProtocol = try loadProtocol(protocolFile)
-      let generator = try SyntheticControlGenerator(protocol: trialProtocol, fitOn: FitPopulation(rawValue: fitOn)!)
-      let (patients, report) = try generator.generate(count: n, seed: seed, maxCandidates: maxAttempts)
-      let replica = generator.replica(of: patients, seed: seed)
+      let (result, replica, generator) = try SyntheticAudit.generateAndAudit(
+        trialProtocol, count: n, seed: seed, holdout: holdout, fitOn: FitPopulation(rawValue: fitOn)!)
+      let card = try SyntheticDataCard(protocol: trialProtocol, generator: generator, result: result, output: output,
+                                       rows: n, seed: seed, toolVersion: SynthArmVersion.current)
+      // Every file is written beside its final name and renamed: no partial output.
+      let stem = output.hasSuffix(".csv") ? String(output.dropLast(4)) : output
       try writeAtomically(generator.csv(replica), to: output)
-      printError("wrote \(n) synthetic patients to \(output) (acceptance \(String(format: "%.3f", report.acceptanceRate)), \(report.method); support: \(report.support) eligible reference patients)")
-      if let warning = report.supportWarning { printError("warning: \(warning)") }
+      try writeAtomically(card.json(), to: stem + ".card.json")
+      try writeAtomically(card.markdown, to: stem + ".card.md")
+      let generation = result.generation!
+      print("wrote \(n) synthetic patients to \(output), with \(stem).card.json and \(stem).card.md")
+      print(String(format: "sampling: %@, acceptance %.3f; support: %d eligible reference patients (%d used for fitting, %d held out)",
+                   generation.method, generation.acceptanceRate, generation.support, result.trainingRows, result.holdoutRows))
+      if let warning = generation.supportWarning { printError("warning: \(warning)") }
+      print("")
+      print(result.audit.summary())
     }
   }
 }

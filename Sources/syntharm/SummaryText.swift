@@ -31,7 +31,7 @@ enum SummaryText {
     if let attrition = s.attrition, let eligible = s.eligible, let r = s.reference {
       lines.append("")
       lines.append("Attrition on the reference (\(r.referenceRows) patients)")
-      lines += attritionTable(attrition).map { "  " + $0 }
+      if attrition.isEmpty { lines.append("  no eligibility rules") } else { lines += attritionTable(attrition).map { "  " + $0 } }
       lines.append("  eligible: \(eligible) of \(r.referenceRows)")
     }
     if let syn = s.synthesis {

@@ -80,7 +80,8 @@ struct ValidateCommandTests {
 
   @Test("every shipped protocol and scenario validates", arguments: [
     "Protocols/colon-adjuvant-os.yaml", "Protocols/rpact-d1.yaml", "Protocols/lung-advanced-ecog.yaml",
-    "Protocols/veteran-lung-trial.yaml", "Scenarios/colon-augmented.yaml", "Scenarios/rpact-d1.yaml",
+    "Protocols/veteran-lung-trial.yaml", "Protocols/colon-os-whole-cohort.yaml", "Scenarios/colon-augmented.yaml",
+    "Scenarios/rpact-d1.yaml",
   ])
   func shipped(_ file: String) throws {
     let r = try runSynthArm(["validate", file])
@@ -109,5 +110,48 @@ struct ValidateCommandTests {
     let object = try JSONSerialization.jsonObject(with: Data(j.out.utf8)) as? [String: Any]
     #expect(object?["valid"] as? Bool == false)
     #expect((object?["errors"] as? [Any])?.count == 3)
+  }
+}
+
+@Suite("syntharm generate and audit", .tags(.unit))
+struct GenerateAuditCommandTests {
+  @Test("generate writes the CSV and its data card; the audit summary has pass/attention marks")
+  func generate() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("syntharm-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let output = folder.appendingPathComponent("synthetic.csv").path
+    let r = try runSynthArm(["generate", "Protocols/colon-adjuvant-os.yaml", "--n", "300", "--seed", "1", "--output", output])
+    #expect(r.status == 0, "stderr: \(r.err)")
+    let csv = try String(contentsOfFile: output, encoding: .utf8)
+    #expect(csv.split(separator: "\n").count == 301)
+    #expect(csv.hasPrefix("sex,age,obstruct,perfor,adhere,nodes,status,differ,extent,surg,time\n"))
+    let card = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.appendingPathComponent("synthetic.card.json").path))) as? [String: Any]
+    let source = card?["source"] as? [String: Any]
+    // SHA-256 of Data/colon_os.csv, computed with sha256sum.
+    #expect(source?["sha256"] as? String == "f80826066ed59e5c6017730db14060d1ae59d2c825122e7acabd8199d7c9bd95")
+    #expect(card?["seed"] as? Int == 1)
+    #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("synthetic.card.md").path))
+    #expect(r.out.contains("Column Shapes") && (r.out.contains("pass") || r.out.contains("attention")))
+  }
+
+  @Test("audit of a file written by generate, as JSON; a malformed synthetic file is a located error")
+  func auditFile() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("syntharm-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let output = folder.appendingPathComponent("s.csv").path
+    _ = try runSynthArm(["generate", "Protocols/veteran-lung-trial.yaml", "--n", "200", "--output", output])
+    let r = try runSynthArm(["audit", "Protocols/veteran-lung-trial.yaml", "--synthetic", output, "--format", "json"])
+    #expect(r.status == 0, "stderr: \(r.err)")
+    let json = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any]
+    #expect(json?["synthetic_rows"] as? Int == 200 || json?["syntheticRows"] as? Int == 200)
+    var text = try String(contentsOfFile: output, encoding: .utf8)
+    text = text.replacingOccurrences(of: "squamous", with: "squamos")
+    try text.write(toFile: output, atomically: true, encoding: .utf8)
+    let bad = try runSynthArm(["audit", "Protocols/veteran-lung-trial.yaml", "--synthetic", output])
+    #expect(bad.status != 0)
+    #expect(bad.err.contains("undeclared level 'squamos' in column 'celltype'"))
+    #expect(bad.out.isEmpty)
   }
 }

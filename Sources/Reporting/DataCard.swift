@@ -1,0 +1,116 @@
+// DataCard.swift — the synthetic data card written beside generated patients: where they came
+// from (source file and its SHA-256), how (generator settings, seed, tool version), under which
+// eligibility, and what the audit found.
+
+import Audit
+import Crypto
+import Foundation
+import Synthesis
+import TrialSpec
+
+/// A description of a synthetic data set, for people (Markdown) and machines (JSON).
+public struct SyntheticDataCard: Sendable, Encodable {
+  public struct Source: Sendable, Encodable {
+    public var file: String
+    public var sha256: String
+    public var fileRows: Int
+    public var referenceRows: Int
+    public var eligibleReferenceRows: Int
+    public var trainingRows: Int
+    public var holdoutRows: Int
+  }
+  public struct Rule: Sendable, Encodable {
+    public var id: String, kind: String, condition: String
+  }
+  public struct Generator: Sendable, Encodable {
+    public var method: String, outcome: String, fitOn: String
+    public var covariates: [String]
+    public var constraints: [String]
+    public var correlationShrinkage: Double
+    public var sampling: String
+    public var acceptanceRate: Double
+    public var candidates: Int
+  }
+
+  public var tool: String
+  public var protocolID: String
+  public var protocolFile: String
+  public var protocolSHA256: String
+  public var output: String
+  public var rows: Int
+  public var seed: UInt64
+  public var source: Source
+  public var eligibility: [Rule]
+  public var generator: Generator
+  public var supportWarning: String?
+  public var audit: [AuditGoal]
+
+  public init(protocol p: TrialProtocol, generator g: SyntheticControlGenerator, result: SyntheticAuditResult,
+              output: String, rows: Int, seed: UInt64, toolVersion: String) throws {
+    guard let spec = p.reference, let data = p.referenceData, let generation = result.generation else {
+      throw SynthesisError.notConfigured("a data card needs a reference cohort and a generation report")
+    }
+    tool = "syntharm \(toolVersion)"
+    protocolID = p.id
+    protocolFile = p.file
+    protocolSHA256 = try Self.sha256(ofFile: p.file)
+    self.output = output
+    self.rows = rows
+    self.seed = seed
+    source = Source(file: spec.resolvedDataPath, sha256: try Self.sha256(ofFile: spec.resolvedDataPath),
+                    fileRows: data.cohort.rowCount, referenceRows: data.referenceRows.count,
+                    eligibleReferenceRows: generation.support, trainingRows: result.trainingRows, holdoutRows: result.holdoutRows)
+    eligibility = p.eligibility.rules.map { Rule(id: $0.id, kind: $0.kind.rawValue, condition: $0.expression.source) }
+    generator = Generator(
+      method: p.synthesis?.generator ?? "gaussian-copula", outcome: g.outcome.kind.rawValue, fitOn: g.fitOn.rawValue,
+      covariates: g.copula.variables.map(\.name), constraints: p.synthesis?.constraints.map(\.source) ?? [],
+      correlationShrinkage: g.copula.shrinkage, sampling: generation.method, acceptanceRate: generation.acceptanceRate,
+      candidates: generation.candidates)
+    supportWarning = generation.supportWarning
+    audit = result.audit.goals
+  }
+
+  /// The SHA-256 of a file's bytes, in lower-case hex.
+  public static func sha256(ofFile path: String) throws -> String {
+    let data = try Data(contentsOf: URL(fileURLWithPath: path))
+    return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+  }
+
+  public func json() throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+    return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+  }
+
+  public var markdown: String {
+    var lines = ["# Synthetic data card: \(output)", ""]
+    lines.append("\(rows) synthetic control patients for protocol `\(protocolID)` (\(protocolFile)), seed \(seed), made by \(tool).")
+    lines.append("")
+    lines.append("## Source")
+    lines.append("- reference: `\(source.file)` (SHA-256 `\(source.sha256)`), \(source.fileRows) rows, \(source.referenceRows) reference patients, \(source.eligibleReferenceRows) eligible")
+    lines.append("- fitted on \(source.trainingRows) patients; \(source.holdoutRows) eligible patients held out for the audit")
+    lines.append("- protocol SHA-256 `\(protocolSHA256)`")
+    if let warning = supportWarning { lines.append("- **warning**: \(warning)") }
+    lines.append("")
+    lines.append("## Eligibility (every synthetic patient meets every rule)")
+    for r in eligibility { lines.append("- \(r.id) (\(r.kind)): `\(r.condition)`") }
+    if !generator.constraints.isEmpty { lines.append("- constraints: " + generator.constraints.map { "`\($0)`" }.joined(separator: ", ")) }
+    lines.append("")
+    lines.append("## Generator")
+    lines.append("- \(generator.method), outcome \(generator.outcome), fitted on the \(generator.fitOn) population")
+    lines.append("- covariates: \(generator.covariates.joined(separator: ", "))")
+    lines.append(String(format: "- sampling: %@, acceptance %.3f over %d candidates; correlation shrinkage %.2f",
+                        generator.sampling, generator.acceptanceRate, generator.candidates, generator.correlationShrinkage))
+    lines.append("")
+    lines.append("## Audit")
+    lines.append("| metric | value | goal | |")
+    lines.append("|---|---|---|---|")
+    for g in audit {
+      let value = g.value.map { String(format: "%.4f", $0) } ?? "—"
+      lines.append("| \(g.metric) | \(value) | \(g.target) | \(g.passed.map { $0 ? "pass" : "attention" } ?? "—") |")
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+}
