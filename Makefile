@@ -27,6 +27,8 @@ test: deps
 ## Benchmarks (release build); figures go to Docs/Performance.md by hand.
 bench: deps
 	$(SWIFT) run -c release SurvivalBenchmarks
+	$(SWIFT) run -c release SynthesisBenchmarks
+	$(SWIFT) run -c release AuditBenchmarks
 
 clean:
 	rm -rf .build

@@ -16,16 +16,27 @@ public struct SyntheticReplica: Sendable {
 
 extension SyntheticControlGenerator {
   /// Censors `patients` with censoring times drawn from the reference's censoring distribution
-  /// (stream `seed`, separate from the covariate stream).
+  /// (stream `seed`, separate from the covariate stream), and rounds numbers to the precision
+  /// the reference is written with (whole days, whole years of age, …), so that what is audited
+  /// is exactly what the CSV holds. A rounded time is at least one unit of that precision.
   public func replica(of patients: SyntheticPatients, seed: UInt64) -> SyntheticReplica {
     let rng = SeedSequence(masterSeed: seed).makeRandomSource(0x4345_4e53)  // "CENS"
+    var rounded = patients
     var times: [Double] = [], events: [Bool] = []
+    guard let spec = trialProtocol.reference, let cohort = trialProtocol.referenceData?.cohort else {
+      return SyntheticReplica(patients: patients, times: patients.eventTimes, events: patients.eventTimes.map { _ in true })
+    }
+    for (j, v) in patients.variables.enumerated() where v.type == .continuous || v.type == .count {
+      let step = pow(10, -Double(Self.decimals(cohort, v.name)))
+      rounded.values[j] = rounded.values[j].map { $0.isNaN ? $0 : ($0 / step).rounded() * step }
+    }
+    let step = pow(10, -Double(Self.decimals(cohort, spec.timeColumn)))
     for t in patients.eventTimes {
       let c = outcome.censoringTime(rng.uniformPositive())
-      times.append(min(t, c))
+      times.append(max((min(t, c) / step).rounded() * step, step))
       events.append(t <= c)
     }
-    return SyntheticReplica(patients: patients, times: times, events: events)
+    return SyntheticReplica(patients: rounded, times: times, events: events)
   }
 
   /// The replica as CSV text: the reference's column names and order (generated covariates,
@@ -41,10 +52,7 @@ extension SyntheticControlGenerator {
     var lines = [columns.joined(separator: ",")]
     for i in 0..<replica.times.count {
       let fields = columns.map { name -> String in
-        if name == spec.timeColumn {
-          let step = pow(10, -Double(timeDigits))
-          return Self.format(max((replica.times[i] / step).rounded() * step, step), timeDigits)
-        }
+        if name == spec.timeColumn { return Self.format(replica.times[i], timeDigits) }
         if name == spec.eventColumn { return replica.events[i] ? spec.eventValue : censoredValue }
         let j = generated[name]!
         let variable = replica.patients.variables[j]
@@ -54,8 +62,7 @@ extension SyntheticControlGenerator {
         case .categorical, .ordinal:
           return variable.codes.map { $0[Int(x)].code } ?? variable.levels![Int(x)]
         default:
-          let digits = Self.decimals(cohort, name)
-          return Self.format((x * pow(10, Double(digits))).rounded() / pow(10, Double(digits)), digits)
+          return Self.format(x, Self.decimals(cohort, name))
         }
       }
       lines.append(fields.map(Self.quoted).joined(separator: ","))
