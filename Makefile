@@ -3,8 +3,7 @@
 
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-DEMO_ARGS = compare-arms Data/colon_os.csv --arm rx --arms Obs,Lev,Lev+5FU \
-            --landmarks 365.25,1095.75,1826.25
+DEMO_SCENARIO = Scenarios/colon-augmented.yaml
 
 .PHONY: deps demo test bench clean
 
@@ -14,10 +13,11 @@ deps:
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libgsl-dev pkg-config; \
 	fi
 
-## The main job on the shipped data: the colon trial, Lev and Lev+5FU against Obs.
+## The main job on the shipped data: the contract colon scenario — conventional against
+## augmented control arms, 2,000 simulated trials per design and truth (release build).
 demo: deps
-	$(SWIFT) build --product syntharm
-	$$($(SWIFT) build --show-bin-path)/syntharm $(DEMO_ARGS)
+	$(SWIFT) build -c release --product syntharm
+	$$($(SWIFT) build -c release --show-bin-path)/syntharm run $(DEMO_SCENARIO)
 
 ## All tests (unit, validation against R/rpact, statistical, CLI).
 test: deps

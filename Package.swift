@@ -44,16 +44,18 @@ let package = Package(
     // Floor 3.
     .target(name: "Synthesis", dependencies: ["GSL", "CohortData", "SurvivalAnalysis", "TrialSpec"]),
     .target(name: "Audit", dependencies: ["GSL", "SurvivalAnalysis"]),
+    // Floor 4.
+    .target(name: "Simulation", dependencies: ["GSL", "SurvivalAnalysis", "TrialSpec", "Synthesis"]),
     // Floor 5: reports, data cards, and the glue that audits generated patients.
     .target(
       name: "Reporting",
-      dependencies: ["TrialSpec", "Synthesis", "Audit", .product(name: "Crypto", package: "swift-crypto")]
+      dependencies: ["TrialSpec", "Synthesis", "Audit", "Simulation", .product(name: "Crypto", package: "swift-crypto")]
     ),
     // Floor 6: the command-line tool. Parses, calls the library, prints.
     .executableTarget(
       name: "syntharm",
       dependencies: [
-        "SurvivalAnalysis", "CohortData", "TrialSpec", "Synthesis", "Audit", "Reporting",
+        "SurvivalAnalysis", "CohortData", "TrialSpec", "Synthesis", "Audit", "Simulation", "Reporting",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -83,6 +85,7 @@ let package = Package(
     .testTarget(name: "CohortDataTests", dependencies: ["CohortData", "TestSupport"]),
     .testTarget(name: "TrialSpecTests", dependencies: ["TrialSpec", "CohortData", "TestSupport"]),
     .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "TrialSpec", "SurvivalAnalysis", "GSL", "TestSupport"]),
+    .testTarget(name: "SimulationTests", dependencies: ["Simulation", "TrialSpec", "SurvivalAnalysis", "GSL", "TestSupport"]),
     .testTarget(name: "AuditTests", dependencies: ["Audit", "SurvivalAnalysis", "GSL", "TestSupport"]),
     .testTarget(
       name: "SurvivalAnalysisTests",

@@ -31,7 +31,7 @@ struct ConditionalSampler {
   /// Draws until `count` patients pass, or `budget` candidates have been drawn. Returns the
   /// patients, the candidates drawn, how many of them passed (≥ count: the last batch's surplus
   /// is discarded) and the method.
-  func sample(count: Int, budget: Int, rng: GSLRandomSource, allowLatentBox: Bool = true) throws(SynthesisError)
+  func sample(count: Int, budget: Int, rng: GSLRandomSource, allowLatentBox: Bool = true, drift: Double = 1) throws(SynthesisError)
     -> (patients: SyntheticPatients, candidates: Int, passed: Int, method: String)
   {
     var accepted = SyntheticPatients(variables: copula.variables, values: copula.variables.map { _ in [] }, eventTimes: [])
@@ -71,7 +71,8 @@ struct ConditionalSampler {
     }
     for i in 0..<accepted.count {
       let row = accepted.values.map { $0[i] }
-      accepted.eventTimes[i] = generator.outcome.eventTime(survival: rng.uniformPositive(), row: row)
+      let u = rng.uniformPositive()
+      accepted.eventTimes[i] = generator.outcome.eventTime(survival: drift == 1 ? u : pow(u, 1 / drift), row: row)
     }
     return (accepted, candidates, passed, method)
   }

@@ -108,8 +108,9 @@ public struct OutcomeModel: Sendable {
     terms.map { Self.encode(row[$0.index], $0, imputation[$0.index]) }
   }
 
-  /// The event time with survival probability `u` for covariates `row`: S⁻¹(u | x).
-  func eventTime(survival u: Double, row: [Double]) -> Double {
+  /// The event time with survival probability `u` for covariates `row` (variable values in the
+  /// generator's order, NaN = missing): S⁻¹(u | x), in the reference's time unit.
+  public func eventTime(survival u: Double, row: [Double]) -> Double {
     let x = design(row)
     if let weibull { return weibull.quantile(survival: u, covariates: x) }
     return piecewise!.quantile(survival: u, covariates: x)

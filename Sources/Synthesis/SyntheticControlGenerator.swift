@@ -72,14 +72,23 @@ public struct SyntheticControlGenerator: Sendable {
     guard let data = p.referenceData else {
       throw .notConfigured("protocol '\(p.id)' has no reference cohort to learn from (it is parametric)")
     }
-    let synthesis = p.synthesis
-    let names = synthesis?.covariates ?? p.variables.map(\.name)
-    let variables = names.compactMap { n in p.variables.first { $0.name == n } }
     var rows = data.referenceRows.filter { !excluding.contains($0) }
     if fitOn == .eligible {
       let mask = p.eligibility.eligible(data.columns.selecting(rows))
       rows = rows.indices.filter { mask[$0] }.map { rows[$0] }
     }
+    try self.init(protocol: p, fittingRows: rows, fitOn: fitOn)
+  }
+
+  /// Fits the generator to the given reference rows (CSV row indices; repeats allowed, as in a
+  /// bootstrap resample — the Monte Carlo engine refits on one in every replicate).
+  public init(protocol p: TrialProtocol, fittingRows rows: [Int], fitOn: FitPopulation = .reference) throws(SynthesisError) {
+    guard let data = p.referenceData else {
+      throw .notConfigured("protocol '\(p.id)' has no reference cohort to learn from (it is parametric)")
+    }
+    let synthesis = p.synthesis
+    let names = synthesis?.covariates ?? p.variables.map(\.name)
+    let variables = names.compactMap { n in p.variables.first { $0.name == n } }
     trialProtocol = p
     self.fitOn = fitOn
     fittedRows = rows
@@ -87,6 +96,23 @@ public struct SyntheticControlGenerator: Sendable {
     let kind = OutcomeKind(rawValue: synthesis?.outcome ?? "weibull") ?? .weibull
     outcome = try OutcomeModel.fit(kind: kind, variables: variables, columns: data.columns, times: data.times,
                                    events: data.events, rows: rows)
+  }
+
+  /// `count` patients meeting `eligibility` and the constraints, drawn from `rng` (a replicate's
+  /// stream), with event hazards multiplied by `drift` (S(t | x)^drift: the synthetic source's
+  /// hazard relative to concurrent controls). For the Monte Carlo engine: no report, no support count.
+  public func sample(count: Int, using rng: GSLRandomSource, eligibility: Eligibility, drift: Double = 1,
+                     maxCandidates: Int? = nil) throws(SynthesisError) -> SyntheticPatients {
+    let sampler = ConditionalSampler(generator: self, eligibility: eligibility,
+                                     constraints: trialProtocol.synthesis?.constraints ?? [])
+    return try sampler.sample(count: count, budget: maxCandidates ?? max(100_000, 1_000 * count), rng: rng, drift: drift).patients
+  }
+
+  /// The generated variables' values of reference CSV row `row` (label positions for
+  /// categorical variables, NaN = missing), in the generator's variable order.
+  public func referenceValues(row: Int) -> [Double] {
+    guard let data = trialProtocol.referenceData else { return [] }
+    return copula.variables.map { GaussianCopulaModel.values(data.columns, $0.name, [row])[0] }
   }
 
   /// Reference patients meeting `eligibility`.

@@ -48,6 +48,14 @@ public struct Scenario: Sendable {
     public var realControls: Int
     public var syntheticControls: Int
     public var analysis: Analysis
+
+    public init(id: String, experimental: Int, realControls: Int, syntheticControls: Int, analysis: Analysis) {
+      self.id = id
+      self.experimental = experimental
+      self.realControls = realControls
+      self.syntheticControls = syntheticControls
+      self.analysis = analysis
+    }
   }
 
   public struct Savings: Sendable {

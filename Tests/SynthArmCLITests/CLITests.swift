@@ -155,3 +155,33 @@ struct GenerateAuditCommandTests {
     #expect(bad.out.isEmpty)
   }
 }
+
+@Suite("syntharm run", .tags(.unit))
+struct RunCommandTests {
+  @Test("a short run writes both outputs atomically and prints the table; a second run replaces them")
+  func run() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("syntharm-run-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    for _ in 0..<2 {
+      let r = try runSynthArm(["run", "Scenarios/rpact-d1.yaml", "--replicates", "50", "--output", folder, "--quiet"])
+      #expect(r.status == 0, "stderr: \(r.err)")
+      #expect(r.out.contains("conventional  0.75"))
+    }
+    let csv = try String(contentsOfFile: folder + "/operating-characteristics.csv", encoding: .utf8)
+    #expect(csv.hasPrefix("cell,design,hazard_ratio,drift,replicates,rejection_rate,rejection_mcse,mean_hr,bias_log_hr,empirical_se_log_hr,coverage,mean_events,failures"))
+    #expect(csv.split(separator: "\n").count == 3)
+    let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/results.json"))) as? [String: Any]
+    let manifest = json?["manifest"] as? [String: Any]
+    #expect(manifest?["seed"] as? Int == 20240101)
+    #expect((manifest?["inputs"] as? [String: String])?.count == 2)  // scenario and protocol (no data file)
+    let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix(".") }
+    #expect(leftovers.isEmpty)
+  }
+
+  @Test("a scenario with errors: every error, exit 1, no output folder")
+  func badScenario() throws {
+    let r = try runSynthArm(["run", "Tests/Fixtures/Invalid/scenario-unknown-design.yaml", "--replicates", "5", "--output", "/tmp/never-written-\(UUID().uuidString)"])
+    #expect(r.status == 1)
+    #expect(r.err.contains("unknown design 'augmented-pp5'"))
+  }
+}

@@ -1,0 +1,165 @@
+// TrialModel.swift — the world of a simulated trial (DESIGN.md §3): who is enrolled, when, how
+// long they live, when they drop out, and when the trial is analysed. Times are in the
+// protocol's time unit.
+//
+// Truth. With `endpoint.control` (parametric protocols, or overriding the fitted model) the
+// control survival S₀ is that distribution. Otherwise covariates are drawn by bootstrap from the
+// eligible reference patients and S₀(t | x) is the outcome model fitted once on them. An
+// experimental patient with U ~ Uniform(0,1) has T₁ = S₀⁻¹(U^{1/HR} | x): proportional hazards.
+// Accrual at the protocol's rate (patients / duration, or piecewise rates) for the design's real
+// patients, in random order over the arms; exponential dropout from "probability p by time τ";
+// analysis at end of accrual + follow-up, or when the target number of events among the real
+// patients is reached; everything after the cut is censored.
+
+import Foundation
+import GSL
+import Synthesis
+import TrialSpec
+
+/// One simulated patient as the analysis sees it.
+struct SimulatedPatient {
+  var time: Double
+  var event: Bool
+  var experimental: Bool
+  var synthetic: Bool
+}
+
+/// The scenario's fixed parts, built once and shared (read-only) by every replicate.
+public struct TrialModel: Sendable {
+  enum Truth: Sendable {
+    case parametric(ControlSurvival)
+    /// The eligible reference patients' covariates (generator variable order) and the outcome
+    /// model fitted on them; times converted by `timeFactor` (reference unit → protocol unit).
+    case fitted(rows: [[Double]], generator: SyntheticControlGenerator, timeFactor: Double)
+  }
+
+  public private(set) var trialProtocol: TrialProtocol
+  let truth: Truth
+  /// The synthetic source, fitted once on the whole reference (used when `refit` is off, and
+  /// as the template of the bootstrap refits).
+  let source: SyntheticControlGenerator?
+  /// Refit the generator in every replicate on a bootstrap resample of the reference.
+  public let refit: Bool
+  let referenceRows: [Int]
+  let timeFactor: Double
+  private(set) var accrualRate: Double
+  let dropoutHazard: Double
+
+  /// Builds the model of `p`. Throws when the protocol cannot support the requested designs.
+  public init(protocol p: TrialProtocol, refit: Bool = true, needsSynthetic: Bool) throws {
+    trialProtocol = p
+    self.refit = refit
+    let unit = p.reference?.timeUnit ?? p.timeUnit
+    timeFactor = unit.convert(1, to: p.timeUnit)
+    if let data = p.referenceData {
+      referenceRows = data.referenceRows
+      let mask = p.eligibility.eligible(data.referenceColumns)
+      let eligible = data.referenceRows.indices.filter { mask[$0] }.map { data.referenceRows[$0] }
+      guard eligible.count >= 2 else {
+        throw SynthesisError.notEnoughData("only \(eligible.count) reference patients are eligible; the trial's truth needs them")
+      }
+      if let control = p.endpoint.control {
+        truth = .parametric(control)
+      } else {
+        let generator = try SyntheticControlGenerator(protocol: p, fittingRows: eligible)
+        truth = .fitted(rows: eligible.map { generator.referenceValues(row: $0) }, generator: generator, timeFactor: timeFactor)
+      }
+      source = needsSynthetic ? try SyntheticControlGenerator(protocol: p) : nil
+    } else {
+      guard let control = p.endpoint.control else {
+        throw SynthesisError.notConfigured("protocol '\(p.id)' gives neither a reference cohort nor endpoint.control")
+      }
+      truth = .parametric(control)
+      referenceRows = []
+      source = nil
+    }
+    switch p.design.accrual {
+    case .uniform(let duration): accrualRate = Double(p.design.patients) / duration
+    case .rates(let pieces): accrualRate = pieces.last?.rate ?? 1  // piecewise: see accrualTimes
+    }
+    dropoutHazard = p.design.dropout.map { -log(1 - $0.probability) / $0.by } ?? 0
+  }
+
+  // MARK: - Draws
+
+  /// An event time for a control (HR = 1) or experimental patient, with its covariates drawn.
+  func eventTime(hazardRatio: Double, rng: GSLRandomSource) -> Double {
+    let u = rng.uniformPositive()
+    let v = hazardRatio == 1 ? u : pow(u, 1 / hazardRatio)
+    switch truth {
+    case .parametric(let control):
+      return Self.quantile(control, survival: v)
+    case .fitted(let rows, let generator, let factor):
+      let x = rows[rng.uniformInt(below: rows.count)]
+      return generator.outcome.eventTime(survival: v, row: x) * factor
+    }
+  }
+
+  /// S₀⁻¹(v) of a parametric control distribution.
+  static func quantile(_ c: ControlSurvival, survival v: Double) -> Double {
+    switch c {
+    case .exponential(let median):
+      return -log(v) * median / log(2)
+    case .weibull(let median, let shape):
+      return median * pow(-log(v) / log(2), 1 / shape)
+    case .piecewise(let until, let rates):
+      var target = -log(v), start = 0.0
+      for (k, rate) in rates.enumerated() {
+        let end = k < until.count ? until[k] : .infinity
+        if rate > 0 && target <= rate * (end - start) { return start + target / rate }
+        target -= rate * (end - start)
+        start = end
+      }
+      return .infinity
+    }
+  }
+
+  /// Calendar entry times of `n` patients: uniform at the protocol's accrual rate, or
+  /// piecewise-constant rates.
+  func accrualTimes(_ n: Int, rng: GSLRandomSource) -> [Double] {
+    switch trialProtocol.design.accrual {
+    case .uniform:
+      let duration = Double(n) / accrualRate
+      return (0..<n).map { _ in rng.uniform() * duration }
+    case .rates(let pieces):
+      // Fill the periods in order; each period holds rate × duration patients, the last the rest.
+      var times: [Double] = [], start = 0.0
+      for (k, piece) in pieces.enumerated() where times.count < n {
+        let capacity = piece.duration.map { Int(($0 * piece.rate).rounded(.down)) } ?? n
+        let count = k == pieces.count - 1 ? n - times.count : min(capacity, n - times.count)
+        let length = piece.duration ?? Double(count) / piece.rate
+        let used = Double(count) / piece.rate
+        times += (0..<count).map { _ in start + rng.uniform() * min(used, length) }
+        start += length
+      }
+      return times
+    }
+  }
+
+  /// A dropout time (∞ without dropout).
+  func dropoutTime(rng: GSLRandomSource) -> Double {
+    dropoutHazard > 0 ? rng.exponential(rate: dropoutHazard) : .infinity
+  }
+
+  /// The generator of this replicate's synthetic controls: refitted on a bootstrap resample of
+  /// the reference when `refit` is on.
+  func generatorForReplicate(rng: GSLRandomSource) throws -> SyntheticControlGenerator? {
+    guard let source else { return nil }
+    guard refit else { return source }
+    let resample = (0..<referenceRows.count).map { _ in referenceRows[rng.uniformInt(below: referenceRows.count)] }
+    return try SyntheticControlGenerator(protocol: trialProtocol, fittingRows: resample)
+  }
+}
+
+extension TrialModel {
+  /// The same trial `factor` times larger, for the large-sample estimand: accrual rates and an
+  /// event target scale with the size, so the calendar (accrual period, follow-up) is unchanged.
+  mutating func scale(by factor: Double) {
+    var p = trialProtocol
+    p.design.patients = Int((Double(p.design.patients) * factor).rounded())
+    if case .events(let target) = p.design.analysis { p.design.analysis = .events(Int((Double(target) * factor).rounded())) }
+    if case .rates(let pieces) = p.design.accrual { p.design.accrual = .rates(pieces.map { ($0.duration, $0.rate * factor) }) }
+    trialProtocol = p
+    accrualRate *= factor
+  }
+}

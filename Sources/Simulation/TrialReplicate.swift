@@ -1,0 +1,93 @@
+// TrialReplicate.swift — one simulated trial under one design and truth: enrol, follow, cut,
+// analyse. Numerical trouble (an event target not reached, a Cox fit that does not converge, a
+// generator that cannot meet the criteria) is recorded in the result, never thrown.
+
+import Foundation
+import GSL
+import SurvivalAnalysis
+import Synthesis
+import TrialSpec
+
+/// The analysis of one simulated trial.
+public struct ReplicateResult: Sendable {
+  /// Estimated log hazard ratio (experimental vs control) and its standard error (robust for
+  /// power-prior analyses); NaN when the replicate failed.
+  public var logHazardRatio: Double
+  public var standardError: Double
+  /// The 95 % Wald interval of the log hazard ratio.
+  public var lower: Double
+  public var upper: Double
+  public var rejected: Bool
+  /// Events among the patients analysed.
+  public var events: Int
+  /// The weight synthetic controls carried (0 = ignored, 1 = pooled, a₀ for a power prior).
+  public var borrowedWeight: Double
+  public var failed: Bool
+  public var failure: String?
+
+  static func failure(_ why: String) -> ReplicateResult {
+    ReplicateResult(logHazardRatio: .nan, standardError: .nan, lower: .nan, upper: .nan, rejected: false, events: 0,
+                    borrowedWeight: 0, failed: true, failure: why)
+  }
+}
+
+extension TrialModel {
+  /// Simulates and analyses one trial.
+  func simulate(design: Scenario.Design, hazardRatio: Double, drift: Double, eligibility: Eligibility,
+                rng: GSLRandomSource) -> ReplicateResult {
+    let n = design.experimental + design.realControls
+    // Allocation: the design's counts in random order (one permuted block of the whole trial).
+    var arms = [Bool](repeating: true, count: design.experimental) + [Bool](repeating: false, count: design.realControls)
+    for i in stride(from: n - 1, to: 0, by: -1) { arms.swapAt(i, rng.uniformInt(below: i + 1)) }
+    let entries = accrualTimes(n, rng: rng)
+    var eventTimes = [Double](repeating: 0, count: n), dropouts = eventTimes
+    for i in 0..<n {
+      eventTimes[i] = eventTime(hazardRatio: arms[i] ? hazardRatio : 1, rng: rng)
+      dropouts[i] = dropoutTime(rng: rng)
+    }
+    // The analysis cut is set by the real patients alone.
+    let accrualEnd = entries.max() ?? 0
+    let cut: Double
+    switch trialProtocol.design.analysis {
+    case .calendar(let followUp):
+      cut = accrualEnd + followUp
+    case .events(let target):
+      var calendar = (0..<n).filter { eventTimes[$0] <= dropouts[$0] }.map { entries[$0] + eventTimes[$0] }
+      guard calendar.count >= target else { return .failure("event target not reached") }
+      calendar.sort()
+      cut = calendar[target - 1]
+    }
+    var patients: [SimulatedPatient] = []
+    patients.reserveCapacity(n + design.syntheticControls)
+    for i in 0..<n where entries[i] < cut {
+      patients.append(Self.observe(entry: entries[i], event: eventTimes[i], dropout: dropouts[i], cut: cut,
+                                   experimental: arms[i], synthetic: false))
+    }
+    if design.syntheticControls > 0 {
+      do {
+        guard let generator = try generatorForReplicate(rng: rng) else { return .failure("no synthetic source") }
+        let synthetic = try generator.sample(count: design.syntheticControls, using: rng, eligibility: eligibility, drift: drift)
+        for t in synthetic.eventTimes {
+          // Followed as a concurrent patient would be: entry over the real accrual period.
+          let entry = rng.uniform() * accrualEnd
+          if entry >= cut { continue }
+          patients.append(Self.observe(entry: entry, event: t * timeFactor, dropout: dropoutTime(rng: rng), cut: cut,
+                                       experimental: false, synthetic: true))
+        }
+      } catch {
+        return .failure("synthetic controls: \(error)")
+      }
+    }
+    return TrialAnalysis(test: trialProtocol.design.test).analyse(patients, method: design.analysis)
+  }
+
+  static func observe(entry: Double, event: Double, dropout: Double, cut: Double, experimental: Bool, synthetic: Bool)
+    -> SimulatedPatient
+  {
+    // The event counts when it precedes dropout and, on the calendar, the cut (compared as the
+    // cut itself was computed, entry + event time, so the target event is not lost to rounding).
+    let isEvent = event <= dropout && entry + event <= cut
+    return SimulatedPatient(time: isEvent ? event : min(dropout, cut - entry), event: isEvent, experimental: experimental,
+                            synthetic: synthetic)
+  }
+}
