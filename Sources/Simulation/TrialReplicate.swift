@@ -36,10 +36,10 @@ extension TrialModel {
   func simulate(design: Scenario.Design, hazardRatio: Double, drift: Double, eligibility: Eligibility,
                 rng: GSLRandomSource) -> ReplicateResult {
     let n = design.experimental + design.realControls
-    // Allocation: the design's counts in random order (one permuted block of the whole trial).
-    var arms = [Bool](repeating: true, count: design.experimental) + [Bool](repeating: false, count: design.realControls)
-    for i in stride(from: n - 1, to: 0, by: -1) { arms.swapAt(i, rng.uniformInt(below: i + 1)) }
-    let entries = accrualTimes(n, rng: rng)
+    // Permuted-block allocation along the order of entry: blocks hold the design's ratio
+    // (experimental : real control, reduced), each block in random order.
+    let entries = accrualTimes(n, rng: rng).sorted()
+    let arms = Self.permutedBlocks(experimental: design.experimental, control: design.realControls, rng: rng)
     var eventTimes = [Double](repeating: 0, count: n), dropouts = eventTimes
     for i in 0..<n {
       eventTimes[i] = eventTime(hazardRatio: arms[i] ? hazardRatio : 1, rng: rng)
@@ -79,6 +79,27 @@ extension TrialModel {
       }
     }
     return TrialAnalysis(test: trialProtocol.design.test).analyse(patients, method: design.analysis)
+  }
+
+  /// The arm of each patient in order of entry: blocks of e/g experimental and c/g control
+  /// patients (g = gcd(e, c)), doubled while a block has fewer than 4 patients, each shuffled.
+  static func permutedBlocks(experimental e: Int, control c: Int, rng: GSLRandomSource) -> [Bool] {
+    func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
+    let g = max(gcd(e, c), 1)
+    var perBlock = (e / g, c / g)
+    while perBlock.0 + perBlock.1 < 4, perBlock.0 == 0 || e % (2 * perBlock.0) == 0,
+      perBlock.1 == 0 || c % (2 * perBlock.1) == 0
+    {
+      perBlock = (2 * perBlock.0, 2 * perBlock.1)
+    }
+    var arms: [Bool] = []
+    arms.reserveCapacity(e + c)
+    while arms.count < e + c {
+      var block = [Bool](repeating: true, count: perBlock.0) + [Bool](repeating: false, count: perBlock.1)
+      for i in stride(from: block.count - 1, to: 0, by: -1) { block.swapAt(i, rng.uniformInt(below: i + 1)) }
+      arms += block
+    }
+    return arms
   }
 
   static func observe(entry: Double, event: Double, dropout: Double, cut: Double, experimental: Bool, synthetic: Bool)
