@@ -29,6 +29,7 @@ bench: deps
 	$(SWIFT) run -c release SurvivalBenchmarks
 	$(SWIFT) run -c release SynthesisBenchmarks
 	$(SWIFT) run -c release AuditBenchmarks
+	$(SWIFT) run -c release SimulationBenchmarks
 
 clean:
 	rm -rf .build

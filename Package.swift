@@ -75,6 +75,11 @@ let package = Package(
       dependencies: ["Synthesis", "TrialSpec"],
       path: "Benchmarks/SynthesisBenchmarks"
     ),
+    .executableTarget(
+      name: "SimulationBenchmarks",
+      dependencies: ["Simulation", "TrialSpec"],
+      path: "Benchmarks/SimulationBenchmarks"
+    ),
     // Tests mirror modules; fixtures live in Tests/Fixtures and are found via #filePath.
     .target(
       name: "TestSupport",

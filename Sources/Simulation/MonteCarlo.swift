@@ -59,14 +59,18 @@ public enum MonteCarlo {
     let total = truths.count * scenario.designs.count * b
     let done = Counter()
     var out: [OperatingCharacteristics] = []
-    // One estimand per hazard ratio (it does not depend on the synthetic source's drift).
-    var estimands: [Double: Double] = [:]
+    // One estimand per hazard ratio and adjustment set (not per drift: it is what the analysis of
+    // concurrent patients converges to).
+    var estimands: [String: Double] = [:]
+    func key(_ hr: Double, _ adjust: [String]) -> String { "\(hr)|" + adjust.sorted().joined(separator: ",") }
     for (h, hr) in scenario.truth.hazardRatios.enumerated() where hr != 1 {
-      estimands[hr] = model.marginalLogHazardRatio(hazardRatio: hr, seeds: seeds, truthIndex: h)
+      for adjust in Set(scenario.designs.map { $0.adjust.sorted() }) where estimands[key(hr, adjust)] == nil {
+        estimands[key(hr, adjust)] = model.marginalLogHazardRatio(hazardRatio: hr, adjust: adjust, seeds: seeds, truthIndex: h)
+      }
     }
     for (t, (hr, drift)) in truths.enumerated() {
-      let estimand = estimands[hr] ?? 0
       for (d, design) in scenario.designs.enumerated() {
+        let estimand = estimands[key(hr, design.adjust)] ?? 0
         let results = Results(count: b)
         DispatchQueue.concurrentPerform(iterations: workers) { w in
           var r = w
@@ -107,13 +111,13 @@ public enum MonteCarlo {
 }
 
 extension TrialModel {
-  /// The log HR the unadjusted Cox analysis converges to under this trial's accrual, dropout and
-  /// cut: one conventional trial with 200,000 patients per arm (the event target scaled with the
-  /// size), analysed the same way (DESIGN.md §3, "Estimand").
-  func marginalLogHazardRatio(hazardRatio: Double, seeds: SeedSequence, truthIndex: Int) -> Double {
+  /// The log HR the Cox analysis (adjusted for `adjust`, or not) converges to under this trial's
+  /// accrual, dropout and cut: one conventional trial with 200,000 patients per arm (the event
+  /// target scaled with the size), analysed the same way (DESIGN.md §3, "Estimand").
+  func marginalLogHazardRatio(hazardRatio: Double, adjust: [String] = [], seeds: SeedSequence, truthIndex: Int) -> Double {
     let perArm = 200_000
     let design = Scenario.Design(id: "estimand", experimental: perArm, realControls: perArm, syntheticControls: 0,
-                                 analysis: Scenario.Analysis.none)
+                                 analysis: Scenario.Analysis.none, adjust: adjust)
     var scaled = self
     scaled.scale(by: Double(2 * perArm) / Double(trialProtocol.design.patients))
     let rng = seeds.makeRandomSource(0xE57, UInt64(truthIndex))

@@ -37,9 +37,11 @@ struct TrialAnalysis {
   func estimate(_ patients: [SimulatedPatient], syntheticWeight: Double) -> ReplicateResult {
     let hasSynthetic = syntheticWeight > 0 && patients.contains { $0.synthetic }
     let weighted = hasSynthetic && syntheticWeight < 1
+    // Column 0 is the treatment indicator; adjustment covariates (if any) follow.
+    let adjustmentCount = patients.first?.adjustment.count ?? 0
     let data = SurvivalData(
       times: patients.map(\.time), events: patients.map(\.event),
-      covariateColumns: [patients.map { $0.experimental ? 1 : 0 }],
+      covariateColumns: [patients.map { $0.experimental ? 1 : 0 }] + (0..<adjustmentCount).map { j in patients.map { $0.adjustment[j] } },
       weights: weighted ? patients.map { $0.synthetic ? syntheticWeight : 1 } : nil)
     let events = patients.reduce(0) { $0 + ($1.event ? 1 : 0) }
     guard events > 0 else { return .failure("no events") }
@@ -56,8 +58,8 @@ struct TrialAnalysis {
     let z95 = StandardNormal.quantile(0.975)
     // The decision statistic, signed so that negative favours the experimental arm.
     var z = beta / se
-    if test.method == "logrank" && !weighted {
-      if let lr = try? LogRankTest(SurvivalData(times: data.times, events: data.events),
+    if test.method == "logrank" && !weighted && adjustmentCount == 0 {
+      if let lr = try? LogRankTest(SurvivalData(times: data.times, events: data.events),  // unstratified log-rank
                                    group: patients.map { $0.experimental ? 1 : 0 }),
         lr.variance.count == 4, lr.variance[3] > 0
       {

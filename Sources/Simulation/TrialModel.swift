@@ -22,6 +22,8 @@ struct SimulatedPatient {
   var event: Bool
   var experimental: Bool
   var synthetic: Bool
+  /// Design columns of the analysis' adjustment covariates (empty when unadjusted).
+  var adjustment: [Double] = []
 }
 
 /// The scenario's fixed parts, built once and shared (read-only) by every replicate.
@@ -82,17 +84,31 @@ public struct TrialModel: Sendable {
 
   // MARK: - Draws
 
-  /// An event time for a control (HR = 1) or experimental patient, with its covariates drawn.
-  func eventTime(hazardRatio: Double, rng: GSLRandomSource) -> Double {
+  /// An event time for a control (HR = 1) or experimental patient, with its covariates drawn,
+  /// and the design columns of `adjust` for an adjusted analysis.
+  func eventTime(hazardRatio: Double, adjust: Set<String>, rng: GSLRandomSource) -> (time: Double, adjustment: [Double]) {
     let u = rng.uniformPositive()
     let v = hazardRatio == 1 ? u : pow(u, 1 / hazardRatio)
     switch truth {
     case .parametric(let control):
-      return Self.quantile(control, survival: v)
+      return (Self.quantile(control, survival: v), [])
     case .fitted(let rows, let generator, let factor):
       let x = rows[rng.uniformInt(below: rows.count)]
-      return generator.outcome.eventTime(survival: v, row: x) * factor
+      let adjustment = adjust.isEmpty ? [] : generator.outcome.design(x, variables: adjust)
+      return (generator.outcome.eventTime(survival: v, row: x) * factor, adjustment)
     }
+  }
+
+  /// Design columns of `adjust` for generated covariates `row` (the truth model's coding).
+  func adjustment(_ row: [Double], _ adjust: Set<String>) -> [Double] {
+    guard !adjust.isEmpty, case .fitted(_, let generator, _) = truth else { return [] }
+    return generator.outcome.design(row, variables: adjust)
+  }
+
+  /// Whether an analysis can adjust for covariates (a reference cohort gives them).
+  var hasCovariates: Bool {
+    if case .fitted = truth { return true }
+    return false
   }
 
   /// S₀⁻¹(v) of a parametric control distribution.

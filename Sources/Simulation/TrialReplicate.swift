@@ -40,9 +40,14 @@ extension TrialModel {
     // (experimental : real control, reduced), each block in random order.
     let entries = accrualTimes(n, rng: rng).sorted()
     let arms = Self.permutedBlocks(experimental: design.experimental, control: design.realControls, rng: rng)
+    let adjust = Set(design.adjust)
+    if !adjust.isEmpty && !hasCovariates { return .failure("an adjusted analysis needs covariates (a reference cohort)") }
     var eventTimes = [Double](repeating: 0, count: n), dropouts = eventTimes
+    var adjustments = [[Double]](repeating: [], count: adjust.isEmpty ? 0 : n)
     for i in 0..<n {
-      eventTimes[i] = eventTime(hazardRatio: arms[i] ? hazardRatio : 1, rng: rng)
+      let draw = eventTime(hazardRatio: arms[i] ? hazardRatio : 1, adjust: adjust, rng: rng)
+      eventTimes[i] = draw.time
+      if !adjust.isEmpty { adjustments[i] = draw.adjustment }
       dropouts[i] = dropoutTime(rng: rng)
     }
     // The analysis cut is set by the real patients alone.
@@ -60,19 +65,23 @@ extension TrialModel {
     var patients: [SimulatedPatient] = []
     patients.reserveCapacity(n + design.syntheticControls)
     for i in 0..<n where entries[i] < cut {
-      patients.append(Self.observe(entry: entries[i], event: eventTimes[i], dropout: dropouts[i], cut: cut,
-                                   experimental: arms[i], synthetic: false))
+      var patient = Self.observe(entry: entries[i], event: eventTimes[i], dropout: dropouts[i], cut: cut,
+                                 experimental: arms[i], synthetic: false)
+      if !adjust.isEmpty { patient.adjustment = adjustments[i] }
+      patients.append(patient)
     }
     if design.syntheticControls > 0 {
       do {
         guard let generator = try generatorForReplicate(rng: rng) else { return .failure("no synthetic source") }
         let synthetic = try generator.sample(count: design.syntheticControls, using: rng, eligibility: eligibility, drift: drift)
-        for t in synthetic.eventTimes {
+        for (k, t) in synthetic.eventTimes.enumerated() {
           // Followed as a concurrent patient would be: entry over the real accrual period.
           let entry = rng.uniform() * accrualEnd
           if entry >= cut { continue }
-          patients.append(Self.observe(entry: entry, event: t * timeFactor, dropout: dropoutTime(rng: rng), cut: cut,
-                                       experimental: false, synthetic: true))
+          var patient = Self.observe(entry: entry, event: t * timeFactor, dropout: dropoutTime(rng: rng), cut: cut,
+                                     experimental: false, synthetic: true)
+          if !adjust.isEmpty { patient.adjustment = self.adjustment(synthetic.values.map { $0[k] }, adjust) }
+          patients.append(patient)
         }
       } catch {
         return .failure("synthetic controls: \(error)")

@@ -32,6 +32,8 @@ public struct OutcomeModel: Sendable {
   let terms: [Term]
   /// Names of the design columns, R style (`age`, `extentserosa`).
   public let termNames: [String]
+  /// The variable of each design column.
+  public let termVariables: [String]
   let imputation: [Double]
   public let weibull: WeibullFit?
   public let piecewise: PiecewiseExponentialFit?
@@ -94,7 +96,8 @@ public struct OutcomeModel: Sendable {
     } catch {
       throw .numerical("the censoring distribution could not be estimated: \(error)")
     }
-    return OutcomeModel(kind: kind, terms: terms, termNames: names, imputation: imputation, weibull: weibull,
+    return OutcomeModel(kind: kind, terms: terms, termNames: names, termVariables: terms.map { variables[$0.index].name },
+                        imputation: imputation, weibull: weibull,
                         piecewise: piecewise, censoring: censoring, lastFollowUp: t.max() ?? 0)
   }
 
@@ -106,6 +109,12 @@ public struct OutcomeModel: Sendable {
   /// The design row of a patient (variable values in model order, NaN = missing).
   func design(_ row: [Double]) -> [Double] {
     terms.map { Self.encode(row[$0.index], $0, imputation[$0.index]) }
+  }
+
+  /// The design columns of `variables` only (R's treatment coding, missing values imputed as in
+  /// the fit): what an analysis adjusted for those covariates enters.
+  public func design(_ row: [Double], variables: Set<String>) -> [Double] {
+    terms.indices.filter { variables.contains(termVariables[$0]) }.map { Self.encode(row[terms[$0].index], terms[$0], imputation[terms[$0].index]) }
   }
 
   /// The event time with survival probability `u` for covariates `row` (variable values in the

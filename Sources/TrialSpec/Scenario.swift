@@ -48,13 +48,17 @@ public struct Scenario: Sendable {
     public var realControls: Int
     public var syntheticControls: Int
     public var analysis: Analysis
+    /// Covariates the Cox analysis adjusts for (empty = unadjusted), from `analysis.adjust`.
+    public var adjust: [String]
 
-    public init(id: String, experimental: Int, realControls: Int, syntheticControls: Int, analysis: Analysis) {
+    public init(id: String, experimental: Int, realControls: Int, syntheticControls: Int, analysis: Analysis,
+                adjust: [String] = []) {
       self.id = id
       self.experimental = experimental
       self.realControls = realControls
       self.syntheticControls = syntheticControls
       self.analysis = analysis
+      self.adjust = adjust
     }
   }
 

@@ -70,7 +70,8 @@ struct ScenarioLoader {
     var designIDs: [String] = []  // including designs with errors, so references to them are not errors again
     for (item, path) in reader.sequence(top["designs"], "designs") ?? [] {
       if let id = item.mapping?.first(where: { $0.key.scalar?.string == "id" })?.value.scalar?.string { designIDs.append(id) }
-      if let d = loadDesign(item, path, protocolHasReference: hasReference, protocolID: trialProtocol?.id) {
+      if let d = loadDesign(item, path, protocolHasReference: hasReference, protocolID: trialProtocol?.id,
+                            variables: trialProtocol?.variables.map(\.name)) {
         if designs.contains(where: { $0.id == d.id }) { reader.fail(item, "\(path).id", "design id '\(d.id)' is used twice") }
         designs.append(d)
       }
@@ -119,7 +120,8 @@ struct ScenarioLoader {
     return items.compactMap { reader.number($0.0, $0.1, "a positive number", where: { $0 > 0 }) }
   }
 
-  private func loadDesign(_ node: Node, _ path: String, protocolHasReference: Bool, protocolID: String?) -> Scenario.Design? {
+  private func loadDesign(_ node: Node, _ path: String, protocolHasReference: Bool, protocolID: String?,
+                          variables: [String]?) -> Scenario.Design? {
     guard let m = reader.mapping(node, path, allowed: ["id", "experimental", "real_controls", "synthetic_controls", "analysis"],
                                  required: ["id", "experimental", "real_controls"]),
       let id = reader.string(m["id"], m.path("id"))
@@ -142,8 +144,24 @@ struct ScenarioLoader {
     if let real, real + synthetic == 0 {
       reader.fail(node, path, "a design needs control patients: real_controls, synthetic_controls or both")
     }
+    // `analysis: {method: …, adjust: [age, nodes]}`: covariates of an adjusted Cox analysis.
+    var adjust: [String] = []
+    if let adjustNode = m["analysis"]?.mapping?.first(where: { $0.key.scalar?.string == "adjust" })?.value {
+      let adjustPath = m.path("analysis") + ".adjust"
+      for (item, itemPath) in reader.sequence(adjustNode, adjustPath) ?? [] {
+        guard let name = reader.string(item, itemPath) else { continue }
+        if let variables, !variables.contains(name) {
+          reader.fail(item, itemPath, variables.isEmpty
+            ? "protocol '\(protocolID ?? "")' declares no covariates to adjust for"
+            : "'\(name)' is not a declared variable\(didYouMean(name, among: variables))")
+        } else {
+          adjust.append(name)
+        }
+      }
+    }
     guard let experimental, let real, let analysis else { return nil }
-    return .init(id: id, experimental: experimental, realControls: real, syntheticControls: synthetic, analysis: analysis)
+    return .init(id: id, experimental: experimental, realControls: real, syntheticControls: synthetic, analysis: analysis,
+                 adjust: adjust)
   }
 
   private func loadAnalysis(_ node: Node, _ path: String) -> Scenario.Analysis? {
@@ -158,7 +176,7 @@ struct ScenarioLoader {
       case nil: return nil
       }
     }
-    guard let m = reader.mapping(node, path, allowed: ["method", "weight", "level"], required: ["method"]),
+    guard let m = reader.mapping(node, path, allowed: ["method", "weight", "level", "adjust"], required: ["method"]),
       let method = reader.choice(m["method"], m.path("method"), methods)
     else { return nil }
     switch method {

@@ -3,6 +3,8 @@
 // Malformed CSV files of the corpus are checked in CohortDataTests/CohortTests.swift.
 
 let invalidCorpus: [(file: String, firstError: String, errorCount: Int)] = [
+  ("scenario-adjust-unknown-variable.yaml",
+   "scenario-adjust-unknown-variable.yaml:11:129: designs[1].analysis.adjust[1]: 'node' is not a declared variable (did you mean 'nodes'?)", 1),
   ("protocol-bad-alpha.yaml",
    "protocol-bad-alpha.yaml:51:34: design.test.alpha: must be a level in (0, 0.5) (found '5')", 1),
   ("protocol-bad-duration.yaml",
