@@ -77,11 +77,7 @@ public struct SyntheticDataCard: Sendable, Encodable {
   }
 
   public func json() throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    encoder.keyEncodingStrategy = .convertToSnakeCase
-    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-    return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+    try ReportJSON.text(self)
   }
 
   public var markdown: String {

@@ -26,8 +26,8 @@ struct Proposal {
 
   /// Seeds w_max with a pilot of 1,000 weights.
   mutating func calibrate(rng: GSLRandomSource) {
-    var z = [Double](repeating: 0, count: copula.latentDimension)
-    for _ in 0..<1_000 { maxWeight = max(maxWeight, ghk(&z, rng)) }
+    var z = [Double](repeating: 0, count: copula.latentDimension), e = z
+    for _ in 0..<1_000 { maxWeight = max(maxWeight, ghk(&z, &e, rng)) }
   }
 
   /// `count` candidate patients (not yet checked against the rules), event times left at 0.
@@ -40,7 +40,7 @@ struct Proposal {
       if box == nil || lower.isEmpty {
         copula.drawLatent(&z, &e, using: rng)
       } else {
-        let w = ghk(&z, rng)
+        let w = ghk(&z, &e, rng)
         if w > maxWeight { maxWeight = w }
         if rng.uniform() * maxWeight >= w { continue }  // rejected by weight: no patient
       }
@@ -51,10 +51,9 @@ struct Proposal {
                              eventTimes: [Double](repeating: 0, count: values.first?.count ?? 0))
   }
 
-  /// One GHK draw into `z` (original order); returns its weight.
-  private func ghk(_ z: inout [Double], _ rng: GSLRandomSource) -> Double {
+  /// One GHK draw into `z` (original order), `e` as scratch; returns its weight.
+  private func ghk(_ z: inout [Double], _ e: inout [Double], _ rng: GSLRandomSource) -> Double {
     let m = copula.latentDimension
-    var e = [Double](repeating: 0, count: m)
     var weight = 1.0
     for a in 0..<m {
       var mean = 0.0
