@@ -29,6 +29,7 @@ let package = Package(
     // Floor 1.
     .target(name: "GSL", dependencies: ["CGSL"]),
     .target(name: "CohortData"),
+    .target(name: "Plotting"),
     // Floor 2.
     .target(
       name: "SurvivalAnalysis",
@@ -49,7 +50,7 @@ let package = Package(
     // Floor 5: reports, data cards, and the glue that audits generated patients.
     .target(
       name: "Reporting",
-      dependencies: ["TrialSpec", "Synthesis", "Audit", "Simulation", .product(name: "Crypto", package: "swift-crypto")]
+      dependencies: ["TrialSpec", "Synthesis", "Audit", "Simulation", "Plotting", .product(name: "Crypto", package: "swift-crypto")]
     ),
     // Floor 6: the command-line tool. Parses, calls the library, prints.
     .executableTarget(
@@ -88,6 +89,7 @@ let package = Package(
     ),
     .testTarget(name: "GSLTests", dependencies: ["GSL", "TestSupport"]),
     .testTarget(name: "CohortDataTests", dependencies: ["CohortData", "TestSupport"]),
+    .testTarget(name: "PlottingTests", dependencies: ["Plotting", "TestSupport"]),
     .testTarget(name: "TrialSpecTests", dependencies: ["TrialSpec", "CohortData", "TestSupport"]),
     .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "TrialSpec", "SurvivalAnalysis", "GSL", "TestSupport"]),
     .testTarget(name: "SimulationTests", dependencies: ["Simulation", "TrialSpec", "SurvivalAnalysis", "GSL", "TestSupport"]),

@@ -1,56 +1,66 @@
-// RunReport.swift — the outputs of `syntharm run` (PROTOCOL-FORMAT.md, "Outputs of a run"):
-// operating-characteristics.csv and results.json with the run manifest.
+// RunReport.swift — the outputs of `syntharm run` and `syntharm merge` (PROTOCOL-FORMAT.md,
+// "Outputs of a run"), assembled from the stored cells alone:
+//   operating-characteristics.csv  one tidy row per cell × design × truth
+//   savings.csv                    one row per cell × compared design × drift (when asked)
+//   results.json                   the manifest and every cell: attrition, generator support,
+//                                  audit, operating characteristics, savings curves
+// Nothing here depends on timing, threads or sharding: wall time goes to run-log.json.
 
-import Crypto
 import Foundation
 import Simulation
 import TrialSpec
 
-/// Everything a run produced, and how it was made.
-public struct RunReport: Sendable, Encodable {
-  public struct Manifest: Sendable, Encodable {
-    public var tool: String
-    public var scenario: String
-    public var seed: UInt64
-    public var replicates: Int
-    public var threads: Int
-    public var refit: Bool
-    /// SHA-256 of every input file (scenario, protocol, reference data).
-    public var inputs: [String: String]
-    public var wallSeconds: Double
+/// Everything a run produced, and what made it.
+public struct RunReport: Sendable, Codable {
+  public var manifest: RunManifest
+  public var cells: [CellResult]
+
+  public init(manifest: RunManifest, cells: [CellResult]) {
+    self.manifest = manifest
+    self.cells = cells
   }
 
-  public var manifest: Manifest
-  public var operatingCharacteristics: [OperatingCharacteristics]
-  public var attrition: [String: [Attrition.RuleCounts]]
-
-  public init(scenario: Scenario, results: [OperatingCharacteristics], replicates: Int, threads: Int, refit: Bool,
-              wallSeconds: Double, toolVersion: String) throws {
-    var inputs: [String: String] = [:]
-    for path in [scenario.file, scenario.protocolPath] + (scenario.trialProtocol.reference.map { [$0.resolvedDataPath] } ?? []) {
-      inputs[path] = try SyntheticDataCard.sha256(ofFile: path)
-    }
-    manifest = Manifest(tool: "syntharm \(toolVersion)", scenario: scenario.id, seed: scenario.seed, replicates: replicates,
-                        threads: threads, refit: refit, inputs: inputs, wallSeconds: wallSeconds)
-    operatingCharacteristics = results
-    var attrition: [String: [Attrition.RuleCounts]] = [:]
-    if let columns = scenario.trialProtocol.referenceData?.referenceColumns {
-      for cell in scenario.sweep { attrition[cell.id] = Attrition(cell.eligibility, on: columns).rules }
-    }
-    self.attrition = attrition
-  }
+  public var operatingCharacteristics: [OperatingCharacteristics] { cells.flatMap(\.operatingCharacteristics) }
+  public var savings: [SavingsSearch] { cells.flatMap(\.savings) }
+  public var asksForSavings: Bool { cells.contains { !$0.savings.isEmpty } }
 
   /// One row per cell × design × truth, with the contract's columns first.
   public var csv: String {
     let header = ["cell", "design", "hazard_ratio", "drift", "replicates", "rejection_rate", "rejection_mcse", "mean_hr",
                   "bias_log_hr", "empirical_se_log_hr", "coverage", "mean_events", "failures", "estimand_log_hr",
-                  "conditional_log_hr", "rmse_log_hr", "coverage_mcse", "mean_borrowed_weight"]
-    let rows = operatingCharacteristics.map { o -> String in
-      ([o.cell, o.design] + [o.hazardRatio, o.drift].map { String($0) } + [String(o.replicates)]
-        + [o.rejectionRate, o.rejectionMCSE, o.meanHR, o.biasLogHR, o.empiricalSELogHR, o.coverage, o.meanEvents].map { String($0) }
-        + [String(o.failures)]
-        + [o.estimandLogHR, o.conditionalLogHR, o.rmseLogHR, o.coverageMCSE, o.meanBorrowedWeight].map { String($0) })
-        .joined(separator: ",")
+                  "conditional_log_hr", "rmse_log_hr", "coverage_mcse", "mean_borrowed_weight", "eligible_reference",
+                  "generator_support"]
+    var rows: [String] = []
+    for cell in cells {
+      for o in cell.operatingCharacteristics {
+        let numbers = [o.rejectionRate, o.rejectionMCSE, o.meanHR, o.biasLogHR, o.empiricalSELogHR, o.coverage, o.meanEvents]
+        let more = [o.estimandLogHR, o.conditionalLogHR, o.rmseLogHR, o.coverageMCSE, o.meanBorrowedWeight]
+        let fields = [o.cell, o.design, String(o.hazardRatio), String(o.drift), String(o.replicates)]
+          + numbers.map { String($0) } + [String(o.failures)] + more.map { String($0) }
+          + [Self.field(cell.eligibleReference), Self.field(cell.generatorSupport)]
+        rows.append(fields.joined(separator: ","))
+      }
+    }
+    return ([header.joined(separator: ",")] + rows).joined(separator: "\n") + "\n"
+  }
+
+  /// One row per cell × compared design × drift, the contract's columns first; NA where the
+  /// search found no count (the status column says why).
+  public var savingsCSV: String {
+    let header = ["cell", "design", "drift", "target_power", "conventional_real_controls", "real_controls", "saved",
+                  "saved_percent", "hazard_ratio", "schoenfeld_real_controls", "power_at_real_controls",
+                  "type_i_error_at_real_controls", "type_i_error_limit", "replicates", "status"]
+    var rows: [String] = []
+    for search in savings {
+      for d in search.byDrift {
+        let status = search.conventionalRealControls == nil ? "conventional: " + search.conventionalStatus : d.status
+        let fields = [search.cell, search.design, String(d.drift), String(search.targetPower),
+                      Self.field(search.conventionalRealControls), Self.field(d.realControls), Self.field(d.saved),
+                      Self.field(d.savedPercent), String(search.hazardRatio), Self.field(search.schoenfeldRealControls),
+                      Self.field(d.powerAtRealControls), Self.field(d.typeIErrorAtRealControls),
+                      String(search.typeIErrorLimit), String(search.replicates), Self.quoted(status)]
+        rows.append(fields.joined(separator: ","))
+      }
     }
     return ([header.joined(separator: ",")] + rows).joined(separator: "\n") + "\n"
   }
@@ -58,4 +68,50 @@ public struct RunReport: Sendable, Encodable {
   public func json() throws -> String {
     try ReportJSON.text(self)
   }
+
+  /// The file names ``write(to:)`` writes.
+  public var fileNames: [String] {
+    ["operating-characteristics.csv"] + (asksForSavings ? ["savings.csv"] : []) + ["results.json"]
+  }
+
+  /// Writes the outputs into `folder`, each atomically.
+  public func write(to folder: String) throws {
+    func path(_ name: String) -> String { (folder as NSString).appendingPathComponent(name) }
+    try AtomicFile.write(csv, to: path("operating-characteristics.csv"))
+    if asksForSavings { try AtomicFile.write(savingsCSV, to: path("savings.csv")) }
+    try AtomicFile.write(json(), to: path("results.json"))
+  }
+
+  static func field<T: LosslessStringConvertible>(_ value: T?) -> String { value.map { String($0) } ?? "NA" }
+
+  /// RFC 4180 quoting when the text holds a comma or a quote.
+  static func quoted(_ text: String) -> String {
+    text.contains(",") || text.contains("\"") ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+  }
+}
+
+/// How long a run took and where: kept apart from the results, which must not depend on it.
+public struct RunLog: Sendable, Codable {
+  public var tool: String
+  public var scenario: String
+  public var shard: String?
+  public var threads: Int
+  public var cellsSimulated: [String]
+  public var cellsReused: [String]
+  public var wallSeconds: Double
+  public var trialsSimulated: Int
+
+  public init(tool: String, scenario: String, shard: String?, threads: Int, cellsSimulated: [String], cellsReused: [String],
+              wallSeconds: Double, trialsSimulated: Int) {
+    self.tool = tool
+    self.scenario = scenario
+    self.shard = shard
+    self.threads = threads
+    self.cellsSimulated = cellsSimulated
+    self.cellsReused = cellsReused
+    self.wallSeconds = wallSeconds
+    self.trialsSimulated = trialsSimulated
+  }
+
+  public func json() throws -> String { try ReportJSON.text(self) }
 }

@@ -8,6 +8,7 @@ import Dispatch
 import Foundation
 import GSL
 import SurvivalAnalysis
+import Synthesis
 import TrialSpec
 
 /// Operating characteristics of one design under one truth (DESIGN.md §3).
@@ -41,8 +42,27 @@ public struct OperatingCharacteristics: Sendable, Codable {
   public var failureReasons: [String: Int]
 }
 
+/// One design under one truth, simulated in every replicate. `truthIndex` and `designIndex`
+/// name its random streams: a savings candidate shares them with the design it varies.
+struct TrialJob: Sendable {
+  var truthIndex: Int
+  var hazardRatio: Double
+  var drift: Double
+  var designIndex: Int
+  var design: Scenario.Design
+}
+
+/// Everything simulated for one sweep cell.
+public struct CellSimulation: Sendable {
+  public var operatingCharacteristics: [OperatingCharacteristics]
+  public var savings: [SavingsSearch]
+  /// Trials simulated in all (operating characteristics and savings candidates).
+  public var trials: Int
+}
+
 public enum MonteCarlo {
-  /// Runs every truth × design of `scenario` for the eligibility of `cell`.
+  /// Operating characteristics of every truth × design of `scenario`, without a savings search.
+  /// `model` must be the cell's (``TrialModel/init(scenario:cellIndex:refit:)``).
   ///
   /// - Parameters:
   ///   - replicates: trials per design × truth (default: the scenario's).
@@ -50,44 +70,108 @@ public enum MonteCarlo {
   ///   - progress: called now and then with (trials done, trials in all), from any thread.
   public static func run(model: TrialModel, scenario: Scenario, cellIndex: Int = 0, replicates: Int? = nil,
                          threads: Int? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil) -> [OperatingCharacteristics] {
+    simulateCell(model: model, scenario: scenario, cellIndex: cellIndex, replicates: replicates, threads: threads,
+                 searchSavings: false, progress: progress).operatingCharacteristics
+  }
+
+  /// Operating characteristics and, when the scenario asks for it, the savings search of one cell.
+  ///
+  /// - Parameter estimandPatients: patients per arm of the large-sample trial that gives the
+  ///   estimand (DESIGN.md §3 asks for at least 200,000; fewer only to make tests quick).
+  public static func simulateCell(model: TrialModel, scenario: Scenario, cellIndex: Int, replicates: Int? = nil,
+                                  threads: Int? = nil, searchSavings: Bool = true, estimandPatients: Int = 200_000,
+                                  progress: (@Sendable (Int, Int) -> Void)? = nil) -> CellSimulation {
     let b = replicates ?? scenario.replicates
-    let cell = scenario.sweep[cellIndex]
+    let cell = scenario.sweep[cellIndex].id
     let seeds = SeedSequence(masterSeed: scenario.seed)
     let workers = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
-    var truths: [(Double, Double)] = []
-    for hr in scenario.truth.hazardRatios { for drift in scenario.truth.drifts { truths.append((hr, drift)) } }
-    let total = truths.count * scenario.designs.count * b
-    let done = Counter()
-    var out: [OperatingCharacteristics] = []
+    var jobs: [TrialJob] = []
+    for (t, (hr, drift)) in scenario.truthPairs.enumerated() {
+      for (d, design) in scenario.designs.enumerated() {
+        jobs.append(TrialJob(truthIndex: t, hazardRatio: hr, drift: drift, designIndex: d, design: design))
+      }
+    }
+    let operatingJobs = jobs.count
     // One estimand per hazard ratio and adjustment set (not per drift: it is what the analysis of
     // concurrent patients converges to).
-    var estimands: [String: Double] = [:]
-    func key(_ hr: Double, _ adjust: [String]) -> String { "\(hr)|" + adjust.sorted().joined(separator: ",") }
-    for (h, hr) in scenario.truth.hazardRatios.enumerated() where hr != 1 {
-      for adjust in Set(scenario.designs.map { $0.adjust.sorted() }) where estimands[key(hr, adjust)] == nil {
-        estimands[key(hr, adjust)] = model.marginalLogHazardRatio(hazardRatio: hr, adjust: adjust, seeds: seeds, truthIndex: h)
+    var estimands: [LargeSampleKey: Double] = [:]
+    for (h, hr) in scenario.truth.hazardRatios.enumerated() {
+      for adjust in Set(scenario.designs.map { $0.adjust.sorted() }) where estimands[LargeSampleKey(hr, adjust)] == nil {
+        estimands[LargeSampleKey(hr, adjust)] = hr == 1 ? 0
+          : model.marginalLogHazardRatio(hazardRatio: hr, adjust: adjust, seeds: seeds, cellIndex: cellIndex, truthIndex: h,
+                                         perArm: estimandPatients)
       }
     }
-    for (t, (hr, drift)) in truths.enumerated() {
-      for (d, design) in scenario.designs.enumerated() {
-        let estimand = estimands[key(hr, design.adjust)] ?? 0
-        let results = Results(count: b)
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-          var r = w
-          while r < b {
-            let rng = seeds.makeRandomSource(UInt64(cellIndex), UInt64(t), UInt64(d), UInt64(r))
-            results.store(r, model.simulate(design: design, hazardRatio: hr, drift: drift, eligibility: cell.eligibility, rng: rng))
-            let finished = done.increment()
-            if finished % 200 == 0 { progress?(finished, total) }
-            r += workers
+    var plans = searchSavings ? SavingsPlan.plans(scenario: scenario, estimands: estimands, replicates: b) : []
+    var pending = plans.map { $0.pendingJobs() }
+    var results = execute(jobs + pending.flatMap { $0 }, model: model, seeds: seeds, cellIndex: cellIndex, replicates: b,
+                          workers: workers, progress: progress)
+    var trials = results.count * b
+    let operating = (0..<jobs.count).map { j in
+      let job = jobs[j]
+      return summarize(results[j], cell: cell, design: job.design.id, hazardRatio: job.hazardRatio, drift: job.drift,
+                       estimand: estimands[LargeSampleKey(job.hazardRatio, job.design.adjust)] ?? 0)
+    }
+    results.removeFirst(jobs.count)
+    // Savings candidates, extended while a power curve falls short of the target at its top.
+    while !pending.allSatisfy(\.isEmpty) {
+      var next = 0
+      for p in plans.indices {
+        plans[p].record(results[next..<(next + pending[p].count)])
+        next += pending[p].count
+      }
+      pending = plans.indices.map { plans[$0].extendIfNeeded() ? plans[$0].pendingJobs() : [] }
+      guard !pending.allSatisfy(\.isEmpty) else { break }
+      results = execute(pending.flatMap { $0 }, model: model, seeds: seeds, cellIndex: cellIndex, replicates: b, workers: workers,
+                        progress: progress)
+      trials += results.count * b
+    }
+    let savings = plans.map { $0.search(cell: cell) }
+    return CellSimulation(operatingCharacteristics: operating, savings: savings, trials: trials)
+  }
+
+  /// Runs every job in every replicate. Replicates are spread over the workers; within a
+  /// replicate the synthetic-control generator is refitted once (stream: cell, replicate) and
+  /// serves every job. Returns the results by job, then replicate.
+  static func execute(_ jobs: [TrialJob], model: TrialModel, seeds: SeedSequence, cellIndex: Int, replicates b: Int,
+                      workers: Int, progress: (@Sendable (Int, Int) -> Void)?) -> [[ReplicateResult]] {
+    let needsGenerator = model.hasSyntheticSource && jobs.contains { $0.design.syntheticControls > 0 }
+    let results = Results(jobs: jobs.count, replicates: b)
+    let done = Counter()
+    let total = jobs.count * b
+    DispatchQueue.concurrentPerform(iterations: workers) { w in
+      var r = w
+      while r < b {
+        var generator: SharedGenerator?
+        var generatorFailure: String?
+        if needsGenerator {
+          do {
+            generator = try model.generatorForReplicate(rng: seeds.makeRandomSource(UInt64(cellIndex), refitStream, UInt64(r)))
+          } catch {
+            generatorFailure = "the generator refit failed: \(error)"
           }
         }
-        out.append(summarize(results.values, cell: cell.id, design: design.id, hazardRatio: hr, drift: drift, estimand: estimand))
+        var row: [ReplicateResult] = []
+        row.reserveCapacity(jobs.count)
+        for job in jobs {
+          if job.design.syntheticControls > 0, let why = generatorFailure {
+            row.append(.failure(why))
+            continue
+          }
+          let streams = ReplicateStreams(seeds, [UInt64(cellIndex), UInt64(job.truthIndex), UInt64(job.designIndex), UInt64(r)])
+          row.append(model.simulate(design: job.design, hazardRatio: job.hazardRatio, drift: job.drift, streams: streams,
+                                    generator: generator))
+        }
+        results.store(replicate: r, row)
+        progress?(done.add(jobs.count), total)
+        r += workers
       }
     }
-    progress?(total, total)
-    return out
+    return results.byJob
   }
+
+  /// The stream index of the per-replicate generator refit (distinct from any truth index).
+  static let refitStream: UInt64 = 0x5EF1_7000
 
   static func summarize(_ results: [ReplicateResult], cell: String, design: String, hazardRatio: Double, drift: Double,
                         estimand: Double) -> OperatingCharacteristics {
@@ -110,34 +194,54 @@ public enum MonteCarlo {
   }
 }
 
+extension Scenario {
+  /// Every (hazard ratio, drift) of the truth grid, hazard ratio first.
+  var truthPairs: [(Double, Double)] {
+    truth.hazardRatios.flatMap { hr in truth.drifts.map { (hr, $0) } }
+  }
+}
+
+struct LargeSampleKey: Hashable {
+  var hazardRatio: Double
+  var adjust: [String]
+  init(_ hazardRatio: Double, _ adjust: [String]) {
+    self.hazardRatio = hazardRatio
+    self.adjust = adjust.sorted()
+  }
+}
+
 extension TrialModel {
   /// The log HR the Cox analysis (adjusted for `adjust`, or not) converges to under this trial's
-  /// accrual, dropout and cut: one conventional trial with 200,000 patients per arm (the event
+  /// accrual, dropout and cut: one conventional trial with `perArm` patients per arm (the event
   /// target scaled with the size), analysed the same way (DESIGN.md §3, "Estimand").
-  func marginalLogHazardRatio(hazardRatio: Double, adjust: [String] = [], seeds: SeedSequence, truthIndex: Int) -> Double {
-    let perArm = 200_000
+  func marginalLogHazardRatio(hazardRatio: Double, adjust: [String] = [], seeds: SeedSequence, cellIndex: Int,
+                              truthIndex: Int, perArm: Int = 200_000) -> Double {
     let design = Scenario.Design(id: "estimand", experimental: perArm, realControls: perArm, syntheticControls: 0,
                                  analysis: Scenario.Analysis.none, adjust: adjust)
     var scaled = self
     scaled.scale(by: Double(2 * perArm) / Double(trialProtocol.design.patients))
-    let rng = seeds.makeRandomSource(0xE57, UInt64(truthIndex))
-    let result = scaled.simulate(design: design, hazardRatio: hazardRatio, drift: 1,
-                                 eligibility: trialProtocol.eligibility, rng: rng)
+    let streams = ReplicateStreams(seeds, [0xE57, UInt64(cellIndex), UInt64(truthIndex)])
+    let result = scaled.simulate(design: design, hazardRatio: hazardRatio, drift: 1, streams: streams, generator: nil)
     return result.failed ? log(hazardRatio) : result.logHazardRatio
   }
 }
 
-/// Results written by index from worker threads (each index by exactly one worker).
+/// Results written by replicate from worker threads (each replicate by exactly one worker).
 final class Results: @unchecked Sendable {
-  private var storage: [ReplicateResult]
+  private var rows: [[ReplicateResult]]
   private let lock = NSLock()
-  init(count: Int) { storage = [ReplicateResult](repeating: .failure("not run"), count: count) }
-  func store(_ i: Int, _ r: ReplicateResult) { lock.lock(); storage[i] = r; lock.unlock() }
-  var values: [ReplicateResult] { lock.lock(); defer { lock.unlock() }; return storage }
+  init(jobs: Int, replicates: Int) { rows = [[ReplicateResult]](repeating: [], count: replicates) }
+  func store(replicate r: Int, _ row: [ReplicateResult]) { lock.lock(); rows[r] = row; lock.unlock() }
+  /// Results by job, then replicate.
+  var byJob: [[ReplicateResult]] {
+    lock.lock(); defer { lock.unlock() }
+    let jobs = rows.first?.count ?? 0
+    return (0..<jobs).map { j in rows.map { $0[j] } }
+  }
 }
 
 final class Counter: @unchecked Sendable {
   private var value = 0
   private let lock = NSLock()
-  func increment() -> Int { lock.lock(); value += 1; let v = value; lock.unlock(); return v }
+  func add(_ n: Int) -> Int { lock.lock(); value += n; let v = value; lock.unlock(); return v }
 }

@@ -26,20 +26,48 @@ struct SimulatedPatient {
   var adjustment: [Double] = []
 }
 
+/// Event times of trial patients under the truth (see ``TrialModel/truthDraws()``).
+struct TruthDraws {
+  let control: ControlSurvival?
+  /// Eligible reference patients' covariates, drawn by bootstrap, and the outcome model fitted on them.
+  let rows: [[Double]]
+  let outcome: OutcomeModel?
+  let factor: Double
+
+  /// An event time for a control (HR = 1) or experimental patient, with its covariates drawn,
+  /// and the design columns of `adjust` for an adjusted analysis. An experimental patient with
+  /// U ~ Uniform(0,1) has T₁ = S₀⁻¹(U^{1/HR} | x): proportional hazards.
+  func eventTime(hazardRatio: Double, adjust: Set<String>, rng: GSLRandomSource) -> (time: Double, adjustment: [Double]) {
+    let u = rng.uniformPositive()
+    let v = hazardRatio == 1 ? u : pow(u, 1 / hazardRatio)
+    guard let outcome else { return (TrialModel.quantile(control!, survival: v), []) }
+    let x = rows[rng.uniformInt(below: rows.count)]
+    let adjustment = adjust.isEmpty ? [] : outcome.design(x, variables: adjust)
+    return (outcome.eventTime(survival: v, row: x) * factor, adjustment)
+  }
+}
+
+/// A fitted generator shared by reference: the struct holds many buffers, and copying it into
+/// every simulated patient's draw cost more than the draw (retain/release traffic, measured).
+final class SharedGenerator: Sendable {
+  let model: SyntheticControlGenerator
+  init(_ model: SyntheticControlGenerator) { self.model = model }
+}
+
 /// The scenario's fixed parts, built once and shared (read-only) by every replicate.
 public struct TrialModel: Sendable {
   enum Truth: Sendable {
     case parametric(ControlSurvival)
     /// The eligible reference patients' covariates (generator variable order) and the outcome
     /// model fitted on them; times converted by `timeFactor` (reference unit → protocol unit).
-    case fitted(rows: [[Double]], generator: SyntheticControlGenerator, timeFactor: Double)
+    case fitted(rows: [[Double]], generator: SharedGenerator, timeFactor: Double)
   }
 
   public private(set) var trialProtocol: TrialProtocol
   let truth: Truth
   /// The synthetic source, fitted once on the whole reference (used when `refit` is off, and
   /// as the template of the bootstrap refits).
-  let source: SyntheticControlGenerator?
+  let source: SharedGenerator?
   /// Refit the generator in every replicate on a bootstrap resample of the reference.
   public let refit: Bool
   let referenceRows: [Int]
@@ -64,9 +92,10 @@ public struct TrialModel: Sendable {
         truth = .parametric(control)
       } else {
         let generator = try SyntheticControlGenerator(protocol: p, fittingRows: eligible)
-        truth = .fitted(rows: eligible.map { generator.referenceValues(row: $0) }, generator: generator, timeFactor: timeFactor)
+        truth = .fitted(rows: eligible.map { generator.referenceValues(row: $0) }, generator: SharedGenerator(generator),
+                        timeFactor: timeFactor)
       }
-      source = needsSynthetic ? try SyntheticControlGenerator(protocol: p) : nil
+      source = needsSynthetic ? SharedGenerator(try SyntheticControlGenerator(protocol: p)) : nil
     } else {
       guard let control = p.endpoint.control else {
         throw SynthesisError.notConfigured("protocol '\(p.id)' gives neither a reference cohort nor endpoint.control")
@@ -84,25 +113,19 @@ public struct TrialModel: Sendable {
 
   // MARK: - Draws
 
-  /// An event time for a control (HR = 1) or experimental patient, with its covariates drawn,
-  /// and the design columns of `adjust` for an adjusted analysis.
-  func eventTime(hazardRatio: Double, adjust: Set<String>, rng: GSLRandomSource) -> (time: Double, adjustment: [Double]) {
-    let u = rng.uniformPositive()
-    let v = hazardRatio == 1 ? u : pow(u, 1 / hazardRatio)
+  /// The truth's draws, bound once per trial: binding the fitted outcome model for every
+  /// patient copied it (retain/release traffic that cost more than the draw, measured).
+  func truthDraws() -> TruthDraws {
     switch truth {
-    case .parametric(let control):
-      return (Self.quantile(control, survival: v), [])
-    case .fitted(let rows, let generator, let factor):
-      let x = rows[rng.uniformInt(below: rows.count)]
-      let adjustment = adjust.isEmpty ? [] : generator.outcome.design(x, variables: adjust)
-      return (generator.outcome.eventTime(survival: v, row: x) * factor, adjustment)
+    case .parametric(let control): return TruthDraws(control: control, rows: [], outcome: nil, factor: 1)
+    case .fitted(let rows, let generator, let factor): return TruthDraws(control: nil, rows: rows, outcome: generator.model.outcome, factor: factor)
     }
   }
 
   /// Design columns of `adjust` for generated covariates `row` (the truth model's coding).
   func adjustment(_ row: [Double], _ adjust: Set<String>) -> [Double] {
     guard !adjust.isEmpty, case .fitted(_, let generator, _) = truth else { return [] }
-    return generator.outcome.design(row, variables: adjust)
+    return generator.model.outcome.design(row, variables: adjust)
   }
 
   /// Whether an analysis can adjust for covariates (a reference cohort gives them).
@@ -158,12 +181,27 @@ public struct TrialModel: Sendable {
   }
 
   /// The generator of this replicate's synthetic controls: refitted on a bootstrap resample of
-  /// the reference when `refit` is on.
-  func generatorForReplicate(rng: GSLRandomSource) throws -> SyntheticControlGenerator? {
+  /// the reference when `refit` is on. One refit serves every design, truth and candidate count
+  /// of the replicate (the engine draws it from a stream keyed by cell and replicate only).
+  func generatorForReplicate(rng: GSLRandomSource) throws -> SharedGenerator? {
     guard let source else { return nil }
     guard refit else { return source }
     let resample = (0..<referenceRows.count).map { _ in referenceRows[rng.uniformInt(below: referenceRows.count)] }
-    return try SyntheticControlGenerator(protocol: trialProtocol, fittingRows: resample)
+    return SharedGenerator(try SyntheticControlGenerator(protocol: trialProtocol, fittingRows: resample))
+  }
+
+  /// Whether replicates draw synthetic controls.
+  var hasSyntheticSource: Bool { source != nil }
+}
+
+extension TrialModel {
+  /// The model of sweep cell `cellIndex`: the scenario's protocol with that cell's eligibility,
+  /// so the truth is fitted on the cell's eligible reference patients and synthetic controls
+  /// meet the cell's rules.
+  public init(scenario: Scenario, cellIndex: Int, refit: Bool = true) throws {
+    var p = scenario.trialProtocol
+    p.eligibility = scenario.sweep[cellIndex].eligibility
+    try self.init(protocol: p, refit: refit, needsSynthetic: scenario.designs.contains { $0.syntheticControls > 0 })
   }
 }
 

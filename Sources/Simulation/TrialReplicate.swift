@@ -31,21 +31,60 @@ public struct ReplicateResult: Sendable {
   }
 }
 
+/// The random streams of one replicate (DESIGN.md §4). Each arm draws its patients from its own
+/// stream, one patient after another in order of entry, so a trial with more real controls
+/// contains the smaller trial's patients: common random numbers across the candidate counts of a
+/// savings search (DESIGN.md §3), with monotone power curves as the result.
+struct ReplicateStreams {
+  /// Entry times and the allocation sequence.
+  let accrual: GSLRandomSource
+  let experimental: GSLRandomSource
+  let realControl: GSLRandomSource
+  /// Synthetic patients, their entry times and dropout.
+  let synthetic: GSLRandomSource
+
+  init(_ seeds: SeedSequence, _ path: [UInt64]) {
+    func stream(_ arm: UInt64) -> GSLRandomSource { GSLRandomSource(streamKey: seeds.streamKey(path + [arm])) }
+    accrual = stream(0)
+    experimental = stream(1)
+    realControl = stream(2)
+    synthetic = stream(3)
+  }
+}
+
+/// The patients of one simulated trial as the analysis sees them, or why there are none.
+enum Enrolment {
+  case patients([SimulatedPatient])
+  case failed(String)
+}
+
 extension TrialModel {
-  /// Simulates and analyses one trial.
-  func simulate(design: Scenario.Design, hazardRatio: Double, drift: Double, eligibility: Eligibility,
-                rng: GSLRandomSource) -> ReplicateResult {
+  /// Simulates and analyses one trial. `generator` is this replicate's synthetic source (nil
+  /// when the design has no synthetic controls).
+  func simulate(design: Scenario.Design, hazardRatio: Double, drift: Double, streams: ReplicateStreams,
+                generator: SharedGenerator?) -> ReplicateResult {
+    switch enrol(design: design, hazardRatio: hazardRatio, drift: drift, streams: streams, generator: generator) {
+    case .failed(let why): return .failure(why)
+    case .patients(let patients): return TrialAnalysis(test: trialProtocol.design.test).analyse(patients, method: design.analysis)
+    }
+  }
+
+  /// Enrols, follows and cuts one trial.
+  func enrol(design: Scenario.Design, hazardRatio: Double, drift: Double, streams: ReplicateStreams,
+             generator: SharedGenerator?) -> Enrolment {
     let n = design.experimental + design.realControls
     // Permuted-block allocation along the order of entry: blocks hold the design's ratio
     // (experimental : real control, reduced), each block in random order.
-    let entries = accrualTimes(n, rng: rng).sorted()
-    let arms = Self.permutedBlocks(experimental: design.experimental, control: design.realControls, rng: rng)
+    let entries = accrualTimes(n, rng: streams.accrual).sorted()
+    let arms = Self.permutedBlocks(experimental: design.experimental, control: design.realControls, rng: streams.accrual)
     let adjust = Set(design.adjust)
-    if !adjust.isEmpty && !hasCovariates { return .failure("an adjusted analysis needs covariates (a reference cohort)") }
+    if !adjust.isEmpty && !hasCovariates { return .failed("an adjusted analysis needs covariates (a reference cohort)") }
+    let draws = truthDraws()
     var eventTimes = [Double](repeating: 0, count: n), dropouts = eventTimes
     var adjustments = [[Double]](repeating: [], count: adjust.isEmpty ? 0 : n)
     for i in 0..<n {
-      let draw = eventTime(hazardRatio: arms[i] ? hazardRatio : 1, adjust: adjust, rng: rng)
+      let rng = arms[i] ? streams.experimental : streams.realControl
+      let draw = draws.eventTime(hazardRatio: arms[i] ? hazardRatio : 1, adjust: adjust, rng: rng)
       eventTimes[i] = draw.time
       if !adjust.isEmpty { adjustments[i] = draw.adjustment }
       dropouts[i] = dropoutTime(rng: rng)
@@ -58,7 +97,7 @@ extension TrialModel {
       cut = accrualEnd + followUp
     case .events(let target):
       var calendar = (0..<n).filter { eventTimes[$0] <= dropouts[$0] }.map { entries[$0] + eventTimes[$0] }
-      guard calendar.count >= target else { return .failure("event target not reached") }
+      guard calendar.count >= target else { return .failed("event target not reached") }
       calendar.sort()
       cut = calendar[target - 1]
     }
@@ -71,9 +110,11 @@ extension TrialModel {
       patients.append(patient)
     }
     if design.syntheticControls > 0 {
+      guard let generator else { return .failed("no synthetic source") }
+      let rng = streams.synthetic
       do {
-        guard let generator = try generatorForReplicate(rng: rng) else { return .failure("no synthetic source") }
-        let synthetic = try generator.sample(count: design.syntheticControls, using: rng, eligibility: eligibility, drift: drift)
+        let synthetic = try generator.model.sample(count: design.syntheticControls, using: rng,
+                                             eligibility: trialProtocol.eligibility, drift: drift)
         for (k, t) in synthetic.eventTimes.enumerated() {
           // Followed as a concurrent patient would be: entry over the real accrual period.
           let entry = rng.uniform() * accrualEnd
@@ -84,10 +125,10 @@ extension TrialModel {
           patients.append(patient)
         }
       } catch {
-        return .failure("synthetic controls: \(error)")
+        return .failed("synthetic controls: \(error)")
       }
     }
-    return TrialAnalysis(test: trialProtocol.design.test).analyse(patients, method: design.analysis)
+    return .patients(patients)
   }
 
   /// The arm of each patient in order of entry: blocks of e/g experimental and c/g control

@@ -84,18 +84,7 @@ func loadProtocol(_ path: String) throws -> TrialProtocol {
 /// Writes `text` to a temporary file beside `path` and renames it over `path` (POSIX rename is
 /// atomic): a reader never sees a partial file, and an interrupted run leaves the old one.
 func writeAtomically(_ text: String, to path: String) throws {
-  let url = URL(fileURLWithPath: path)
-  let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
-  do {
-    try Data(text.utf8).write(to: temporary)
-  } catch {
-    throw ValidationError("cannot write \(path): \(error.localizedDescription)")
-  }
-  guard rename(temporary.path, path) == 0 else {
-    let reason = String(cString: strerror(errno))
-    try? FileManager.default.removeItem(at: temporary)
-    throw ValidationError("cannot write \(path): \(reason)")
-  }
+  do { try AtomicFile.write(text, to: path) } catch { throw ValidationError("\(error)") }
 }
 
 func printError(_ message: String) {

@@ -1,5 +1,6 @@
-// Run.swift — `syntharm run SCENARIO`: Monte Carlo trials, conventional vs augmented control arms.
-// Parses, calls Simulation, prints the table, writes the outputs atomically.
+// Run.swift — `syntharm run SCENARIO`: Monte Carlo trials for every sweep cell, conventional vs
+// augmented control arms, and the savings search. Parses, calls Reporting/Simulation, prints the
+// tables; every cell is stored as it finishes, so a rerun resumes and shards can be merged.
 
 import ArgumentParser
 import Foundation
@@ -7,14 +8,32 @@ import Reporting
 import Simulation
 import TrialSpec
 
+/// `--shard I/N`: shard I (1-based) of N runs cells k with k mod N = I − 1.
+struct Shard: ExpressibleByArgument, CustomStringConvertible {
+  let index: Int
+  let count: Int
+
+  init?(argument: String) {
+    let parts = argument.split(separator: "/", omittingEmptySubsequences: false)
+    guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, (1...n).contains(i) else { return nil }
+    index = i
+    count = n
+  }
+
+  func contains(cell k: Int) -> Bool { k % count == index - 1 }
+  var description: String { "\(index)/\(count)" }
+}
+
 extension SynthArmCommand {
   struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Simulate the scenario's trials and report operating characteristics for each design and truth.",
+      abstract: "Simulate the scenario's trials for every sweep cell: operating characteristics and real patients saved.",
       discussion: """
-        Writes operating-characteristics.csv and results.json into the scenario's output folder \\
-        (or --output). Results are identical for any --threads. Power is the rejection rate \\
-        when HR < 1, type-I error when HR = 1; ± is one Monte Carlo SE.
+        Writes operating-characteristics.csv, savings.csv (when the scenario asks) and \\
+        results.json into the scenario's output folder (or --output); each finished cell is \\
+        kept in its cells/ folder, so a rerun skips finished cells. Results are identical for \\
+        any --threads and any sharding. Power is the rejection rate when HR < 1, type-I error \\
+        when HR = 1; ± is one Monte Carlo SE.
         """)
 
     @Argument(help: "A scenario YAML file.")
@@ -29,6 +48,13 @@ extension SynthArmCommand {
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int?
 
+    @Option(help: ArgumentHelp("Run only shard I of N (1-based): cells k with k mod N = I − 1. Combine the shards with `syntharm merge`.",
+                               valueName: "I/N"))
+    var shard: Shard?
+
+    @Option(help: "Patients per arm of the large-sample trial that gives the estimand.")
+    var estimandPatients = 200_000
+
     @Flag(help: "Fit the synthetic-control generator once instead of on a bootstrap resample in every replicate.")
     var noRefit = false
 
@@ -38,6 +64,7 @@ extension SynthArmCommand {
     func validate() throws {
       if let replicates, replicates < 1 { throw ValidationError("--replicates must be at least 1.") }
       if let threads, threads < 1 { throw ValidationError("--threads must be at least 1.") }
+      if estimandPatients < 1_000 { throw ValidationError("--estimand-patients must be at least 1000.") }
     }
 
     func run() throws {
@@ -46,50 +73,96 @@ extension SynthArmCommand {
         printError(error.description)
         throw ExitCode.failure
       }
-      guard let folder = output ?? scenario.output else {
+      guard let path = output ?? scenario.output else {
         throw ValidationError("the scenario has no 'output' folder; give --output DIR")
       }
-      let needsSynthetic = scenario.designs.contains { $0.syntheticControls > 0 }
-      let model = try TrialModel(protocol: scenario.trialProtocol, refit: !noRefit, needsSynthetic: needsSynthetic)
+      if let shard, shard.count > scenario.sweep.count {
+        printError("note: --shard \(shard) with only \(scenario.sweep.count) cells: some shards have nothing to do")
+      }
+      let settings = RunSettings(replicates: replicates ?? scenario.replicates, refit: !noRefit, estimandPatients: estimandPatients)
+      let manifest = try RunManifest(scenario: scenario, settings: settings, toolVersion: SynthArmVersion.current)
+      let folder = SweepFolder(path: path)
+      folder.removeTemporaries()
       let workers = threads ?? ProcessInfo.processInfo.activeProcessorCount
       let showProgress = !quiet && isatty(2) != 0
       let clock = ContinuousClock()
       let start = clock.now
-      var results: [OperatingCharacteristics] = []
-      for cellIndex in scenario.sweep.indices.prefix(1) {  // sweep cells: the sweep issue
-        results += MonteCarlo.run(model: model, scenario: scenario, cellIndex: cellIndex, replicates: replicates,
-                                  threads: workers) { done, total in
-          if showProgress { FileHandle.standardError.write(Data("\r\(done)/\(total) trials".utf8)) }
+      var simulated: [String] = [], reused: [String] = [], trials = 0
+      let mine = scenario.sweep.indices.filter { shard?.contains(cell: $0) ?? true }
+      for index in mine {
+        let id = scenario.sweep[index].id
+        if folder.finishedCell(index: index, id: id, manifest: manifest) != nil {
+          reused.append(id)
+          if !quiet { printError("cell \(id): finished earlier, kept") }
+          continue
         }
+        let label = "cell \(index + 1)/\(scenario.sweep.count) \(id)"
+        let cell = SweepCellRunner.run(scenario, cell: index, settings: settings, threads: workers) { done, total in
+          if showProgress { FileHandle.standardError.write(Data("\r\(label): \(done)/\(total) trials".utf8)) }
+        }
+        if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
+        if let warning = cell.supportWarning, !quiet { printError("warning: \(warning)") }
+        if let failure = cell.failure { printError("warning: \(failure)") }
+        try folder.store(cell, manifest: manifest)
+        simulated.append(id)
+        trials += cell.trials
       }
-      if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
-      let elapsed = clock.now - start
-      let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-      let report = try RunReport(scenario: scenario, results: results, replicates: replicates ?? scenario.replicates,
-                                 threads: workers, refit: !noRefit, wallSeconds: seconds, toolVersion: SynthArmVersion.current)
-      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-      try writeAtomically(report.csv, to: (folder as NSString).appendingPathComponent("operating-characteristics.csv"))
-      try writeAtomically(report.json(), to: (folder as NSString).appendingPathComponent("results.json"))
-      print(RunTable.text(scenario: scenario, results: results, seconds: seconds))
-      print("wrote \(folder)/operating-characteristics.csv and results.json")
+      let seconds = Self.seconds(clock.now - start)
+      let log = RunLog(tool: manifest.tool, scenario: scenario.id, shard: shard?.description, threads: workers,
+                       cellsSimulated: simulated, cellsReused: reused, wallSeconds: seconds, trialsSimulated: trials)
+      let logName = shard.map { "run-log-shard-\($0.index)-of-\($0.count).json" } ?? "run-log.json"
+      try writeAtomically(log.json(), to: (path as NSString).appendingPathComponent(logName))
+      if let shard {
+        print("shard \(shard): \(simulated.count) cells simulated, \(reused.count) kept (\(trials) trials in "
+              + String(format: "%.1f s", seconds) + "), stored in \(folder.cellsPath)")
+        print("when every shard has finished: syntharm merge \(path)")
+        return
+      }
+      let (storedManifest, cells) = try SweepFolder.completeCells([folder])
+      let report = RunReport(manifest: storedManifest, cells: cells)
+      try report.write(to: path)
+      print(SweepText.text(report, trials: trials, seconds: seconds))
+      print("wrote " + report.fileNames.map { "\(path)/\($0)" }.joined(separator: ", "))
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+      Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
   }
-}
 
-enum RunTable {
-  static func text(scenario: Scenario, results: [OperatingCharacteristics], seconds: Double) -> String {
-    let trials = results.reduce(0) { $0 + $1.replicates }
-    var lines = ["Scenario \(scenario.id): \(trials) simulated trials in \(String(format: "%.1f", seconds)) s "
-                 + "(\(Int(Double(trials) / max(seconds, 1e-9))) trials/s)", ""]
-    let header = ["design", "HR", "drift", "reject ± MCSE", "mean HR", "estimand HR", "bias log HR", "coverage", "events", "borrowed", "failures"]
-    let rows = results.map { o in
-      [o.design, SummaryText.format(o.hazardRatio), SummaryText.format(o.drift),
-       String(format: "%.3f ± %.3f", o.rejectionRate, o.rejectionMCSE) + (o.hazardRatio == 1 ? " (type I)" : ""),
-       String(format: "%.3f", o.meanHR), String(format: "%.3f", exp(o.estimandLogHR)),
-       String(format: "%+.3f", o.biasLogHR), String(format: "%.3f", o.coverage), String(format: "%.1f", o.meanEvents),
-       String(format: "%.2f", o.meanBorrowedWeight), String(o.failures)]
+  struct Merge: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Combine the cells of a sharded run into its outputs.",
+      discussion: """
+        Reads the finished cells in each FOLDER's cells/ (the --output of `syntharm run \\
+        --shard`) and writes operating-characteristics.csv, savings.csv and results.json, \\
+        identical byte for byte to those of the same run unsharded. Fails, writing nothing, \\
+        when a cell is missing or the cells come from different runs.
+        """)
+
+    @Argument(help: "Output folders of the shards (one shared folder, or one per shard).")
+    var folders: [String]
+
+    @Option(help: "Where to write the outputs (default: the first folder).")
+    var output: String?
+
+    func validate() throws {
+      if folders.isEmpty { throw ValidationError("give at least one folder") }
     }
-    lines += SummaryText.table(header: header, rows: rows)
-    return lines.joined(separator: "\n")
+
+    func run() throws {
+      let report: RunReport
+      do {
+        let (manifest, cells) = try SweepFolder.completeCells(folders.map(SweepFolder.init(path:)))
+        report = RunReport(manifest: manifest, cells: cells)
+      } catch {
+        printError("error: \(error)")
+        throw ExitCode.failure
+      }
+      let path = output ?? folders[0]
+      try report.write(to: path)
+      print(SweepText.text(report, trials: nil, seconds: nil))
+      print("wrote " + report.fileNames.map { "\(path)/\($0)" }.joined(separator: ", "))
+    }
   }
 }

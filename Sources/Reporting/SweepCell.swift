@@ -1,0 +1,109 @@
+// SweepCell.swift — one eligibility variation of a scenario, simulated (DESIGN.md §3, "Eligibility
+// sweeps"): its eligible reference count and per-rule attrition, the generator's support (warned
+// below 30 patients), an audit of synthetic patients drawn under the cell's rules, the operating
+// characteristics of every design × truth and the savings search.
+
+import Audit
+import Foundation
+import Simulation
+import Synthesis
+import TrialSpec
+
+/// How a run is simulated; part of its manifest.
+public struct RunSettings: Sendable, Codable, Equatable {
+  public var replicates: Int
+  public var refit: Bool
+  /// Patients per arm of the large-sample trial behind the estimand.
+  public var estimandPatients: Int
+  /// Synthetic patients generated for each cell's audit.
+  public var auditPatients: Int
+
+  public init(replicates: Int, refit: Bool = true, estimandPatients: Int = 200_000, auditPatients: Int = 1_000) {
+    self.replicates = replicates
+    self.refit = refit
+    self.estimandPatients = estimandPatients
+    self.auditPatients = auditPatients
+  }
+}
+
+/// What one sweep cell produced. Stored as `cells/NNN-ID.json` in the output folder, so that a
+/// sweep resumes from its finished cells and shards can be merged.
+public struct CellResult: Sendable, Codable {
+  public var index: Int
+  public var id: String
+  /// Reference patients (real controls) and those meeting the cell's rules.
+  public var referencePatients: Int?
+  public var eligibleReference: Int?
+  public var attrition: [Attrition.RuleCounts]
+  /// Real patients behind the synthetic controls of this cell, and the warning below 30.
+  public var generatorSupport: Int?
+  public var supportWarning: String?
+  public var audit: CellAudit?
+  public var operatingCharacteristics: [OperatingCharacteristics]
+  public var savings: [SavingsSearch]
+  /// Trials simulated for this cell (operating characteristics and savings candidates).
+  public var trials: Int
+  /// Why the cell could not be simulated (e.g. no eligible reference patients); nil when it was.
+  public var failure: String?
+}
+
+/// The audit of synthetic patients generated under the cell's rules, or why there is none.
+public struct CellAudit: Sendable, Codable {
+  public var report: AuditReport?
+  public var generation: GenerationReport?
+  public var holdoutFraction: Double
+  public var failure: String?
+}
+
+public enum SweepCellRunner {
+  /// The audit's holdout share of the eligible reference (as `syntharm generate`'s default).
+  static let auditHoldout = 0.2
+  /// Below this many eligible reference patients a cell's synthetic controls rest on too little data.
+  public static let minimumSupport = 30
+
+  /// Simulates cell `index` of `scenario`. Numerical trouble inside replicates is counted in the
+  /// operating characteristics; a cell that cannot be simulated at all records why.
+  public static func run(_ scenario: Scenario, cell index: Int, settings: RunSettings, threads: Int,
+                         progress: (@Sendable (Int, Int) -> Void)? = nil) -> CellResult {
+    let cell = scenario.sweep[index]
+    var p = scenario.trialProtocol
+    p.eligibility = cell.eligibility
+    var result = CellResult(index: index, id: cell.id, attrition: [], operatingCharacteristics: [], savings: [], trials: 0)
+    if let columns = p.referenceData?.referenceColumns {
+      let attrition = Attrition(cell.eligibility, on: columns)
+      result.referencePatients = attrition.referenceRows
+      result.eligibleReference = attrition.eligibleCount
+      result.attrition = attrition.rules
+      let needsSynthetic = scenario.designs.contains { $0.syntheticControls > 0 }
+      if needsSynthetic {
+        result.generatorSupport = attrition.eligibleCount
+        if attrition.eligibleCount < minimumSupport {
+          result.supportWarning = "only \(attrition.eligibleCount) reference patients meet the rules of cell '\(cell.id)' "
+            + "(fewer than \(minimumSupport)): its synthetic controls rest on very little real data"
+        }
+        result.audit = audit(p, count: settings.auditPatients, seed: scenario.seed &+ UInt64(index))
+      }
+    }
+    do {
+      let model = try TrialModel(scenario: scenario, cellIndex: index, refit: settings.refit)
+      let simulation = MonteCarlo.simulateCell(model: model, scenario: scenario, cellIndex: index,
+                                               replicates: settings.replicates, threads: threads,
+                                               estimandPatients: settings.estimandPatients, progress: progress)
+      result.operatingCharacteristics = simulation.operatingCharacteristics
+      result.savings = simulation.savings
+      result.trials = simulation.trials
+    } catch {
+      result.failure = "cell '\(cell.id)' cannot be simulated: \(error)"
+    }
+    return result
+  }
+
+  static func audit(_ p: TrialProtocol, count: Int, seed: UInt64) -> CellAudit {
+    do {
+      let (result, _, _) = try SyntheticAudit.generateAndAudit(p, count: count, seed: seed, holdout: auditHoldout)
+      return CellAudit(report: result.audit, generation: result.generation, holdoutFraction: auditHoldout)
+    } catch {
+      return CellAudit(holdoutFraction: auditHoldout, failure: "\(error)")
+    }
+  }
+}
