@@ -50,7 +50,7 @@ let package = Package(
     // Floor 5: reports, data cards, and the glue that audits generated patients.
     .target(
       name: "Reporting",
-      dependencies: ["TrialSpec", "Synthesis", "Audit", "Simulation", "Plotting", .product(name: "Crypto", package: "swift-crypto")]
+      dependencies: ["TrialSpec", "SurvivalAnalysis", "Synthesis", "Audit", "Simulation", "Plotting", .product(name: "Crypto", package: "swift-crypto")]
     ),
     // Floor 6: the command-line tool. Parses, calls the library, prints.
     .executableTarget(
@@ -81,6 +81,12 @@ let package = Package(
       dependencies: ["Simulation", "TrialSpec"],
       path: "Benchmarks/SimulationBenchmarks"
     ),
+    .executableTarget(
+      name: "SweepBenchmarks",
+      dependencies: ["Reporting", "TrialSpec"],
+      path: "Benchmarks/SweepBenchmarks",
+      exclude: ["sweep-20-cells.yaml"]
+    ),
     // Tests mirror modules; fixtures live in Tests/Fixtures and are found via #filePath.
     .target(
       name: "TestSupport",
@@ -94,6 +100,10 @@ let package = Package(
     .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "TrialSpec", "SurvivalAnalysis", "GSL", "TestSupport"]),
     .testTarget(name: "SimulationTests", dependencies: ["Simulation", "TrialSpec", "SurvivalAnalysis", "GSL", "TestSupport"]),
     .testTarget(name: "AuditTests", dependencies: ["Audit", "SurvivalAnalysis", "GSL", "TestSupport"]),
+    .testTarget(
+      name: "ReportingTests",
+      dependencies: ["Reporting", "Plotting", "Simulation", "Audit", "SurvivalAnalysis", "TrialSpec", "TestSupport"]
+    ),
     .testTarget(
       name: "SurvivalAnalysisTests",
       dependencies: ["SurvivalAnalysis", "CohortData", "GSL", "TestSupport"]

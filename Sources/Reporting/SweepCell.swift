@@ -53,6 +53,8 @@ public struct CellAudit: Sendable, Codable {
   public var generation: GenerationReport?
   public var holdoutFraction: Double
   public var failure: String?
+  /// The data behind the report's audit figures (cells stored before it existed have none).
+  public var figures: AuditFigures?
 }
 
 public enum SweepCellRunner {
@@ -101,7 +103,8 @@ public enum SweepCellRunner {
   static func audit(_ p: TrialProtocol, count: Int, seed: UInt64) -> CellAudit {
     do {
       let (result, _, _) = try SyntheticAudit.generateAndAudit(p, count: count, seed: seed, holdout: auditHoldout)
-      return CellAudit(report: result.audit, generation: result.generation, holdoutFraction: auditHoldout)
+      return CellAudit(report: result.audit, generation: result.generation, holdoutFraction: auditHoldout,
+                       figures: result.figures)
     } catch {
       return CellAudit(holdoutFraction: auditHoldout, failure: "\(error)")
     }

@@ -112,11 +112,13 @@ public struct SweepFolder: Sendable {
     return (manifest, manifest.cells.indices.map { cells[$0]! })
   }
 
-  /// Removes temporary files a killed run left behind (they never replaced a finished file).
-  public func removeTemporaries() {
-    for folder in [path, cellsPath] {
-      for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(".") && name.contains(".tmp-") {
-        try? FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(name))
+  /// Removes the temporary files a killed run left behind for `files` (paths in this folder).
+  /// Only those: shards sharing the folder may be writing their own at this moment.
+  public func removeTemporaries(of files: [String]) {
+    for file in files {
+      let folder = (file as NSString).deletingLastPathComponent, name = (file as NSString).lastPathComponent
+      for entry in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where entry.hasPrefix(".\(name).tmp-") {
+        try? FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(entry))
       }
     }
   }

@@ -16,6 +16,10 @@ public struct SyntheticAuditResult: Sendable {
   public var trainingRows: Int
   public var holdoutRows: Int
   public var holdoutFraction: Double
+  /// What a report draws: survival curves, distributions and correlations of the training and
+  /// synthetic patients. Optional so that results made without them still decode; an audit
+  /// always computes them.
+  public var figures: AuditFigures?
 }
 
 public enum SyntheticAudit {
@@ -41,8 +45,12 @@ public enum SyntheticAudit {
     // The horizon in the reference's time unit (the protocol states it in its own).
     let horizon = p.endpoint.horizon.map { p.timeUnit.convert($0, to: p.reference!.timeUnit) }
     let report = try AuditReport(train: train, synthetic: syntheticTable, holdout: holdoutTable, horizon: horizon, seed: seed)
+    // After the report: it has checked that the tables share one schema, as the figures need.
+    let figures = p.reference.map {
+      AuditFigures(real: train, synthetic: syntheticTable, timeUnit: $0.timeUnit, protocolTimeUnit: p.timeUnit)
+    }
     return SyntheticAuditResult(audit: report, generation: generation, trainingRows: training.count,
-                                holdoutRows: holdout.count, holdoutFraction: fraction)
+                                holdoutRows: holdout.count, holdoutFraction: fraction, figures: figures)
   }
 
   /// Generates `count` patients from a generator fitted without the holdout, and audits them.

@@ -61,6 +61,9 @@ extension SynthArmCommand {
     @Flag(help: "No progress on stderr.")
     var quiet = false
 
+    @Flag(help: "Also write the HTML report (report.html) beside the outputs (not for a shard: use `merge --report`).")
+    var report = false
+
     func validate() throws {
       if let replicates, replicates < 1 { throw ValidationError("--replicates must be at least 1.") }
       if let threads, threads < 1 { throw ValidationError("--threads must be at least 1.") }
@@ -82,13 +85,16 @@ extension SynthArmCommand {
       let settings = RunSettings(replicates: replicates ?? scenario.replicates, refit: !noRefit, estimandPatients: estimandPatients)
       let manifest = try RunManifest(scenario: scenario, settings: settings, toolVersion: SynthArmVersion.current)
       let folder = SweepFolder(path: path)
-      folder.removeTemporaries()
       let workers = threads ?? ProcessInfo.processInfo.activeProcessorCount
       let showProgress = !quiet && isatty(2) != 0
       let clock = ContinuousClock()
       let start = clock.now
       var simulated: [String] = [], reused: [String] = [], trials = 0
       let mine = scenario.sweep.indices.filter { shard?.contains(cell: $0) ?? true }
+      let logName = shard.map { "run-log-shard-\($0.index)-of-\($0.count).json" } ?? "run-log.json"
+      let finalFiles = shard == nil ? ["operating-characteristics.csv", "savings.csv", "results.json"] : []
+      folder.removeTemporaries(of: mine.map { folder.cellFile(index: $0, id: scenario.sweep[$0].id) }
+        + ([logName] + finalFiles).map { (path as NSString).appendingPathComponent($0) })
       for index in mine {
         let id = scenario.sweep[index].id
         if folder.finishedCell(index: index, id: id, manifest: manifest) != nil {
@@ -110,7 +116,6 @@ extension SynthArmCommand {
       let seconds = Self.seconds(clock.now - start)
       let log = RunLog(tool: manifest.tool, scenario: scenario.id, shard: shard?.description, threads: workers,
                        cellsSimulated: simulated, cellsReused: reused, wallSeconds: seconds, trialsSimulated: trials)
-      let logName = shard.map { "run-log-shard-\($0.index)-of-\($0.count).json" } ?? "run-log.json"
       try writeAtomically(log.json(), to: (path as NSString).appendingPathComponent(logName))
       if let shard {
         print("shard \(shard): \(simulated.count) cells simulated, \(reused.count) kept (\(trials) trials in "
@@ -119,10 +124,11 @@ extension SynthArmCommand {
         return
       }
       let (storedManifest, cells) = try SweepFolder.completeCells([folder])
-      let report = RunReport(manifest: storedManifest, cells: cells)
-      try report.write(to: path)
-      print(SweepText.text(report, trials: trials, seconds: seconds))
-      print("wrote " + report.fileNames.map { "\(path)/\($0)" }.joined(separator: ", "))
+      let results = RunReport(manifest: storedManifest, cells: cells)
+      try results.write(to: path)
+      print(SweepText.text(results, trials: trials, seconds: seconds))
+      print("wrote " + results.fileNames.map { "\(path)/\($0)" }.joined(separator: ", "))
+      if report { print("report: " + (try Report.writeReport(folder: path))) }
     }
 
     static func seconds(_ d: Duration) -> Double {
@@ -146,23 +152,31 @@ extension SynthArmCommand {
     @Option(help: "Where to write the outputs (default: the first folder).")
     var output: String?
 
+    @Flag(help: "Also write the HTML report (report.html) beside the outputs.")
+    var report = false
+
     func validate() throws {
       if folders.isEmpty { throw ValidationError("give at least one folder") }
     }
 
     func run() throws {
-      let report: RunReport
+      let results: RunReport
       do {
         let (manifest, cells) = try SweepFolder.completeCells(folders.map(SweepFolder.init(path:)))
-        report = RunReport(manifest: manifest, cells: cells)
+        results = RunReport(manifest: manifest, cells: cells)
       } catch {
         printError("error: \(error)")
         throw ExitCode.failure
       }
       let path = output ?? folders[0]
-      try report.write(to: path)
-      print(SweepText.text(report, trials: nil, seconds: nil))
-      print("wrote " + report.fileNames.map { "\(path)/\($0)" }.joined(separator: ", "))
+      try results.write(to: path)
+      print(SweepText.text(results, trials: nil, seconds: nil))
+      print("wrote " + results.fileNames.map { "\(path)/\($0)" }.joined(separator: ", "))
+      if report {
+        let file = (path as NSString).appendingPathComponent("report.html")
+        try AtomicFile.write(HTMLReport.html(results), to: file)
+        print("report: \(file)")
+      }
     }
   }
 }

@@ -12,7 +12,7 @@ struct SynthArmCommand: ParsableCommand {
       survival package does (Kaplan–Meier, log-rank, Cox).
       """,
     version: SynthArmVersion.current,
-    subcommands: [CompareArms.self, Validate.self, Generate.self, Audit.self, Run.self, Merge.self])
+    subcommands: [CompareArms.self, Validate.self, Generate.self, Audit.self, Run.self, Merge.self, Report.self])
 }
 
 enum SynthArmVersion {

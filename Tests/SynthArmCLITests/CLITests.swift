@@ -173,8 +173,9 @@ struct RunCommandTests {
     let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/results.json"))) as? [String: Any]
     let manifest = json?["manifest"] as? [String: Any]
     #expect(manifest?["seed"] as? Int == 20240101)
-    #expect((manifest?["inputs"] as? [String: String])?.count == 2)  // scenario and protocol (no data file)
-    let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix(".") }
+    #expect((manifest?["inputs"] as? [[String: Any]])?.count == 2)  // scenario and protocol (no data file)
+    let leftovers = try (FileManager.default.contentsOfDirectory(atPath: folder)
+      + FileManager.default.contentsOfDirectory(atPath: folder + "/cells")).filter { $0.hasPrefix(".") }
     #expect(leftovers.isEmpty)
   }
 
