@@ -187,7 +187,7 @@ public struct TrialModel: Sendable {
     guard let source else { return nil }
     guard refit else { return source }
     let resample = (0..<referenceRows.count).map { _ in referenceRows[rng.uniformInt(below: referenceRows.count)] }
-    return SharedGenerator(try SyntheticControlGenerator(protocol: trialProtocol, fittingRows: resample))
+    return SharedGenerator(try SyntheticControlGenerator(protocol: trialProtocol, fittingRows: resample, warmStart: source.model))
   }
 
   /// Whether replicates draw synthetic controls.

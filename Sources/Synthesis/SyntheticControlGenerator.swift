@@ -81,8 +81,11 @@ public struct SyntheticControlGenerator: Sendable {
   }
 
   /// Fits the generator to the given reference rows (CSV row indices; repeats allowed, as in a
-  /// bootstrap resample — the Monte Carlo engine refits on one in every replicate).
-  public init(protocol p: TrialProtocol, fittingRows rows: [Int], fitOn: FitPopulation = .reference) throws(SynthesisError) {
+  /// bootstrap resample — the Monte Carlo engine refits on one in every replicate, with
+  /// `warmStart` the generator fitted on the whole reference: its outcome estimate starts the
+  /// refit's optimizer, which then needs a few Newton steps).
+  public init(protocol p: TrialProtocol, fittingRows rows: [Int], fitOn: FitPopulation = .reference,
+              warmStart: SyntheticControlGenerator? = nil) throws(SynthesisError) {
     guard let data = p.referenceData else {
       throw .notConfigured("protocol '\(p.id)' has no reference cohort to learn from (it is parametric)")
     }
@@ -95,7 +98,7 @@ public struct SyntheticControlGenerator: Sendable {
     copula = try GaussianCopulaModel.fit(columns: data.columns, rows: rows, variables: variables)
     let kind = OutcomeKind(rawValue: synthesis?.outcome ?? "weibull") ?? .weibull
     outcome = try OutcomeModel.fit(kind: kind, variables: variables, columns: data.columns, times: data.times,
-                                   events: data.events, rows: rows)
+                                   events: data.events, rows: rows, warmStart: warmStart?.outcome)
   }
 
   /// `count` patients meeting `eligibility` and the constraints, drawn from `rng` (a replicate's
