@@ -33,7 +33,7 @@ struct HTMLReportTests {
   @Test("the page has every section, in order")
   func sections() throws {
     let page = try ParsedMarkup(html)
-    let headings = page.elements.filter { ["h1", "h2", "h3", "h4"].contains($0.name) }.map(\.text)
+    let headings = page.elements.filter { ["h1", "h2", "h3", "h4"].contains($0.name) }.map(\.allText)
     let expected = [
       "SynthArm report: \(SampleRun.scenarioID)", "Scenario and how to read this report", "How to read this",
       "Cell 1: as-written", "Eligibility and generator support", "Audit of the synthetic controls", "Audit goals",
@@ -78,7 +78,7 @@ struct HTMLReportTests {
     let page = try ParsedMarkup(html)
     let warnings = page.elements.filter { $0.classes.contains("warning") }
     #expect(warnings.count == 1)
-    #expect(warnings.first?.text.contains("only 25 reference patients") == true)
+    #expect(warnings.first?.allText.contains("only 25 reference patients") == true)
   }
 
   @Test("a simulated power point lands on the pixel of its chart's scale")
@@ -133,9 +133,9 @@ struct HTMLReportTests {
     })
     let rows = page.descendants(of: tableIndex).filter { $0.name == "tr" }
     #expect(rows.count == 2 + report.cells.count)  // two header rows
-    #expect(rows[2].text.contains("as-written"))
-    #expect(rows[2].text.contains("+100 (+33%)"))
-    #expect(rows[3].text.contains("⚠"))
+    #expect(rows[2].allText.contains("as-written"))
+    #expect(rows[2].allText.contains("+100 (+33%)"))
+    #expect(rows[3].allText.contains("⚠"))
   }
 
   @Test("number formatting never prints negative zero and marks missing values")
@@ -162,8 +162,8 @@ struct HTMLReportEdgeCaseTests {
     report.cells[0].audit?.figures = nil  // a cell stored before the figures existed
     let html = HTMLReport.html(report)
     let page = try ParsedMarkup(html)
-    #expect(page.elements.contains { $0.classes.contains("failure") && $0.text.contains("cannot be simulated") })
-    #expect(page.elements.contains { $0.text == "No survival curves stored for this cell." })
+    #expect(page.elements.contains { $0.classes.contains("failure") && $0.allText.contains("cannot be simulated") })
+    #expect(page.elements.contains { $0.allText == "No survival curves stored for this cell." })
     let titles = page.elements(named: "svg").compactMap { $0["aria-label"] }
     #expect(!titles.contains { $0.hasPrefix("Power at HR 0.7 by real controls") })
     #expect(!titles.contains("Real controls saved by cell"))
