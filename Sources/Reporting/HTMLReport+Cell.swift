@@ -283,25 +283,35 @@ extension HTMLReport {
     page.element("h4", text: "Real controls needed for \(percent(search.targetPower, 0)) power at HR \(short(search.hazardRatio))")
     page.open("table")
     page.raw("<thead><tr><th>Design</th><th class=\"num\">Real controls</th><th class=\"num\">Saved</th>"
-             + "<th class=\"num\">Power there</th><th class=\"num\">Type-I there</th><th>Status</th></tr></thead>\n<tbody>\n")
+             + "<th class=\"num\">MC range</th><th class=\"num\">Power there</th><th class=\"num\">Type-I there</th><th>Status</th></tr></thead>\n<tbody>\n")
     let conventionalText = search.conventionalRealControls.map(String.init) ?? "–"
+    let conventionalRange = countRange(search.conventionalRealControlsLow, search.conventionalRealControlsHigh)
     page.raw("<tr><td>conventional (simulated)</td><td class=\"num\">\(conventionalText)</td><td class=\"num\"></td>"
+             + "<td class=\"num\">\(conventionalRange)</td>"
              + "<td class=\"num\"></td><td class=\"num\"></td><td>\(escape(search.conventionalStatus))</td></tr>\n")
     if let schoenfeld = search.schoenfeldRealControls {
       page.raw("<tr><td>conventional (Schoenfeld)</td><td class=\"num\">\(schoenfeld)</td><td class=\"num\"></td>"
-               + "<td class=\"num\"></td><td class=\"num\"></td><td>analytic, for comparison</td></tr>\n")
+               + "<td class=\"num\"></td><td class=\"num\"></td><td class=\"num\"></td><td>analytic, for comparison</td></tr>\n")
     }
     for d in search.byDrift {
       let saved = d.saved.map { "\(signed(Double($0), 0)) (\(signed(d.savedPercent, 0))%)" } ?? "–"
       page.raw("<tr><td class=\"name\">\(escape(search.design)), drift \(short(d.drift))</td>"
                + "<td class=\"num\">\(d.realControls.map(String.init) ?? "–")</td><td class=\"num\">\(saved)</td>"
+               + "<td class=\"num\">\(d.realControls == nil ? "" : countRange(d.realControlsLow, d.realControlsHigh))</td>"
                + "<td class=\"num\">\(percent(d.powerAtRealControls))</td><td class=\"num\">\(percent(d.typeIErrorAtRealControls, 2))</td>"
                + "<td>\(escape(d.status))</td></tr>\n")
     }
     page.raw("</tbody>\n")
     page.close()
     page.element("p", class: "muted", text: "\(search.replicates) simulated trials per count. Saved: real controls "
-                 + "the augmented design needs fewer than the conventional one (negative: more). Type-I limit "
+                 + "the augmented design needs fewer than the conventional one (negative: more). MC range: the "
+                 + "counts at which the power curve is 2 MCSE below and above the target — the Monte Carlo "
+                 + "uncertainty of the count, wide where the curve is flat. Type-I limit "
                  + "\(percent(search.typeIErrorLimit, 2)) = α + 2·MCSE.")
+  }
+
+  /// "low–high", with "…" for an end beyond the simulated counts.
+  static func countRange(_ low: Int?, _ high: Int?) -> String {
+    (low.map(String.init) ?? "…") + "–" + (high.map(String.init) ?? "…")
   }
 }

@@ -49,7 +49,8 @@ public struct RunReport: Sendable, Codable {
   public var savingsCSV: String {
     let header = ["cell", "design", "drift", "target_power", "conventional_real_controls", "real_controls", "saved",
                   "saved_percent", "hazard_ratio", "schoenfeld_real_controls", "power_at_real_controls",
-                  "type_i_error_at_real_controls", "type_i_error_limit", "replicates", "status"]
+                  "type_i_error_at_real_controls", "type_i_error_limit", "replicates", "status",
+                  "conventional_real_controls_low", "conventional_real_controls_high", "real_controls_low", "real_controls_high"]
     var rows: [String] = []
     for search in savings {
       for d in search.byDrift {
@@ -58,7 +59,9 @@ public struct RunReport: Sendable, Codable {
                       Self.field(search.conventionalRealControls), Self.field(d.realControls), Self.field(d.saved),
                       Self.field(d.savedPercent), String(search.hazardRatio), Self.field(search.schoenfeldRealControls),
                       Self.field(d.powerAtRealControls), Self.field(d.typeIErrorAtRealControls),
-                      String(search.typeIErrorLimit), String(search.replicates), Self.quoted(status)]
+                      String(search.typeIErrorLimit), String(search.replicates), Self.quoted(status),
+                      Self.field(search.conventionalRealControlsLow), Self.field(search.conventionalRealControlsHigh),
+                      Self.field(d.realControlsLow), Self.field(d.realControlsHigh)]
         rows.append(fields.joined(separator: ","))
       }
     }

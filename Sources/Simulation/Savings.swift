@@ -35,6 +35,10 @@ public struct DriftSavings: Sendable, Codable, Equatable {
   public var power: [CurvePoint]
   public var typeIError: [CurvePoint]
   public var realControls: Int?
+  /// Where the count would be if the power curve were 2 MCSE higher or lower (nil: beyond the
+  /// grid): the Monte Carlo uncertainty of the count, wide where the power curve is flat.
+  public var realControlsLow: Int?
+  public var realControlsHigh: Int?
   public var powerAtRealControls: Double?
   public var typeIErrorAtRealControls: Double?
   public var saved: Int?
@@ -55,6 +59,9 @@ public struct SavingsSearch: Sendable, Codable, Equatable {
   public var replicates: Int
   public var conventionalPower: [CurvePoint]
   public var conventionalRealControls: Int?
+  /// The conventional count's Monte Carlo range, as ``DriftSavings/realControlsLow``.
+  public var conventionalRealControlsLow: Int?
+  public var conventionalRealControlsHigh: Int?
   public var conventionalStatus: String
   /// Schoenfeld's count for the same experimental arm: where his analytic power, with the
   /// simulated mean events at each count and the estimand's HR, reaches the target.
@@ -216,6 +223,12 @@ struct SavingsPlan {
     }
     let (conventionalCurve, conventionalPoints) = curve(conventionalResults, increasing: true, schoenfeld: true)
     let (conventional, conventionalStatus) = Self.count(conventionalCurve.crossing(targetPower), grid: grid)
+    // Power 2 MCSE (at the target) above or below: where the count would be within MC error.
+    let margin = 2 * (targetPower * (1 - targetPower) / Double(replicates)).squareRoot()
+    func range(_ curve: MonotoneCurve) -> (Int?, Int?) {
+      (Self.count(curve.crossing(targetPower - margin), grid: grid).0, Self.count(curve.crossing(targetPower + margin), grid: grid).0)
+    }
+    let conventionalRange = range(conventionalCurve)
     let schoenfeldCurve = MonotoneCurve(x: x, y: conventionalPoints.map { $0.schoenfeldPower ?? 0 }, increasing: true)
     let schoenfeld = Self.count(schoenfeldCurve.crossing(targetPower), grid: grid).0
     let byDrift = drifts.indices.map { k -> DriftSavings in
@@ -229,6 +242,9 @@ struct SavingsPlan {
         return result
       }
       let count = max(byPower, byTypeI)
+      let (low, high) = range(power)
+      result.realControlsLow = low.map { max($0, byTypeI) }
+      result.realControlsHigh = high.map { max($0, byTypeI) }
       result.status = count == grid[0] ? "at most \(grid[0]): both criteria met at the smallest candidate" : "found"
       result.realControls = count
       result.powerAtRealControls = power.value(at: Double(count))
@@ -241,7 +257,8 @@ struct SavingsPlan {
     }
     return SavingsSearch(cell: cell, design: design.id, hazardRatio: hazardRatio, targetPower: targetPower, alpha: test.alpha,
                          typeIErrorLimit: typeIErrorLimit, replicates: replicates, conventionalPower: conventionalPoints,
-                         conventionalRealControls: conventional, conventionalStatus: conventionalStatus,
+                         conventionalRealControls: conventional, conventionalRealControlsLow: conventionalRange.0,
+                         conventionalRealControlsHigh: conventionalRange.1, conventionalStatus: conventionalStatus,
                          schoenfeldRealControls: schoenfeld, byDrift: byDrift)
   }
 

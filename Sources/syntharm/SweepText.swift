@@ -54,8 +54,9 @@ enum SweepText {
     var rows: [[String]] = []
     for s in searches {
       for d in s.byDrift {
-        rows.append([s.cell, s.design, SummaryText.format(d.drift), s.conventionalRealControls.map(String.init) ?? "–",
-                     s.schoenfeldRealControls.map(String.init) ?? "–", d.realControls.map(String.init) ?? "–",
+        rows.append([s.cell, s.design, SummaryText.format(d.drift),
+                     count(s.conventionalRealControls, s.conventionalRealControlsLow, s.conventionalRealControlsHigh),
+                     s.schoenfeldRealControls.map(String.init) ?? "–", count(d.realControls, d.realControlsLow, d.realControlsHigh),
                      d.saved.map { "\($0) (" + String(format: "%.0f %%", d.savedPercent ?? 0) + ")" } ?? "–",
                      d.powerAtRealControls.map { String(format: "%.3f", $0) } ?? "–",
                      d.typeIErrorAtRealControls.map { String(format: "%.4f", $0) } ?? "–",
@@ -63,5 +64,12 @@ enum SweepText {
       }
     }
     return lines + SummaryText.table(header: header, rows: rows)
+      + ["(in brackets: the counts where the power curve is 2 MCSE below and above the target)"]
+  }
+
+  /// "900 (760–1050)"; "…" for a range end beyond the simulated counts.
+  static func count(_ n: Int?, _ low: Int?, _ high: Int?) -> String {
+    guard let n else { return "–" }
+    return "\(n) (\(low.map(String.init) ?? "…")–\(high.map(String.init) ?? "…"))"
   }
 }
