@@ -128,7 +128,9 @@ extension HTMLReport {
     }
     if let n = search.conventionalRealControls {
       lines.append(ReferenceLine(.vertical, at: Double(n), color: .blue, dash: .dotted))
-      highlights.append(HighlightedPoint(x: Double(n), y: search.targetPower, label: "conventional: \(n)", color: .blue))
+      // Short labels (the count alone, in the series' colour): long ones collided when the counts
+      // were close; the table below the chart gives the details.
+      highlights.append(HighlightedPoint(x: Double(n), y: search.targetPower, label: "\(n)", color: .blue))
     }
     for (k, d) in search.byDrift.enumerated() {
       let color = driftColors[k % driftColors.count]
@@ -136,9 +138,8 @@ extension HTMLReport {
                          marker: driftMarkers[k % driftMarkers.count])
       if let n = d.realControls {
         lines.append(ReferenceLine(.vertical, at: Double(n), color: color, dash: .dotted))
-        let saved = d.saved.map { $0 >= 0 ? ", saves \($0)" : ", \(-$0) more" } ?? ""
         highlights.append(HighlightedPoint(x: Double(n), y: d.powerAtRealControls ?? search.targetPower,
-                                           label: "drift \(short(d.drift)): \(n)\(saved)", color: color))
+                                           label: "\(n)", color: color))
       }
     }
     var chart = LineChart(title: "Power at HR \(short(search.hazardRatio)) by real controls: \(search.design) vs conventional",
