@@ -85,6 +85,13 @@ public struct RunReport: Sendable, Codable {
     try AtomicFile.write(json(), to: path("results.json"))
   }
 
+  /// Writes the HTML report (``HTMLReport``), atomically, to `file`; returns its path.
+  @discardableResult
+  public func writeHTML(to file: String) throws -> String {
+    try AtomicFile.write(HTMLReport.html(self), to: file)
+    return file
+  }
+
   static func field<T: LosslessStringConvertible>(_ value: T?) -> String { value.map { String($0) } ?? "NA" }
 
   /// RFC 4180 quoting when the text holds a comma or a quote.

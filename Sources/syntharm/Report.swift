@@ -38,9 +38,8 @@ extension SynthArmCommand {
     ///   unfinished cells, or the file cannot be written.
     static func writeReport(folder: String, to file: String? = nil) throws -> String {
       let (manifest, cells) = try SweepFolder.completeCells([SweepFolder(path: folder)])
-      let path = file ?? (folder as NSString).appendingPathComponent("report.html")
-      try AtomicFile.write(HTMLReport.html(RunReport(manifest: manifest, cells: cells)), to: path)
-      return path
+      return try RunReport(manifest: manifest, cells: cells)
+        .writeHTML(to: file ?? (folder as NSString).appendingPathComponent("report.html"))
     }
   }
 }

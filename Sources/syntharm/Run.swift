@@ -128,7 +128,7 @@ extension SynthArmCommand {
       try results.write(to: path)
       print(SweepText.text(results, trials: trials, seconds: seconds))
       print("wrote " + results.fileNames.map { "\(path)/\($0)" }.joined(separator: ", "))
-      if report { print("report: " + (try Report.writeReport(folder: path))) }
+      if report { print("report: " + (try results.writeHTML(to: (path as NSString).appendingPathComponent("report.html")))) }
     }
 
     static func seconds(_ d: Duration) -> Double {
@@ -172,11 +172,7 @@ extension SynthArmCommand {
       try results.write(to: path)
       print(SweepText.text(results, trials: nil, seconds: nil))
       print("wrote " + results.fileNames.map { "\(path)/\($0)" }.joined(separator: ", "))
-      if report {
-        let file = (path as NSString).appendingPathComponent("report.html")
-        try AtomicFile.write(HTMLReport.html(results), to: file)
-        print("report: \(file)")
-      }
+      if report { print("report: " + (try results.writeHTML(to: (path as NSString).appendingPathComponent("report.html")))) }
     }
   }
 }
