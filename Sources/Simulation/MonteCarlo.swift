@@ -91,7 +91,6 @@ public enum MonteCarlo {
         jobs.append(TrialJob(truthIndex: t, hazardRatio: hr, drift: drift, designIndex: d, design: design))
       }
     }
-    let operatingJobs = jobs.count
     // One estimand per hazard ratio and adjustment set (not per drift: it is what the analysis of
     // concurrent patients converges to).
     var estimands: [LargeSampleKey: Double] = [:]
