@@ -20,6 +20,7 @@ extension HTMLReport {
     if let failure = cell.failure { page.element("p", class: "failure", text: failure) }
     eligibility(&page, cell)
     audit(&page, cell)
+    syntheticSource(&page, cell)
     operatingCharacteristics(&page, cell)
     curves(&page, cell, report: report)
     page.raw("</details>\n")
@@ -219,6 +220,33 @@ extension HTMLReport {
     }
   }
 
+  // MARK: - The synthetic source: its estimation error and implied drift
+
+  static func syntheticSource(_ page: inout HTMLPage, _ cell: CellResult) {
+    guard cell.generatorUncertainty != nil || cell.impliedDrift != nil else { return }
+    page.element("h3", text: "The synthetic source")
+    if let d = cell.impliedDrift {
+      let text = "Implied drift: the conditioned generator's hazard ratio against this cell's own eligible reference "
+        + "patients is \(number(d.hazardRatio, 2)) (95% interval \(number(d.lower, 2))–\(number(d.upper, 2)))."
+      if d.flagged {
+        page.element("p", class: "warning", text: text + " The interval excludes 1: at drift 1 the synthetic controls are "
+                     + "not exchangeable with this cell's patients (consider synthesis.fit_on: eligible).")
+      } else {
+        page.element("p", text: text + " The interval includes 1.")
+      }
+    }
+    if let u = cell.generatorUncertainty {
+      var text = "The generator's own estimation error: the synthetic arm's log cumulative hazard at "
+        + "\(number(u.horizon, 0)) time units moves with SD \(number(u.logCumulativeHazardSD, 3)) over \(u.refits) bootstrap "
+        + "refits\(u.failedRefits > 0 ? " (\(u.failedRefits) failed)" : ""). "
+      text += u.included ? "Every borrowing analysis includes it, so a synthetic arm is worth at most the information of "
+        + "the reference it was learnt from." : "The analyses do not include it (borrowing.generator_uncertainty: false)."
+      if let fit = cell.fitOn { text += " The generator learns from the \(fit.rawValue == "eligible" ? "eligible" : "whole") reference." }
+      if let redraws = cell.refitRedraws, redraws > 0 { text += " \(redraws) failed refits were redrawn." }
+      page.element("p", class: "muted", text: text)
+    }
+  }
+
   // MARK: - Operating characteristics
 
   static func operatingCharacteristics(_ page: inout HTMLPage, _ cell: CellResult) {
@@ -229,28 +257,34 @@ extension HTMLReport {
     page.raw("<thead><tr><th>Design</th><th class=\"num\">True HR</th><th class=\"num\">Drift</th><th>Measures</th>"
              + "<th class=\"num\">Rejection ± MCSE</th><th class=\"num\">Mean HR</th><th class=\"num\">Estimand HR</th>"
              + "<th class=\"num\">Bias (log HR)</th><th class=\"num\">Coverage ± MCSE</th><th class=\"num\">Events</th>"
-             + "<th class=\"num\">Borrowed weight</th><th class=\"num\">Failures</th></tr></thead>\n<tbody>\n")
+             + "<th class=\"num\">Borrowed events ± SD</th><th class=\"num\">Failures</th></tr></thead>\n<tbody>\n")
     var previous: [Double]?
     for o in ocs {
       let truth = [o.hazardRatio, o.drift]
       let start = previous != nil && previous != truth ? " class=\"group-start\"" : ""
       previous = truth
-      page.raw("<tr\(start)><td class=\"name\">\(escape(o.design))</td><td class=\"num\">\(short(o.hazardRatio))</td>"
-               + "<td class=\"num\">\(short(o.drift))</td><td class=\"name\">\(o.hazardRatio == 1 ? "type I" : "power")</td>"
-               + "<td class=\"num\">\(plusMinus(o.rejectionRate, o.rejectionMCSE, 3))</td>"
-               + "<td class=\"num\">\(number(o.meanHR, 3))</td><td class=\"num\">\(number(exp(o.estimandLogHR), 3))</td>"
-               + "<td class=\"num\">\(signed(o.biasLogHR, 3))</td>"
-               + "<td class=\"num\">\(plusMinus(o.coverage, o.coverageMCSE, 3))</td>"
-               + "<td class=\"num\">\(number(o.meanEvents, 0))</td><td class=\"num\">\(number(o.meanBorrowedWeight, 2))</td>"
-               + "<td class=\"num\">\(o.failures)</td></tr>\n")
+      let name = "\(escape(o.design))<br><span class=\"muted\">\(escape(o.method.rawValue))"
+        + "\(o.source.map { ", " + $0.rawValue } ?? "")</span>"
+      let failures = o.failures == 0 ? "0" : "\(o.failures) (\(percent(o.failureRate, 1)))"
+      var cells = "<td class=\"num\">\(short(o.hazardRatio))</td><td class=\"num\">\(short(o.drift))</td>"
+      cells += "<td class=\"name\">\(o.hazardRatio == 1 ? "type I" : "power")</td>"
+      cells += "<td class=\"num\">\(plusMinus(o.rejectionRate, o.rejectionMCSE, 3))</td>"
+      cells += "<td class=\"num\">\(number(o.meanHR, 3))</td><td class=\"num\">\(number(exp(o.estimandLogHR), 3))</td>"
+      cells += "<td class=\"num\">\(signed(o.biasLogHR, 3))</td>"
+      cells += "<td class=\"num\">\(plusMinus(o.coverage, o.coverageMCSE, 3))</td>"
+      cells += "<td class=\"num\">\(number(o.meanEvents, 0))</td>"
+      cells += "<td class=\"num\">\(plusMinus(o.borrowedEvents, o.borrowedEventsSD, 0))</td>"
+      cells += "<td class=\"num\">\(failures)</td>"
+      page.raw("<tr\(start)><td class=\"name\">\(name)</td>" + cells + "</tr>\n")
     }
     page.raw("</tbody>\n")
     page.close()
     let replicates = unique(ocs.map(\.replicates))
     page.element("p", class: "muted", text: "\(replicates.map(String.init).joined(separator: ", ")) simulated trials per row. "
                  + "Estimand HR: what the unadjusted Cox analysis converges to in a very large trial; bias and "
-                 + "coverage of the 95% interval are measured against it. Borrowed weight: the average weight the "
-                 + "analysis gives the synthetic controls (0 for real controls only).")
+                 + "coverage of the 95% interval are measured against it. Borrowed events: the control events the "
+                 + "analysis takes from the external source (its effective sample size), mean ± SD over trials. "
+                 + "Rates are over the analysed trials; failed trials are counted apart, never as non-rejections.")
   }
 
   // MARK: - Curves

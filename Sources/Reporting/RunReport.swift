@@ -24,24 +24,41 @@ public struct RunReport: Sendable, Codable {
   public var savings: [SavingsSearch] { cells.flatMap(\.savings) }
   public var asksForSavings: Bool { cells.contains { !$0.savings.isEmpty } }
 
-  /// One row per cell × design × truth, with the contract's columns first.
+  /// One row per cell × design × truth, with the contract's columns first; NA for a value that
+  /// does not exist (a rate with no analysed replicate, an implied drift without a synthetic source).
   public var csv: String {
     let header = ["cell", "design", "hazard_ratio", "drift", "replicates", "rejection_rate", "rejection_mcse", "mean_hr",
                   "bias_log_hr", "empirical_se_log_hr", "coverage", "mean_events", "failures", "estimand_log_hr",
-                  "conditional_log_hr", "rmse_log_hr", "coverage_mcse", "mean_borrowed_weight", "eligible_reference",
-                  "generator_support"]
+                  "conditional_log_hr", "rmse_log_hr", "coverage_mcse", "eligible_reference", "generator_support",
+                  "method", "source", "borrowed_events", "borrowed_events_sd", "failure_rate", "implied_drift",
+                  "implied_drift_lower", "implied_drift_upper", "analysed", "cap_rate", "decision", "threshold",
+                  "generator_log_cumhaz_sd"]
     var rows: [String] = []
     for cell in cells {
+      let drift = cell.impliedDrift
       for o in cell.operatingCharacteristics {
         let numbers = [o.rejectionRate, o.rejectionMCSE, o.meanHR, o.biasLogHR, o.empiricalSELogHR, o.coverage, o.meanEvents]
-        let more = [o.estimandLogHR, o.conditionalLogHR, o.rmseLogHR, o.coverageMCSE, o.meanBorrowedWeight]
-        let fields = [o.cell, o.design, String(o.hazardRatio), String(o.drift), String(o.replicates)]
-          + numbers.map { String($0) } + [String(o.failures)] + more.map { String($0) }
-          + [Self.field(cell.eligibleReference), Self.field(cell.generatorSupport)]
+        let more = [o.estimandLogHR, o.conditionalLogHR, o.rmseLogHR, o.coverageMCSE]
+        var fields = [o.cell, o.design, String(o.hazardRatio), String(o.drift), String(o.replicates)]
+        fields += numbers.map(Self.number) + [String(o.failures)] + more.map(Self.number)
+        fields += [Self.field(cell.eligibleReference), Self.field(cell.generatorSupport)]
+        fields += [o.method.rawValue, o.source?.rawValue ?? "NA", Self.number(o.borrowedEvents), Self.number(o.borrowedEventsSD),
+                   Self.number(o.failureRate)]
+        // The implied drift belongs to designs that draw synthetic controls.
+        let synthetic = o.source == .synthetic
+        fields += [drift?.hazardRatio, drift?.lower, drift?.upper].map { synthetic ? Self.number($0) : "NA" }
+        fields += [String(o.analysed), Self.number(o.capRate), o.decision, Self.number(o.threshold),
+                   synthetic ? Self.number(cell.generatorUncertainty?.logCumulativeHazardSD) : "NA"]
         rows.append(fields.joined(separator: ","))
       }
     }
     return ([header.joined(separator: ",")] + rows).joined(separator: "\n") + "\n"
+  }
+
+  /// A number, or NA when it is missing or not finite.
+  static func number(_ value: Double?) -> String {
+    guard let value, value.isFinite else { return "NA" }
+    return String(value)
   }
 
   /// One row per cell × compared design × drift, the contract's columns first; NA where the

@@ -41,6 +41,14 @@ public struct CellResult: Sendable, Codable {
   public var audit: CellAudit?
   public var operatingCharacteristics: [OperatingCharacteristics]
   public var savings: [SavingsSearch]
+  /// The generator's estimation error (bootstrap refits) and the implied drift of the
+  /// conditioned synthetic source against the cell's own eligible patients.
+  public var generatorUncertainty: GeneratorUncertainty?
+  public var impliedDrift: ImpliedDrift?
+  /// Which reference patients the cell's generator learns from.
+  public var fitOn: FitPopulation?
+  /// Generator refits that failed in a replicate and were redrawn from a new bootstrap resample.
+  public var refitRedraws: Int?
   /// Trials simulated for this cell (operating characteristics and savings candidates).
   public var trials: Int
   /// Why the cell could not be simulated (e.g. no eligible reference patients); nil when it was.
@@ -70,6 +78,7 @@ public enum SweepCellRunner {
     let cell = scenario.sweep[index]
     var p = scenario.trialProtocol
     p.eligibility = cell.eligibility
+    if p.synthesis != nil { p.synthesis!.fitOn = cell.fitOn }
     var result = CellResult(index: index, id: cell.id, attrition: [], operatingCharacteristics: [], savings: [], trials: 0)
     if let columns = p.referenceData?.referenceColumns {
       let attrition = Attrition(cell.eligibility, on: columns)
@@ -83,7 +92,7 @@ public enum SweepCellRunner {
           result.supportWarning = "only \(attrition.eligibleCount) reference patients meet the rules of cell '\(cell.id)' "
             + "(fewer than \(minimumSupport)): its synthetic controls rest on very little real data"
         }
-        result.audit = audit(p, count: settings.auditPatients, seed: scenario.seed &+ UInt64(index))
+        result.audit = audit(p, count: settings.auditPatients, seed: scenario.seed &+ UInt64(index), fitOn: cell.fitOn)
       }
     }
     do {
@@ -93,6 +102,10 @@ public enum SweepCellRunner {
                                                estimandPatients: settings.estimandPatients, progress: progress)
       result.operatingCharacteristics = simulation.operatingCharacteristics
       result.savings = simulation.savings
+      result.generatorUncertainty = simulation.generatorUncertainty
+      result.impliedDrift = simulation.impliedDrift
+      result.refitRedraws = simulation.refitRedraws
+      if model.hasSyntheticSource { result.fitOn = model.fitOn }
       result.trials = simulation.trials
     } catch {
       result.failure = "cell '\(cell.id)' cannot be simulated: \(error)"
@@ -100,9 +113,9 @@ public enum SweepCellRunner {
     return result
   }
 
-  static func audit(_ p: TrialProtocol, count: Int, seed: UInt64) -> CellAudit {
+  static func audit(_ p: TrialProtocol, count: Int, seed: UInt64, fitOn: FitPopulation) -> CellAudit {
     do {
-      let (result, _, _) = try SyntheticAudit.generateAndAudit(p, count: count, seed: seed, holdout: auditHoldout)
+      let (result, _, _) = try SyntheticAudit.generateAndAudit(p, count: count, seed: seed, holdout: auditHoldout, fitOn: fitOn)
       return CellAudit(report: result.audit, generation: result.generation, holdoutFraction: auditHoldout,
                        figures: result.figures)
     } catch {

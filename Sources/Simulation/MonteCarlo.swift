@@ -12,12 +12,20 @@ import Synthesis
 import TrialSpec
 
 /// Operating characteristics of one design under one truth (DESIGN.md §3).
+///
+/// Denominator rule: rates, means and coverage are over the replicates that were analysed; failed
+/// replicates are counted by kind and reported as `failureRate` beside them, never as
+/// non-rejections. With no replicate analysed every rate is NaN (shown as NA).
 public struct OperatingCharacteristics: Sendable, Codable {
   public var cell: String
   public var design: String
+  public var method: Scenario.AnalysisMethod
+  public var source: Scenario.ExternalSource?
   public var hazardRatio: Double
   public var drift: Double
   public var replicates: Int
+  /// Replicates analysed (replicates − failures): the denominator of every rate.
+  public var analysed: Int
   /// Power (or type-I error when HR = 1) and its Monte Carlo SE √(p(1 − p)/B).
   public var rejectionRate: Double
   public var rejectionMCSE: Double
@@ -25,8 +33,8 @@ public struct OperatingCharacteristics: Sendable, Codable {
   public var meanHR: Double
   public var meanLogHR: Double
   public var meanLogHRMCSE: Double
-  /// What the unadjusted Cox analysis converges to (large-sample simulation), and the
-  /// protocol's conditional log HR.
+  /// What the design's unadjusted (or adjusted) Cox analysis converges to (large-sample
+  /// simulation with the design's own accrual and cut), and the protocol's conditional log HR.
   public var estimandLogHR: Double
   public var conditionalLogHR: Double
   public var biasLogHR: Double
@@ -36,10 +44,18 @@ public struct OperatingCharacteristics: Sendable, Codable {
   public var coverage: Double
   public var coverageMCSE: Double
   public var meanEvents: Double
-  public var meanBorrowedWeight: Double
+  /// Control events taken from the external source (ESS): mean and SD over replicates.
+  public var borrowedEvents: Double
+  public var borrowedEventsSD: Double
+  /// Share of replicates in which the cap on a synthetic arm's information acted.
+  public var capRate: Double
+  /// The decision: `z` (the protocol's test) or `posterior` (P(HR < 1 | data) against `threshold`).
+  public var decision: String
+  public var threshold: Double?
   public var failures: Int
-  /// Why replicates failed, with counts (e.g. "the Cox fit did not converge").
-  public var failureReasons: [String: Int]
+  public var failureRate: Double
+  /// Failed replicates by kind.
+  public var failureKinds: [String: Int]
 }
 
 /// One design under one truth, simulated in every replicate. `truthIndex` and `designIndex`
@@ -58,6 +74,11 @@ public struct CellSimulation: Sendable {
   public var savings: [SavingsSearch]
   /// Trials simulated in all (operating characteristics and savings candidates).
   public var trials: Int
+  /// The generator's estimation error and the implied drift of the synthetic source (nil without one).
+  public var generatorUncertainty: GeneratorUncertainty?
+  public var impliedDrift: ImpliedDrift?
+  /// Generator refits that failed and were redrawn from a new bootstrap resample.
+  public var refitRedraws: Int
 }
 
 public enum MonteCarlo {
@@ -91,25 +112,37 @@ public enum MonteCarlo {
         jobs.append(TrialJob(truthIndex: t, hazardRatio: hr, drift: drift, designIndex: d, design: design))
       }
     }
-    // One estimand per hazard ratio and adjustment set (not per drift: it is what the analysis of
-    // concurrent patients converges to).
+    // The generator's estimation error, measured once per cell, and the implied drift.
+    let borrowing = scenario.borrowing
+    let uncertainty = model.generatorUncertainty(refits: borrowing.refits, seeds: seeds, cellIndex: cellIndex,
+                                                 included: borrowing.generatorUncertainty)
+    let drift = uncertainty.flatMap { model.impliedDrift(uncertainty: $0, seeds: seeds, cellIndex: cellIndex) }
+    let variance = uncertainty.map { $0.included && $0.variance.isFinite ? $0.variance : 0 } ?? 0
+    let context = AnalysisContext(
+      test: model.trialProtocol.design.test, intervals: model.intervals, rule: GaussLegendre(points: 64),
+      generatorVariance: variance,
+      informationCap: borrowing.generatorUncertainty && model.eligibleReferenceEvents > 0 ? Double(model.eligibleReferenceEvents) : nil,
+      threshold: borrowing.threshold)
+    // One estimand per hazard ratio, adjustment set and design calendar (not per drift: it is what
+    // the analysis of concurrent patients converges to).
     var estimands: [LargeSampleKey: Double] = [:]
     for (h, hr) in scenario.truth.hazardRatios.enumerated() {
-      for adjust in Set(scenario.designs.map { $0.adjust.sorted() }) where estimands[LargeSampleKey(hr, adjust)] == nil {
-        estimands[LargeSampleKey(hr, adjust)] = hr == 1 ? 0
-          : model.marginalLogHazardRatio(hazardRatio: hr, adjust: adjust, seeds: seeds, cellIndex: cellIndex, truthIndex: h,
+      for design in scenario.designs where estimands[LargeSampleKey(hr, design)] == nil {
+        estimands[LargeSampleKey(hr, design)] = hr == 1 ? 0
+          : model.marginalLogHazardRatio(hazardRatio: hr, design: design, seeds: seeds, cellIndex: cellIndex, truthIndex: h,
                                          perArm: estimandPatients)
       }
     }
     var plans = searchSavings ? SavingsPlan.plans(scenario: scenario, estimands: estimands, replicates: b) : []
     var pending = plans.map { $0.pendingJobs() }
+    let redraws = Counter()
     var results = execute(jobs + pending.flatMap { $0 }, model: model, seeds: seeds, cellIndex: cellIndex, replicates: b,
-                          workers: workers, progress: progress)
+                          workers: workers, context: context, redraws: redraws, progress: progress)
     var trials = results.count * b
     let operating = (0..<jobs.count).map { j in
       let job = jobs[j]
-      return summarize(results[j], cell: cell, design: job.design.id, hazardRatio: job.hazardRatio, drift: job.drift,
-                       estimand: estimands[LargeSampleKey(job.hazardRatio, job.design.adjust)] ?? 0)
+      return summarize(results[j], cell: cell, design: job.design, hazardRatio: job.hazardRatio, drift: job.drift,
+                       estimand: estimands[LargeSampleKey(job.hazardRatio, job.design)] ?? 0, context: context)
     }
     results.removeFirst(jobs.count)
     // Savings candidates, extended while a power curve falls short of the target at its top.
@@ -122,18 +155,20 @@ public enum MonteCarlo {
       pending = plans.indices.map { plans[$0].extendIfNeeded() ? plans[$0].pendingJobs() : [] }
       guard !pending.allSatisfy(\.isEmpty) else { break }
       results = execute(pending.flatMap { $0 }, model: model, seeds: seeds, cellIndex: cellIndex, replicates: b, workers: workers,
-                        progress: progress)
+                        context: context, redraws: redraws, progress: progress)
       trials += results.count * b
     }
     let savings = plans.map { $0.search(cell: cell) }
-    return CellSimulation(operatingCharacteristics: operating, savings: savings, trials: trials)
+    return CellSimulation(operatingCharacteristics: operating, savings: savings, trials: trials, generatorUncertainty: uncertainty,
+                          impliedDrift: drift, refitRedraws: redraws.add(0))
   }
 
   /// Runs every job in every replicate. Replicates are spread over the workers; within a
   /// replicate the synthetic-control generator is refitted once (stream: cell, replicate) and
   /// serves every job. Returns the results by job, then replicate.
   static func execute(_ jobs: [TrialJob], model: TrialModel, seeds: SeedSequence, cellIndex: Int, replicates b: Int,
-                      workers: Int, progress: (@Sendable (Int, Int) -> Void)?) -> [[ReplicateResult]] {
+                      workers: Int, context: AnalysisContext, redraws: Counter,
+                      progress: (@Sendable (Int, Int) -> Void)?) -> [[ReplicateResult]] {
     let needsGenerator = model.hasSyntheticSource && jobs.contains { $0.design.syntheticControls > 0 }
     let results = Results(jobs: jobs.count, replicates: b)
     let done = Counter()
@@ -142,24 +177,29 @@ public enum MonteCarlo {
       var r = w
       while r < b {
         var generator: SharedGenerator?
-        var generatorFailure: String?
         if needsGenerator {
-          do {
-            generator = try model.generatorForReplicate(rng: seeds.makeRandomSource(UInt64(cellIndex), refitStream, UInt64(r)))
-          } catch {
-            generatorFailure = "the generator refit failed: \(error)"
+          // A failed refit is redrawn from a new bootstrap resample of the same stream (counted),
+          // never turned into failed trials; only when every attempt fails do the replicate's
+          // synthetic designs fail, as `generatorRefitFailed`.
+          let rng = seeds.makeRandomSource(UInt64(cellIndex), refitStream, UInt64(r))
+          for attempt in 0..<maximumRefitAttempts {
+            if let g = try? model.generatorForReplicate(rng: rng) {
+              generator = g
+              break
+            }
+            if attempt < maximumRefitAttempts - 1 { _ = redraws.add(1) }
           }
         }
         var row: [ReplicateResult] = []
         row.reserveCapacity(jobs.count)
         for job in jobs {
-          if job.design.syntheticControls > 0, let why = generatorFailure {
-            row.append(.failure(why))
+          if job.design.syntheticControls > 0 && needsGenerator && generator == nil {
+            row.append(.failure(.generatorRefitFailed))
             continue
           }
           let streams = ReplicateStreams(seeds, [UInt64(cellIndex), UInt64(job.truthIndex), UInt64(job.designIndex), UInt64(r)])
           row.append(model.simulate(design: job.design, hazardRatio: job.hazardRatio, drift: job.drift, streams: streams,
-                                    generator: generator))
+                                    generator: generator, context: context))
         }
         results.store(replicate: r, row)
         progress?(done.add(jobs.count), total)
@@ -169,27 +209,40 @@ public enum MonteCarlo {
     return results.byJob
   }
 
+  /// Bootstrap resamples tried for one replicate's generator refit.
+  static let maximumRefitAttempts = 20
+
   /// The stream index of the per-replicate generator refit (distinct from any truth index).
   static let refitStream: UInt64 = 0x5EF1_7000
 
-  static func summarize(_ results: [ReplicateResult], cell: String, design: String, hazardRatio: Double, drift: Double,
-                        estimand: Double) -> OperatingCharacteristics {
+  static func summarize(_ results: [ReplicateResult], cell: String, design: Scenario.Design, hazardRatio: Double, drift: Double,
+                        estimand: Double, context: AnalysisContext) -> OperatingCharacteristics {
     let ok = results.filter { !$0.failed }
-    let b = Double(results.count), m = Double(max(ok.count, 1))
-    let rejection = Double(results.filter(\.rejected).count) / b
+    let b = Double(results.count), m = Double(ok.count)
+    // Every rate over the analysed replicates (NaN when none was analysed).
+    let rejection = Double(ok.filter(\.rejected).count) / m
     let mean = ok.reduce(0) { $0 + $1.logHazardRatio } / m
     let variance = ok.reduce(0) { $0 + pow($1.logHazardRatio - mean, 2) } / max(m - 1, 1)
     let covered = Double(ok.filter { $0.lower <= estimand && estimand <= $0.upper }.count) / m
+    let borrowed = ok.reduce(0) { $0 + $1.borrowedEvents } / m
+    let borrowedVariance = ok.reduce(0) { $0 + pow($1.borrowedEvents - borrowed, 2) } / max(m - 1, 1)
+    var kinds: [String: Int] = [:]
+    for r in results { if let kind = r.failure { kinds[kind.rawValue, default: 0] += 1 } }
+    let bayesian: Bool
+    if case .powerPrior(_, .piecewiseExponential) = design.analysis { bayesian = true } else { bayesian = false }
     return OperatingCharacteristics(
-      cell: cell, design: design, hazardRatio: hazardRatio, drift: drift, replicates: results.count,
-      rejectionRate: rejection, rejectionMCSE: (rejection * (1 - rejection) / b).squareRoot(),
+      cell: cell, design: design.id, method: design.analysis.method, source: design.hasExternalControls ? design.source : nil,
+      hazardRatio: hazardRatio, drift: drift, replicates: results.count, analysed: ok.count,
+      rejectionRate: rejection, rejectionMCSE: (rejection * (1 - rejection) / m).squareRoot(),
       meanHR: exp(mean), meanLogHR: mean, meanLogHRMCSE: (variance / m).squareRoot(),
       estimandLogHR: estimand, conditionalLogHR: log(hazardRatio), biasLogHR: mean - estimand,
       empiricalSELogHR: variance.squareRoot(), rmseLogHR: (ok.reduce(0) { $0 + pow($1.logHazardRatio - estimand, 2) } / m).squareRoot(),
       coverage: covered, coverageMCSE: (covered * (1 - covered) / m).squareRoot(),
       meanEvents: Double(ok.reduce(0) { $0 + $1.events }) / m,
-      meanBorrowedWeight: ok.reduce(0) { $0 + $1.borrowedWeight } / m, failures: results.count - ok.count,
-      failureReasons: results.reduce(into: [:]) { counts, r in if let why = r.failure { counts[why, default: 0] += 1 } })
+      borrowedEvents: borrowed, borrowedEventsSD: borrowedVariance.squareRoot(),
+      capRate: Double(ok.filter(\.capped).count) / m,
+      decision: bayesian ? "posterior" : "z", threshold: bayesian ? context.efficacyCut : nil,
+      failures: results.count - ok.count, failureRate: (b - m) / b, failureKinds: kinds)
   }
 }
 
@@ -200,28 +253,44 @@ extension Scenario {
   }
 }
 
+/// What a design's estimand depends on: the hazard ratio, the adjustment set and the design's
+/// real patients (their number sets the calendar at the protocol's accrual rate; their split the
+/// allocation).
 struct LargeSampleKey: Hashable {
   var hazardRatio: Double
   var adjust: [String]
-  init(_ hazardRatio: Double, _ adjust: [String]) {
+  var experimental: Int
+  var realControls: Int
+  init(_ hazardRatio: Double, _ design: Scenario.Design) {
     self.hazardRatio = hazardRatio
-    self.adjust = adjust.sorted()
+    adjust = design.adjust.sorted()
+    experimental = design.experimental
+    realControls = design.realControls
   }
 }
 
 extension TrialModel {
-  /// The log HR the Cox analysis (adjusted for `adjust`, or not) converges to under this trial's
-  /// accrual, dropout and cut: one conventional trial with `perArm` patients per arm (the event
-  /// target scaled with the size), analysed the same way (DESIGN.md §3, "Estimand").
-  func marginalLogHazardRatio(hazardRatio: Double, adjust: [String] = [], seeds: SeedSequence, cellIndex: Int,
+  /// The log HR the Cox analysis (adjusted for the design's `adjust`, or not) converges to under
+  /// this design's accrual, dropout and cut: one conventional trial about `perArm` patients per arm
+  /// with the design's allocation (1:1 for a design without real controls), accrued at the
+  /// protocol's rate scaled so that the accrual period is the design's own, the event target
+  /// scaled with it, analysed the same way (DESIGN.md §3, "Estimand"). Nil when that trial fails.
+  func marginalLogHazardRatio(hazardRatio: Double, design: Scenario.Design, seeds: SeedSequence, cellIndex: Int,
                               truthIndex: Int, perArm: Int = 200_000) -> Double {
-    let design = Scenario.Design(id: "estimand", experimental: perArm, realControls: perArm, syntheticControls: 0,
-                                 analysis: Scenario.Analysis.none, adjust: adjust)
+    let e = design.experimental, c = design.realControls > 0 ? design.realControls : design.experimental
+    let k = max(1, Int((Double(2 * perArm) / Double(e + c)).rounded(.up)))
+    let large = Scenario.Design(id: "estimand", experimental: e * k, realControls: c * k, syntheticControls: 0,
+                                analysis: Scenario.Analysis.none, adjust: design.adjust)
     var scaled = self
-    scaled.scale(by: Double(2 * perArm) / Double(trialProtocol.design.patients))
+    // The design's real patients accrue over (e + c)/rate at the protocol's rate; the large trial
+    // keeps that period.
+    scaled.scale(by: Double((e + c) * k) / Double(design.experimental + design.realControls))
     let streams = ReplicateStreams(seeds, [0xE57, UInt64(cellIndex), UInt64(truthIndex)])
-    let result = scaled.simulate(design: design, hazardRatio: hazardRatio, drift: 1, streams: streams, generator: nil)
-    return result.failed ? log(hazardRatio) : result.logHazardRatio
+    let context = AnalysisContext(test: trialProtocol.design.test, intervals: intervals, rule: GaussLegendre(points: 8),
+                                  generatorVariance: 0, informationCap: nil, threshold: nil)
+    let result = scaled.simulate(design: large, hazardRatio: hazardRatio, drift: 1, streams: streams, generator: nil,
+                                 context: context)
+    return result.failed ? .nan : result.logHazardRatio
   }
 }
 

@@ -76,8 +76,9 @@ struct CandidateSummary {
   var events = 0
 
   init(_ results: [ReplicateResult]) {
-    replicates = results.count
-    for r in results {
+    // Over the analysed replicates (failures are not non-rejections).
+    replicates = results.filter { !$0.failed }.count
+    for r in results where !r.failed {
       if r.rejected { rejections += 1 }
       events += r.events
     }
@@ -118,16 +119,15 @@ struct SavingsPlan {
     return savings.compare.enumerated().compactMap { k, id in
       guard let d = scenario.designs.firstIndex(where: { $0.id == id }) else { return nil }
       return SavingsPlan(scenario: scenario, designIndex: d, extraIndex: scenario.designs.count + k, hazardRatio: hr,
-                         estimandLogHR: estimands[LargeSampleKey(hr, scenario.designs[d].adjust)] ?? log(hr), replicates: replicates)
+                         estimands: estimands, replicates: replicates)
     }
   }
 
-  private init(scenario: Scenario, designIndex d: Int, extraIndex: Int, hazardRatio hr: Double, estimandLogHR: Double,
-               replicates: Int) {
+  private init(scenario: Scenario, designIndex d: Int, extraIndex: Int, hazardRatio hr: Double,
+               estimands: [LargeSampleKey: Double], replicates: Int) {
     let augmented = scenario.designs[d]
     design = augmented
     hazardRatio = hr
-    self.estimandLogHR = estimandLogHR
     targetPower = scenario.savings?.targetPower ?? 0.8
     test = scenario.trialProtocol.design.test
     self.replicates = replicates
@@ -141,6 +141,9 @@ struct SavingsPlan {
     conventional = Scenario.Design(id: "conventional", experimental: augmented.experimental,
                                    realControls: conventionalIndex.map { scenario.designs[$0].realControls } ?? augmented.experimental,
                                    syntheticControls: 0, analysis: .none, adjust: augmented.adjust)
+    // Schoenfeld's cross-check uses the conventional design's estimand (a scenario without one
+    // has the augmented design's calendar as the nearest).
+    estimandLogHR = estimands[LargeSampleKey(hr, conventional)] ?? estimands[LargeSampleKey(hr, augmented)] ?? .nan
     augmentedStream = d
     conventionalStream = conventionalIndex ?? extraIndex
     // Truth stream indices: those of the scenario's grid, and beyond it for HR = 1 when absent.

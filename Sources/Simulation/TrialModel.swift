@@ -21,7 +21,8 @@ struct SimulatedPatient {
   var time: Double
   var event: Bool
   var experimental: Bool
-  var synthetic: Bool
+  /// An external control (synthetic, or from the reference cohort), not a concurrent patient.
+  var external: Bool
   /// Design columns of the analysis' adjustment covariates (empty when unadjusted).
   var adjustment: [Double] = []
 }
@@ -70,24 +71,47 @@ public struct TrialModel: Sendable {
   let source: SharedGenerator?
   /// Refit the generator in every replicate on a bootstrap resample of the reference.
   public let refit: Bool
+  /// The reference rows the generator learns from (bootstrapped by each refit): every reference
+  /// patient, or only the eligible ones (`synthesis.fit_on`).
   let referenceRows: [Int]
+  public let fitOn: FitPopulation
+  /// The eligible reference patients' follow-up (protocol time unit) and events: the cut points of
+  /// the piecewise-exponential analyses, the cap on a synthetic arm's information, and what the
+  /// implied drift compares the generator with.
+  public let eligibleTimes: [Double]
+  public let eligibleEvents: [Bool]
+  /// The eligible reference rows (CSV row indices).
+  let eligibleRows: [Int]
+  /// Cut points of the piecewise-exponential control hazard of the Bayesian analyses.
+  public let intervals: HazardIntervals
   let timeFactor: Double
   private(set) var accrualRate: Double
   let dropoutHazard: Double
 
   /// Builds the model of `p`. Throws when the protocol cannot support the requested designs.
-  public init(protocol p: TrialProtocol, refit: Bool = true, needsSynthetic: Bool) throws {
+  ///
+  /// - Parameters:
+  ///   - fitOn: which reference patients the synthetic source learns from (default: the protocol's).
+  ///   - borrowing: the intervals of the piecewise-exponential analyses.
+  public init(protocol p: TrialProtocol, refit: Bool = true, needsSynthetic: Bool, fitOn: FitPopulation? = nil,
+              borrowing: Scenario.Borrowing = Scenario.Borrowing()) throws {
     trialProtocol = p
     self.refit = refit
+    let fit = fitOn ?? p.synthesis?.fitOn ?? .reference
+    self.fitOn = fit
     let unit = p.reference?.timeUnit ?? p.timeUnit
     timeFactor = unit.convert(1, to: p.timeUnit)
     if let data = p.referenceData {
-      referenceRows = data.referenceRows
       let mask = p.eligibility.eligible(data.referenceColumns)
       let eligible = data.referenceRows.indices.filter { mask[$0] }.map { data.referenceRows[$0] }
       guard eligible.count >= 2 else {
         throw SynthesisError.notEnoughData("only \(eligible.count) reference patients are eligible; the trial's truth needs them")
       }
+      referenceRows = fit == .eligible ? eligible : data.referenceRows
+      eligibleRows = eligible
+      let factor = timeFactor
+      eligibleTimes = eligible.map { data.times[$0] * factor }
+      eligibleEvents = eligible.map { data.events[$0] == true }
       if let control = p.endpoint.control {
         truth = .parametric(control)
       } else {
@@ -95,14 +119,27 @@ public struct TrialModel: Sendable {
         truth = .fitted(rows: eligible.map { generator.referenceValues(row: $0) }, generator: SharedGenerator(generator),
                         timeFactor: timeFactor)
       }
-      source = needsSynthetic ? SharedGenerator(try SyntheticControlGenerator(protocol: p)) : nil
+      source = needsSynthetic ? SharedGenerator(try SyntheticControlGenerator(protocol: p, fittingRows: referenceRows, fitOn: fit)) : nil
     } else {
       guard let control = p.endpoint.control else {
         throw SynthesisError.notConfigured("protocol '\(p.id)' gives neither a reference cohort nor endpoint.control")
       }
       truth = .parametric(control)
       referenceRows = []
+      eligibleRows = []
+      eligibleTimes = []
+      eligibleEvents = []
       source = nil
+    }
+    if let cuts = borrowing.cutPoints {
+      intervals = HazardIntervals(cutPoints: cuts)
+    } else {
+      let (times, events) = (eligibleTimes, eligibleEvents)
+      let eventTimes = times.indices.filter { events[$0] }.map { times[$0] }
+      if !times.isEmpty && eventTimes.count < borrowing.intervals {
+        throw SynthesisError.notEnoughData("\(borrowing.intervals) hazard intervals with equal numbers of events need at least \(borrowing.intervals) events among the eligible reference patients; there are \(eventTimes.count)")
+      }
+      intervals = HazardIntervals(equalEventsAmong: eventTimes, intervals: borrowing.intervals)
     }
     switch p.design.accrual {
     case .uniform(let duration): accrualRate = Double(p.design.patients) / duration
@@ -110,6 +147,10 @@ public struct TrialModel: Sendable {
     }
     dropoutHazard = p.design.dropout.map { -log(1 - $0.probability) / $0.by } ?? 0
   }
+
+  /// Events among the eligible reference patients: the most control events a synthetic arm learnt
+  /// from them can be worth.
+  public var eligibleReferenceEvents: Int { eligibleEvents.filter { $0 }.count }
 
   // MARK: - Draws
 
@@ -187,11 +228,30 @@ public struct TrialModel: Sendable {
     guard let source else { return nil }
     guard refit else { return source }
     let resample = (0..<referenceRows.count).map { _ in referenceRows[rng.uniformInt(below: referenceRows.count)] }
-    return SharedGenerator(try SyntheticControlGenerator(protocol: trialProtocol, fittingRows: resample, warmStart: source.model))
+    return SharedGenerator(try SyntheticControlGenerator(protocol: trialProtocol, fittingRows: resample, fitOn: fitOn,
+                                                         warmStart: source.model))
+  }
+
+  /// A historical real control cohort as the design's external arm: as many patients as the
+  /// eligible reference holds, their covariates drawn from it, their outcomes from the truth with
+  /// the drift on the hazard (S(t | x)^drift), and their own follow-up from the reference's
+  /// censoring distribution (reverse Kaplan–Meier). Nil without a fitted truth.
+  func referenceControls(drift: Double, adjust: Set<String>, rng: GSLRandomSource) -> [SimulatedPatient]? {
+    guard case .fitted(let rows, let generator, let factor) = truth else { return nil }
+    let outcome = generator.model.outcome
+    return (0..<rows.count).map { _ in
+      let x = rows[rng.uniformInt(below: rows.count)]
+      let u = rng.uniformPositive()
+      let event = outcome.eventTime(survival: drift == 1 ? u : pow(u, 1 / drift), row: x) * factor
+      let censoring = outcome.censoringTime(rng.uniform()) * factor
+      var patient = SimulatedPatient(time: min(event, censoring), event: event <= censoring, experimental: false, external: true)
+      if !adjust.isEmpty { patient.adjustment = outcome.design(x, variables: adjust) }
+      return patient
+    }
   }
 
   /// Whether replicates draw synthetic controls.
-  var hasSyntheticSource: Bool { source != nil }
+  public var hasSyntheticSource: Bool { source != nil }
 }
 
 extension TrialModel {
@@ -201,7 +261,8 @@ extension TrialModel {
   public init(scenario: Scenario, cellIndex: Int, refit: Bool = true) throws {
     var p = scenario.trialProtocol
     p.eligibility = scenario.sweep[cellIndex].eligibility
-    try self.init(protocol: p, refit: refit, needsSynthetic: scenario.designs.contains { $0.syntheticControls > 0 })
+    try self.init(protocol: p, refit: refit, needsSynthetic: scenario.designs.contains { $0.syntheticControls > 0 },
+                  fitOn: scenario.sweep[cellIndex].fitOn, borrowing: scenario.borrowing)
   }
 }
 

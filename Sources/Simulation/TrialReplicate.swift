@@ -8,26 +8,69 @@ import SurvivalAnalysis
 import Synthesis
 import TrialSpec
 
+/// Why a replicate produced no analysis (DESIGN.md §3, "Failures").
+public enum FailureKind: String, Sendable, Codable, CaseIterable, Comparable {
+  case eventTargetNotReached = "event-target-not-reached"
+  case noEvents = "no-events"
+  case noExperimentalEvents = "no-experimental-events"
+  case coxFitFailed = "cox-fit-failed"
+  case coxNotConverged = "cox-not-converged"
+  case monotoneLikelihood = "monotone-likelihood"
+  case noStandardError = "no-standard-error"
+  case posteriorFailed = "posterior-failed"
+  case similarityTestFailed = "similarity-test-failed"
+  case syntheticGenerationFailed = "synthetic-generation-failed"
+  case generatorRefitFailed = "generator-refit-failed"
+  case noExternalSource = "no-external-source"
+  case adjustmentWithoutCovariates = "adjustment-without-covariates"
+
+  /// What happened, for people.
+  public var explanation: String {
+    switch self {
+    case .eventTargetNotReached: "the event target was not reached"
+    case .noEvents: "no events among the patients analysed"
+    case .noExperimentalEvents: "no event in the experimental arm (the posterior of the HR is improper)"
+    case .coxFitFailed: "the Cox fit failed"
+    case .coxNotConverged: "the Cox fit did not converge"
+    case .monotoneLikelihood: "monotone likelihood (an arm without events)"
+    case .noStandardError: "no finite standard error"
+    case .posteriorFailed: "the posterior could not be computed"
+    case .similarityTestFailed: "the log-rank test of real vs external controls could not be computed"
+    case .syntheticGenerationFailed: "the generator could not produce eligible synthetic patients"
+    case .generatorRefitFailed: "every bootstrap refit of the generator failed"
+    case .noExternalSource: "the design needs external controls and the cell has no source"
+    case .adjustmentWithoutCovariates: "an adjusted analysis needs covariates (a reference cohort)"
+    }
+  }
+
+  public static func < (a: FailureKind, b: FailureKind) -> Bool { a.rawValue < b.rawValue }
+}
+
 /// The analysis of one simulated trial.
 public struct ReplicateResult: Sendable {
-  /// Estimated log hazard ratio (experimental vs control) and its standard error (robust for
-  /// power-prior analyses); NaN when the replicate failed.
+  /// Estimated log hazard ratio (experimental vs control) and its standard error (posterior mean
+  /// and SD for Bayesian analyses); NaN when the replicate failed.
   public var logHazardRatio: Double
   public var standardError: Double
-  /// The 95 % Wald interval of the log hazard ratio.
+  /// The 95 % interval of the log hazard ratio (Wald, or posterior mean ± 1.96 SD).
   public var lower: Double
   public var upper: Double
+  /// The decision statistic: z (negative favours the experimental arm) or P(HR < 1 | data).
+  public var statistic: Double
   public var rejected: Bool
-  /// Events among the patients analysed.
+  /// Events among the concurrent patients analysed.
   public var events: Int
-  /// The weight synthetic controls carried (0 = ignored, 1 = pooled, a₀ for a power prior).
-  public var borrowedWeight: Double
-  public var failed: Bool
-  public var failure: String?
+  /// Control events the analysis took from the external source (its effective sample size).
+  public var borrowedEvents: Double
+  /// Whether the cap on a synthetic arm's information (the eligible reference's events) acted.
+  public var capped: Bool
+  public var failure: FailureKind?
 
-  static func failure(_ why: String) -> ReplicateResult {
-    ReplicateResult(logHazardRatio: .nan, standardError: .nan, lower: .nan, upper: .nan, rejected: false, events: 0,
-                    borrowedWeight: 0, failed: true, failure: why)
+  public var failed: Bool { failure != nil }
+
+  static func failure(_ kind: FailureKind) -> ReplicateResult {
+    ReplicateResult(logHazardRatio: .nan, standardError: .nan, lower: .nan, upper: .nan, statistic: .nan, rejected: false,
+                    events: 0, borrowedEvents: 0, capped: false, failure: kind)
   }
 }
 
@@ -55,17 +98,18 @@ struct ReplicateStreams {
 /// The patients of one simulated trial as the analysis sees them, or why there are none.
 enum Enrolment {
   case patients([SimulatedPatient])
-  case failed(String)
+  case failed(FailureKind)
 }
 
 extension TrialModel {
   /// Simulates and analyses one trial. `generator` is this replicate's synthetic source (nil
   /// when the design has no synthetic controls).
   func simulate(design: Scenario.Design, hazardRatio: Double, drift: Double, streams: ReplicateStreams,
-                generator: SharedGenerator?) -> ReplicateResult {
+                generator: SharedGenerator?, context: AnalysisContext) -> ReplicateResult {
     switch enrol(design: design, hazardRatio: hazardRatio, drift: drift, streams: streams, generator: generator) {
     case .failed(let why): return .failure(why)
-    case .patients(let patients): return TrialAnalysis(test: trialProtocol.design.test).analyse(patients, method: design.analysis)
+    case .patients(let patients):
+      return TrialAnalysis(context: context, synthetic: design.source == .synthetic).analyse(patients, method: design.analysis)
     }
   }
 
@@ -78,7 +122,7 @@ extension TrialModel {
     let entries = accrualTimes(n, rng: streams.accrual).sorted()
     let arms = Self.permutedBlocks(experimental: design.experimental, control: design.realControls, rng: streams.accrual)
     let adjust = Set(design.adjust)
-    if !adjust.isEmpty && !hasCovariates { return .failed("an adjusted analysis needs covariates (a reference cohort)") }
+    if !adjust.isEmpty && !hasCovariates { return .failed(.adjustmentWithoutCovariates) }
     let draws = truthDraws()
     var eventTimes = [Double](repeating: 0, count: n), dropouts = eventTimes
     var adjustments = [[Double]](repeating: [], count: adjust.isEmpty ? 0 : n)
@@ -97,7 +141,7 @@ extension TrialModel {
       cut = accrualEnd + followUp
     case .events(let target):
       var calendar = (0..<n).filter { eventTimes[$0] <= dropouts[$0] }.map { entries[$0] + eventTimes[$0] }
-      guard calendar.count >= target else { return .failed("event target not reached") }
+      guard calendar.count >= target else { return .failed(.eventTargetNotReached) }
       calendar.sort()
       cut = calendar[target - 1]
     }
@@ -105,12 +149,15 @@ extension TrialModel {
     patients.reserveCapacity(n + design.syntheticControls)
     for i in 0..<n where entries[i] < cut {
       var patient = Self.observe(entry: entries[i], event: eventTimes[i], dropout: dropouts[i], cut: cut,
-                                 experimental: arms[i], synthetic: false)
+                                 experimental: arms[i], external: false)
       if !adjust.isEmpty { patient.adjustment = adjustments[i] }
       patients.append(patient)
     }
-    if design.syntheticControls > 0 {
-      guard let generator else { return .failed("no synthetic source") }
+    if design.source == .reference {
+      guard let external = referenceControls(drift: drift, adjust: adjust, rng: streams.synthetic) else { return .failed(.noExternalSource) }
+      patients += external
+    } else if design.syntheticControls > 0 {
+      guard let generator else { return .failed(.noExternalSource) }
       let rng = streams.synthetic
       do {
         let synthetic = try generator.model.sample(count: design.syntheticControls, using: rng,
@@ -120,12 +167,12 @@ extension TrialModel {
           let entry = rng.uniform() * accrualEnd
           if entry >= cut { continue }
           var patient = Self.observe(entry: entry, event: t * timeFactor, dropout: dropoutTime(rng: rng), cut: cut,
-                                     experimental: false, synthetic: true)
+                                     experimental: false, external: true)
           if !adjust.isEmpty { patient.adjustment = self.adjustment(synthetic.values.map { $0[k] }, adjust) }
           patients.append(patient)
         }
       } catch {
-        return .failed("synthetic controls: \(error)")
+        return .failed(.syntheticGenerationFailed)
       }
     }
     return .patients(patients)
@@ -152,13 +199,13 @@ extension TrialModel {
     return arms
   }
 
-  static func observe(entry: Double, event: Double, dropout: Double, cut: Double, experimental: Bool, synthetic: Bool)
+  static func observe(entry: Double, event: Double, dropout: Double, cut: Double, experimental: Bool, external: Bool)
     -> SimulatedPatient
   {
     // The event counts when it precedes dropout and, on the calendar, the cut (compared as the
     // cut itself was computed, entry + event time, so the target event is not lost to rounding).
     let isEvent = event <= dropout && entry + event <= cut
     return SimulatedPatient(time: isEvent ? event : min(dropout, cut - entry), event: isEvent, experimental: experimental,
-                            synthetic: synthetic)
+                            external: external)
   }
 }

@@ -127,8 +127,15 @@ public struct OutcomeModel: Sendable {
     return piecewise!.quantile(survival: u, covariates: x)
   }
 
+  /// S(t | x) for covariates `row` (generator order), t in the reference's time unit.
+  public func survival(at t: Double, row: [Double]) -> Double {
+    let x = design(row)
+    if let weibull { return weibull.survival(at: t, covariates: x) }
+    return piecewise!.survival(at: t, covariates: x)
+  }
+
   /// A censoring time drawn by inverting the reverse Kaplan–Meier curve at `u`.
-  func censoringTime(_ u: Double) -> Double {
+  public func censoringTime(_ u: Double) -> Double {
     for (i, s) in censoring.survival.enumerated() where s <= u { return censoring.times[i] }
     return lastFollowUp
   }

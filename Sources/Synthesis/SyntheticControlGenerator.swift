@@ -6,16 +6,6 @@ import GSL
 import SurvivalAnalysis
 import TrialSpec
 
-/// Which reference patients the generator learns from.
-public enum FitPopulation: String, Sendable, Codable, CaseIterable {
-  /// Every reference patient; eligibility is then imposed by conditioning. More data for the
-  /// marginals and correlations, and the copula's own extrapolation into the eligible region.
-  case reference
-  /// Only the eligible reference patients: the fit describes exactly the population the trial
-  /// enrols, but from fewer patients (and conditioning then only enforces the rules).
-  case eligible
-}
-
 /// Generated patients: covariates (numbers; label positions for categorical variables; NaN =
 /// missing) and an uncensored event time each, in the reference's time unit.
 public struct SyntheticPatients: Sendable {

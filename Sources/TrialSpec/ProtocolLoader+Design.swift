@@ -166,7 +166,7 @@ extension ProtocolLoader {
   // MARK: - Synthesis
 
   func loadSynthesis(_ node: Node, variables: [VariableDeclaration], symbols: [String: ExpressionSymbol]) -> SynthesisSpec? {
-    guard let m = reader.mapping(node, "synthesis", allowed: ["generator", "outcome", "covariates", "constraints"],
+    guard let m = reader.mapping(node, "synthesis", allowed: ["generator", "outcome", "covariates", "constraints", "fit_on"],
                                  required: ["generator", "outcome"]) else { return nil }
     let generator = reader.choice(m["generator"], "synthesis.generator", ["gaussian-copula"])
     let outcome = reader.choice(m["outcome"], "synthesis.outcome", ["weibull", "piecewise-exponential"])
@@ -191,7 +191,12 @@ extension ProtocolLoader {
     for (item, path) in m["constraints"].flatMap({ reader.sequence($0, "synthesis.constraints") }) ?? [] {
       if let e = compile(item, path, symbols: symbols) { constraints.append(e) }
     }
+    var fitOn = FitPopulation.reference
+    if m.has("fit_on") {
+      guard let choice = reader.choice(m["fit_on"], "synthesis.fit_on", FitPopulation.allCases.map(\.rawValue)) else { return nil }
+      fitOn = FitPopulation(rawValue: choice)!
+    }
     guard let generator, let outcome else { return nil }
-    return SynthesisSpec(generator: generator, outcome: outcome, covariates: covariates, constraints: constraints)
+    return SynthesisSpec(generator: generator, outcome: outcome, covariates: covariates, constraints: constraints, fitOn: fitOn)
   }
 }

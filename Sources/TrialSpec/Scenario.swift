@@ -11,6 +11,7 @@ public struct Scenario: Sendable {
   public var truth: TruthGrid
   public var designs: [Design]
   public var savings: Savings?
+  public var borrowing: Borrowing
   /// Eligibility variations, resolved into concrete rule sets (always at least the protocol's own).
   public var sweep: [SweepCell]
   /// The output folder, resolved against the scenario's folder.
@@ -22,23 +23,93 @@ public struct Scenario: Sendable {
     public var drifts: [Double]
   }
 
+  /// How a design analyses its trials (DESIGN.md §3, "Analyses / borrowing methods").
   public enum Analysis: Sendable, Equatable {
-    /// Synthetic patients ignored.
+    /// External patients ignored.
     case none
-    /// Synthetic patients treated as concurrent controls.
+    /// External patients treated as concurrent controls (Cox / log-rank).
     case pool
-    /// Synthetic patients enter a weighted Cox partial likelihood with weight a₀.
-    case powerPrior(weight: Double)
-    /// Log-rank test of real vs synthetic controls at `level`; pool if not rejected.
+    /// A power prior: the source's likelihood raised to a₀, on a piecewise-exponential control
+    /// hazard (posterior probability of HR < 1) or in a Cox partial likelihood with model-based
+    /// variance.
+    case powerPrior(weight: Double, model: PowerPriorModel)
+    /// Weighted Cox fit with a sandwich variance (the weight scales the source's bias share, not
+    /// its information; kept for comparison).
+    case weightedCox(weight: Double)
+    /// Log-rank test of real vs external controls at `level`; pool if not rejected.
     case testThenPool(level: Double)
+
+    /// The method key of the scenario format.
+    public var method: AnalysisMethod {
+      switch self {
+      case .none: .none
+      case .pool: .pool
+      case .powerPrior: .powerPrior
+      case .weightedCox: .weightedCox
+      case .testThenPool: .testThenPool
+      }
+    }
 
     public var name: String {
       switch self {
-      case .none: "none"
-      case .pool: "pool"
-      case .powerPrior(let w): "power-prior (weight \(w.formatted))"
+      case .none, .pool: method.rawValue
+      case .powerPrior(let w, let model): "power-prior (weight \(w.formatted)\(model == .cox ? ", cox" : ""))"
+      case .weightedCox(let w): "weighted-cox (weight \(w.formatted))"
       case .testThenPool(let l): "test-then-pool (level \(l.formatted))"
       }
+    }
+
+    /// Whether the analysis takes information from external (synthetic or reference) controls.
+    public var borrows: Bool { self != .none }
+  }
+
+  /// The analysis method keys.
+  public enum AnalysisMethod: String, Sendable, Codable, CaseIterable {
+    case none
+    case pool
+    case powerPrior = "power-prior"
+    case weightedCox = "weighted-cox"
+    case testThenPool = "test-then-pool"
+  }
+
+  /// The likelihood a power prior is put on.
+  public enum PowerPriorModel: String, Sendable, Codable, CaseIterable {
+    /// Piecewise-exponential control hazard, treatment HR; Bayesian decision by P(HR < 1 | data).
+    case piecewiseExponential = "piecewise-exponential"
+    /// Cox partial likelihood with the source's rows weighted by a₀, model-based variance.
+    case cox
+  }
+
+  /// Where a design's external controls come from.
+  public enum ExternalSource: String, Sendable, Codable, CaseIterable {
+    /// Synthetic patients from the generator (refitted per replicate).
+    case synthetic
+    /// A historical real control cohort: the eligible reference patients' own size and follow-up,
+    /// drawn from the truth (with drift) in the simulation.
+    case reference
+  }
+
+  /// Settings every borrowing analysis shares (scenario key `borrowing`).
+  public struct Borrowing: Sendable, Equatable {
+    /// Intervals of the piecewise-exponential control hazard (equal numbers of reference events
+    /// per interval), or the interior cut points themselves in the protocol's time unit.
+    public var intervals: Int
+    public var cutPoints: [Double]?
+    /// Whether borrowing analyses include the generator's own estimation error.
+    public var generatorUncertainty: Bool
+    /// Bootstrap refits of the generator that estimate that error, per cell.
+    public var refits: Int
+    /// The posterior-probability cut of Bayesian decisions (nil: equivalent to the protocol's α
+    /// and sidedness).
+    public var threshold: Double?
+
+    public init(intervals: Int = 4, cutPoints: [Double]? = nil, generatorUncertainty: Bool = true, refits: Int = 200,
+                threshold: Double? = nil) {
+      self.intervals = cutPoints.map { $0.count + 1 } ?? intervals
+      self.cutPoints = cutPoints
+      self.generatorUncertainty = generatorUncertainty
+      self.refits = refits
+      self.threshold = threshold
     }
   }
 
@@ -46,20 +117,27 @@ public struct Scenario: Sendable {
     public var id: String
     public var experimental: Int
     public var realControls: Int
+    /// Synthetic controls drawn per trial (0 for a reference source, whose size is the cell's
+    /// eligible reference).
     public var syntheticControls: Int
     public var analysis: Analysis
     /// Covariates the Cox analysis adjusts for (empty = unadjusted), from `analysis.adjust`.
     public var adjust: [String]
+    public var source: ExternalSource
 
     public init(id: String, experimental: Int, realControls: Int, syntheticControls: Int, analysis: Analysis,
-                adjust: [String] = []) {
+                adjust: [String] = [], source: ExternalSource = .synthetic) {
       self.id = id
       self.experimental = experimental
       self.realControls = realControls
       self.syntheticControls = syntheticControls
       self.analysis = analysis
       self.adjust = adjust
+      self.source = source
     }
+
+    /// Whether the design draws external controls at all.
+    public var hasExternalControls: Bool { source == .reference || syntheticControls > 0 }
   }
 
   public struct Savings: Sendable {
@@ -71,5 +149,8 @@ public struct Scenario: Sendable {
   public struct SweepCell: Sendable {
     public var id: String
     public var eligibility: Eligibility
+    /// Which reference patients this cell's generator learns from (the protocol's, unless the
+    /// variation sets `fit_on`).
+    public var fitOn: FitPopulation
   }
 }

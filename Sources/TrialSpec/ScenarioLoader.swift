@@ -5,7 +5,8 @@ import Foundation
 import Yams
 
 extension Scenario {
-  static let topKeys = ["syntharm", "id", "protocol", "seed", "replicates", "truth", "designs", "savings", "sweep", "output"]
+  static let topKeys = ["syntharm", "id", "protocol", "seed", "replicates", "truth", "designs", "savings", "borrowing", "sweep",
+                        "output"]
 
   /// Loads and validates the scenario at `path` and the protocol it names.
   /// - Throws: ``SpecErrors`` with every problem found, in either file.
@@ -66,6 +67,8 @@ struct ScenarioLoader {
       if !hrs.isEmpty && !drifts.isEmpty { truth = .init(hazardRatios: hrs, drifts: drifts) }
     }
 
+    let borrowing = loadBorrowing(top["borrowing"], protocol: trialProtocol)
+
     var designs: [Scenario.Design] = []
     var designIDs: [String] = []  // including designs with errors, so references to them are not errors again
     for (item, path) in reader.sequence(top["designs"], "designs") ?? [] {
@@ -88,7 +91,7 @@ struct ScenarioLoader {
           if designIDs.contains(name) { continue }
           reader.fail(item, path, "unknown design '\(name)'\(didYouMean(name, among: designs.map(\.id)))")
         } else if designs.first(where: { $0.id == name })!.syntheticControls == 0 {
-          reader.fail(item, path, "design '\(name)' has no synthetic controls; savings compare augmented designs with the conventional one")
+          reader.fail(item, path, "design '\(name)' has no synthetic controls; savings compare augmented designs (synthetic controls) with the conventional one")
         } else {
           compare.append(name)
         }
@@ -101,7 +104,7 @@ struct ScenarioLoader {
 
     var sweep: [Scenario.SweepCell] = []
     if let p = trialProtocol {
-      sweep = [.init(id: "as-written", eligibility: p.eligibility)]
+      sweep = [.init(id: "as-written", eligibility: p.eligibility, fitOn: p.synthesis?.fitOn ?? .reference)]
       if let s = reader.mapping(top["sweep"], "sweep", allowed: ["eligibility"], required: ["eligibility"]) {
         sweep = loadSweep(s["eligibility"], protocol: p)
       }
@@ -109,9 +112,11 @@ struct ScenarioLoader {
     let output = top["output"].flatMap { reader.string($0, "output") }.map { o in
       normalizedPath(o.hasPrefix("/") ? o : (folder as NSString).appendingPathComponent(o))
     }
-    guard let id, let seed, let replicates, let truth, let trialProtocol, let protocolPath, !designs.isEmpty else { return nil }
+    guard let id, let seed, let replicates, let truth, let trialProtocol, let protocolPath, !designs.isEmpty, let borrowing
+    else { return nil }
     return Scenario(file: reader.file, id: id, protocolPath: protocolPath, trialProtocol: trialProtocol, seed: seed,
-                    replicates: replicates, truth: truth, designs: designs, savings: savings, sweep: sweep, output: output)
+                    replicates: replicates, truth: truth, designs: designs, savings: savings, borrowing: borrowing, sweep: sweep,
+                    output: output)
   }
 
   private func positiveList(_ node: Node?, _ path: String) -> [Double] {
@@ -122,7 +127,7 @@ struct ScenarioLoader {
 
   private func loadDesign(_ node: Node, _ path: String, protocolHasReference: Bool, protocolID: String?,
                           variables: [String]?) -> Scenario.Design? {
-    guard let m = reader.mapping(node, path, allowed: ["id", "experimental", "real_controls", "synthetic_controls", "analysis"],
+    guard let m = reader.mapping(node, path, allowed: ["id", "experimental", "real_controls", "synthetic_controls", "source", "analysis"],
                                  required: ["id", "experimental", "real_controls"]),
       let id = reader.string(m["id"], m.path("id"))
     else { return nil }
@@ -131,18 +136,32 @@ struct ScenarioLoader {
     let synthetic = m["synthetic_controls"].flatMap {
       reader.integer($0, m.path("synthetic_controls"), "a whole number >= 0", where: { $0 >= 0 })
     } ?? 0
+    var source = Scenario.ExternalSource.synthetic
+    if m.has("source") {
+      guard let s = reader.choice(m["source"], m.path("source"), Scenario.ExternalSource.allCases.map(\.rawValue)) else { return nil }
+      source = Scenario.ExternalSource(rawValue: s)!
+    }
+    let external = source == .reference || synthetic > 0
+    if source == .reference {
+      if m.has("synthetic_controls") {
+        reader.fail(m["synthetic_controls"], m.path("synthetic_controls"), "a design with 'source: reference' borrows the eligible reference patients themselves (their own number and follow-up); remove 'synthetic_controls'")
+      }
+      if !protocolHasReference, let protocolID {
+        reader.fail(m["source"], m.path("source"), "'source: reference' borrows the protocol's reference cohort, and protocol '\(protocolID)' has none")
+      }
+    }
     var analysis: Scenario.Analysis? = Scenario.Analysis.none  // not `.none`: that would be Optional.none
     if let a = m["analysis"] {
       analysis = loadAnalysis(a, m.path("analysis"))
-    } else if synthetic > 0 {
-      reader.fail(node, m.path("analysis"), "a design with synthetic controls must say how they are analysed: none, pool, {method: power-prior, weight: …} or {method: test-then-pool, level: …}")
+    } else if external {
+      reader.fail(node, m.path("analysis"), "a design with external controls must say how they are analysed: none, pool, {method: power-prior, weight: …}, {method: weighted-cox, weight: …} or {method: test-then-pool, level: …}")
       analysis = nil
     }
     if synthetic > 0 && !protocolHasReference, let protocolID {
       reader.fail(m["synthetic_controls"], m.path("synthetic_controls"), "protocol '\(protocolID)' has no reference cohort, so there is nothing to generate synthetic controls from")
     }
-    if let real, real + synthetic == 0 {
-      reader.fail(node, path, "a design needs control patients: real_controls, synthetic_controls or both")
+    if let real, real == 0 && !external {
+      reader.fail(node, path, "a design needs control patients: real_controls, synthetic_controls (or source: reference), or both")
     }
     // `analysis: {method: …, adjust: [age, nodes]}`: covariates of an adjusted Cox analysis.
     var adjust: [String] = []
@@ -158,43 +177,114 @@ struct ScenarioLoader {
           adjust.append(name)
         }
       }
+      if !adjust.isEmpty, let a = analysis, a.method == .powerPrior, case .powerPrior(_, .piecewiseExponential) = a {
+        reader.fail(adjustNode, adjustPath, "the piecewise-exponential power prior is unadjusted; use {model: cox} to adjust for covariates")
+      }
     }
     guard let experimental, let real, let analysis else { return nil }
     return .init(id: id, experimental: experimental, realControls: real, syntheticControls: synthetic, analysis: analysis,
-                 adjust: adjust)
+                 adjust: adjust, source: source)
   }
 
   private func loadAnalysis(_ node: Node, _ path: String) -> Scenario.Analysis? {
-    let methods = ["none", "pool", "power-prior", "test-then-pool"]
-    if node.scalar != nil {
-      switch reader.choice(node, path, methods) {
-      case "none": return Scenario.Analysis.none
-      case "pool": return .pool
-      case let m?:
-        reader.fail(node, path, "'\(m)' needs a parameter: {method: \(m), \(m == "power-prior" ? "weight: 0.5" : "level: 0.10")}")
-        return nil
-      case nil: return nil
+    let methods = Scenario.AnalysisMethod.allCases.map(\.rawValue)
+    func parameterHint(_ m: Scenario.AnalysisMethod) -> String {
+      switch m {
+      case .powerPrior, .weightedCox: "weight: 0.5"
+      case .testThenPool: "level: 0.10"
+      case .none, .pool: ""
       }
     }
-    guard let m = reader.mapping(node, path, allowed: ["method", "weight", "level", "adjust"], required: ["method"]),
-      let method = reader.choice(m["method"], m.path("method"), methods)
-    else { return nil }
-    switch method {
-    case "power-prior":
-      guard let w = reader.number(m["weight"], m.path("weight"), "a weight in [0, 1]", where: { $0 >= 0 && $0 <= 1 }) else {
-        if !m.has("weight") { reader.fail(node, m.path("weight"), "power-prior needs 'weight' (a₀ in [0, 1])") }
+    if node.scalar != nil {
+      guard let key = reader.choice(node, path, methods) else { return nil }
+      let method = Scenario.AnalysisMethod(rawValue: key)!
+      switch method {
+      case .none: return Scenario.Analysis.none
+      case .pool: return .pool
+      default:
+        reader.fail(node, path, "'\(key)' needs a parameter: {method: \(key), \(parameterHint(method))}")
         return nil
       }
-      return .powerPrior(weight: w)
-    case "test-then-pool":
+    }
+    guard let m = reader.mapping(node, path, allowed: ["method", "weight", "model", "level", "adjust"], required: ["method"]),
+      let key = reader.choice(m["method"], m.path("method"), methods)
+    else { return nil }
+    let method = Scenario.AnalysisMethod(rawValue: key)!
+    // Parameters that belong to another method are errors, not ignored.
+    let parameters: [Scenario.AnalysisMethod: [String]] = [.powerPrior: ["weight", "model"], .weightedCox: ["weight"],
+                                                          .testThenPool: ["level"]]
+    for name in ["weight", "model", "level"] where m.has(name) && !(parameters[method] ?? []).contains(name) {
+      let owners = parameters.filter { $0.value.contains(name) }.map(\.key.rawValue).sorted().joined(separator: ", ")
+      reader.fail(m[name], m.path(name), "'\(name)' is not a parameter of \(key) (it belongs to \(owners))")
+    }
+    func weight() -> Double? {
+      guard let w = reader.number(m["weight"], m.path("weight"), "a weight a₀ in [0, 1]", where: { $0 >= 0 && $0 <= 1 }) else {
+        if !m.has("weight") { reader.fail(node, m.path("weight"), "\(key) needs 'weight' (a₀ in [0, 1])") }
+        return nil
+      }
+      return w
+    }
+    switch method {
+    case .powerPrior:
+      var model = Scenario.PowerPriorModel.piecewiseExponential
+      if m.has("model") {
+        guard let text = reader.choice(m["model"], m.path("model"), Scenario.PowerPriorModel.allCases.map(\.rawValue)) else { return nil }
+        model = Scenario.PowerPriorModel(rawValue: text)!
+      }
+      return weight().map { .powerPrior(weight: $0, model: model) }
+    case .weightedCox:
+      return weight().map { .weightedCox(weight: $0) }
+    case .testThenPool:
       guard let l = reader.number(m["level"], m.path("level"), "a level in (0, 1)", where: { $0 > 0 && $0 < 1 }) else {
-        if !m.has("level") { reader.fail(node, m.path("level"), "test-then-pool needs 'level' (of the log-rank test of real vs synthetic controls)") }
+        if !m.has("level") { reader.fail(node, m.path("level"), "test-then-pool needs 'level' (of the log-rank test of real vs external controls)") }
         return nil
       }
       return .testThenPool(level: l)
-    case "pool": return .pool
-    default: return Scenario.Analysis.none
+    case .pool: return .pool
+    case .none: return Scenario.Analysis.none
     }
+  }
+
+  /// `borrowing: {intervals: 4 | cut_points: […], generator_uncertainty: true, refits: 200,
+  /// threshold: 0.975}`; defaults when absent.
+  private func loadBorrowing(_ node: Node?, protocol p: TrialProtocol?) -> Scenario.Borrowing? {
+    guard let node else { return Scenario.Borrowing() }
+    guard let m = reader.mapping(node, "borrowing", allowed: ["intervals", "cut_points", "generator_uncertainty", "refits", "threshold"])
+    else { return nil }
+    var ok = true
+    let intervals = m["intervals"].map { reader.integer($0, "borrowing.intervals", "a whole number >= 1", where: { $0 >= 1 }) } ?? 4
+    if m["intervals"] != nil && intervals == nil { ok = false }
+    var cutPoints: [Double]?
+    if let cuts = m["cut_points"] {
+      if m.has("intervals") { reader.fail(cuts, "borrowing.cut_points", "give 'intervals' or 'cut_points', not both") }
+      var values: [Double] = []
+      for (item, itemPath) in reader.sequence(cuts, "borrowing.cut_points") ?? [] {
+        guard let v = p.flatMap({ reader.duration(item, itemPath, unit: $0.timeUnit) }) else { ok = false; continue }
+        if let last = values.last, v <= last {
+          reader.fail(item, itemPath, "cut points must increase (\(v.formatted) after \(last.formatted))")
+          ok = false
+        }
+        values.append(v)
+      }
+      cutPoints = values
+    }
+    let uncertainty = m["generator_uncertainty"].map { n -> Bool? in
+      guard let v = reader.choice(n, "borrowing.generator_uncertainty", ["true", "false"]) else { return nil }
+      return v == "true"
+    } ?? true
+    let refits = m["refits"].map { reader.integer($0, "borrowing.refits", "a whole number >= 20", where: { $0 >= 20 }) } ?? 200
+    let threshold = m["threshold"].map { reader.number($0, "borrowing.threshold", "a posterior probability in (0.5, 1)", where: { $0 > 0.5 && $0 < 1 }) }
+    // J intervals with equal numbers of reference events need at least J reference events.
+    if let intervals, let data = p?.referenceData, cutPoints == nil {
+      let events = data.referenceRows.filter { data.events[$0] == true }.count
+      if intervals > events {
+        reader.fail(m["intervals"], "borrowing.intervals", "\(intervals) intervals with equal numbers of reference events need at least \(intervals) events; the reference has \(events)")
+        ok = false
+      }
+    }
+    guard ok, let intervals, let uncertainty, let refits, threshold != .some(nil) else { return nil }
+    return Scenario.Borrowing(intervals: intervals, cutPoints: cutPoints, generatorUncertainty: uncertainty, refits: refits,
+                              threshold: threshold ?? nil)
   }
 
   private func loadSweep(_ node: Node?, protocol p: TrialProtocol) -> [Scenario.SweepCell] {
@@ -202,7 +292,7 @@ struct ScenarioLoader {
     let rules = ProtocolLoader(reader: reader, folder: folder)
     var cells: [Scenario.SweepCell] = []
     for (item, path) in reader.sequence(node, "sweep.eligibility") ?? [] {
-      guard let m = reader.mapping(item, path, allowed: ["id", "add", "drop", "replace"], required: ["id"]),
+      guard let m = reader.mapping(item, path, allowed: ["id", "add", "drop", "replace", "fit_on"], required: ["id"]),
         let id = reader.string(m["id"], m.path("id"))
       else { continue }
       if cells.contains(where: { $0.id == id }) { reader.fail(m["id"], m.path("id"), "sweep cell id '\(id)' is used twice") }
@@ -245,7 +335,11 @@ struct ScenarioLoader {
           }
         }
       }
-      cells.append(.init(id: id, eligibility: eligibility))
+      var fitOn = p.synthesis?.fitOn ?? .reference
+      if m.has("fit_on"), let choice = reader.choice(m["fit_on"], m.path("fit_on"), FitPopulation.allCases.map(\.rawValue)) {
+        fitOn = FitPopulation(rawValue: choice)!
+      }
+      cells.append(.init(id: id, eligibility: eligibility, fitOn: fitOn))
     }
     return cells
   }

@@ -172,4 +172,16 @@ public struct SynthesisSpec: Sendable {
   public var outcome: String
   public var covariates: [String]
   public var constraints: [CompiledExpression]
+  /// Which reference patients the generator learns from (`synthesis.fit_on`, default reference).
+  public var fitOn: FitPopulation = .reference
+}
+
+/// Which reference patients the generator learns from.
+public enum FitPopulation: String, Sendable, Codable, CaseIterable {
+  /// Every reference patient; eligibility is then imposed by conditioning. More data for the
+  /// marginals and correlations, and the copula's own extrapolation into the eligible region.
+  case reference
+  /// Only the eligible reference patients: the fit describes exactly the population the trial
+  /// enrols, but from fewer patients (and conditioning then only enforces the rules).
+  case eligible
 }

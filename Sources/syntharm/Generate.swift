@@ -33,8 +33,8 @@ extension SynthArmCommand {
     @Option(help: "Output CSV file.")
     var output: String
 
-    @Option(help: "Learn from all reference patients (reference) or only the eligible ones (eligible).")
-    var fitOn: String = "reference"
+    @Option(help: "Learn from all reference patients (reference) or only the eligible ones (eligible); default: the protocol's synthesis.fit_on.")
+    var fitOn: String?
 
     @Option(help: "Attempt budget: the most candidates drawn before giving up (default max(100000, 1000 × n)).")
     var maxAttempts: Int?
@@ -44,7 +44,7 @@ extension SynthArmCommand {
 
     func validate() throws {
       guard n >= 1 else { throw ValidationError("--n must be at least 1.") }
-      guard FitPopulation(rawValue: fitOn) != nil else { throw ValidationError("--fit-on must be reference or eligible.") }
+      if let fitOn, FitPopulation(rawValue: fitOn) == nil { throw ValidationError("--fit-on must be reference or eligible.") }
       if let maxAttempts, maxAttempts < n { throw ValidationError("--max-attempts must be at least --n.") }
       guard holdout >= 0 && holdout <= 0.5 else { throw ValidationError("--holdout must be between 0 and 0.5.") }
     }
@@ -52,7 +52,8 @@ extension SynthArmCommand {
     func run() throws {
       let trialProtocol = try loadProtocol(protocolFile)
       let (result, replica, generator) = try SyntheticAudit.generateAndAudit(
-        trialProtocol, count: n, seed: seed, holdout: holdout, fitOn: FitPopulation(rawValue: fitOn)!)
+        trialProtocol, count: n, seed: seed, holdout: holdout,
+        fitOn: fitOn.flatMap(FitPopulation.init(rawValue:)) ?? trialProtocol.synthesis?.fitOn ?? .reference)
       let card = try SyntheticDataCard(protocol: trialProtocol, generator: generator, result: result, output: output,
                                        rows: n, seed: seed, toolVersion: SynthArmVersion.current)
       // Every file is written beside its final name and renamed: no partial output.

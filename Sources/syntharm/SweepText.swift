@@ -28,6 +28,14 @@ enum SweepText {
       lines.append(title)
       if let warning = cell.supportWarning { lines.append("  warning: \(warning)") }
       if let failure = cell.failure { lines.append("  \(failure)"); continue }
+      if let d = cell.impliedDrift {
+        lines.append(String(format: "  implied drift of the synthetic source: %.2f (95%% interval %.2f–%.2f)", d.hazardRatio, d.lower, d.upper)
+                     + (d.flagged ? "  FLAGGED: excludes 1, drift 1 is not exchangeable in this cell" : ""))
+      }
+      if let u = cell.generatorUncertainty {
+        lines.append(String(format: "  generator's estimation error: SD %.3f of the synthetic log cumulative hazard over %d refits",
+                            u.logCumulativeHazardSD, u.refits) + (u.included ? " (included in the analyses)" : " (not included)"))
+      }
       lines += operatingTable(cell.operatingCharacteristics).map { "  " + $0 }
     }
     if report.asksForSavings { lines += [""] + savingsTable(report.savings) }
@@ -35,15 +43,20 @@ enum SweepText {
   }
 
   static func operatingTable(_ results: [OperatingCharacteristics]) -> [String] {
-    let header = ["design", "HR", "drift", "reject ± MCSE", "mean HR", "estimand HR", "bias log HR", "coverage", "events", "borrowed", "failures"]
+    let header = ["design", "method", "HR", "drift", "reject ± MCSE", "mean HR", "estimand HR", "bias log HR", "coverage",
+                  "events", "ESS ± SD", "failures"]
+    func value(_ format: String, _ x: Double) -> String { x.isFinite ? String(format: format, x) : "NA" }
     let rows = results.map { o in
-      [o.design, SummaryText.format(o.hazardRatio), SummaryText.format(o.drift),
-       String(format: "%.3f ± %.3f", o.rejectionRate, o.rejectionMCSE) + (o.hazardRatio == 1 ? " (type I)" : ""),
-       String(format: "%.3f", o.meanHR), String(format: "%.3f", exp(o.estimandLogHR)),
-       String(format: "%+.3f", o.biasLogHR), String(format: "%.3f", o.coverage), String(format: "%.1f", o.meanEvents),
-       String(format: "%.2f", o.meanBorrowedWeight), String(o.failures)]
+      [o.design, o.method.rawValue + (o.source == .reference ? " (reference)" : ""), SummaryText.format(o.hazardRatio),
+       SummaryText.format(o.drift),
+       (o.rejectionRate.isFinite ? String(format: "%.3f ± %.3f", o.rejectionRate, o.rejectionMCSE) : "NA")
+         + (o.hazardRatio == 1 ? " (type I)" : ""),
+       value("%.3f", o.meanHR), value("%.3f", exp(o.estimandLogHR)), value("%+.3f", o.biasLogHR), value("%.3f", o.coverage),
+       value("%.1f", o.meanEvents), value("%.1f", o.borrowedEvents) + " ± " + value("%.1f", o.borrowedEventsSD),
+       o.failures == 0 ? "0" : "\(o.failures) (" + value("%.1f", 100 * o.failureRate) + " %)"]
     }
     return SummaryText.table(header: header, rows: rows)
+      + ["rates are over the analysed trials (failed trials counted apart); ESS: control events borrowed from the external source"]
   }
 
   static func savingsTable(_ searches: [SavingsSearch]) -> [String] {

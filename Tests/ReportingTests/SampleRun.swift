@@ -65,10 +65,13 @@ enum SampleRun {
     let replicates = 400
     let se = (rate * (1 - rate) / Double(replicates)).squareRoot()
     return OperatingCharacteristics(
-      cell: cell, design: design, hazardRatio: hr, drift: drift, replicates: replicates, rejectionRate: rate,
+      cell: cell, design: design, method: borrowed > 0 ? .powerPrior : .none, source: borrowed > 0 ? .synthetic : nil,
+      hazardRatio: hr, drift: drift, replicates: replicates, analysed: replicates, rejectionRate: rate,
       rejectionMCSE: se, meanHR: hr * 1.01, meanLogHR: log(hr * 1.01), meanLogHRMCSE: 0.01, estimandLogHR: log(hr),
       conditionalLogHR: log(hr), biasLogHR: 0.01, empiricalSELogHR: 0.12, rmseLogHR: 0.12, coverage: 0.95,
-      coverageMCSE: 0.011, meanEvents: 290, meanBorrowedWeight: borrowed, failures: 0, failureReasons: [:])
+      coverageMCSE: 0.011, meanEvents: 290, borrowedEvents: 60 * borrowed, borrowedEventsSD: 5 * borrowed, capRate: 0,
+      decision: borrowed > 0 ? "posterior" : "z", threshold: borrowed > 0 ? 0.975 : nil, failures: 0, failureRate: 0,
+      failureKinds: [:])
   }
 
   /// The conventional power rises from 40 % at 100 real controls to 88 % at 400; the augmented

@@ -165,7 +165,7 @@ struct RunCommandTests {
     for _ in 0..<2 {
       let r = try runSynthArm(["run", "Scenarios/rpact-d1.yaml", "--replicates", "50", "--output", folder, "--quiet"])
       #expect(r.status == 0, "stderr: \(r.err)")
-      #expect(r.out.contains("conventional  0.75"))
+      #expect(r.out.contains("conventional  none    0.75"))
     }
     let csv = try String(contentsOfFile: folder + "/operating-characteristics.csv", encoding: .utf8)
     #expect(csv.hasPrefix("cell,design,hazard_ratio,drift,replicates,rejection_rate,rejection_mcse,mean_hr,bias_log_hr,empirical_se_log_hr,coverage,mean_events,failures"))

@@ -96,7 +96,7 @@ struct ContractFilesTests {
     let s = try Scenario.load(path: repoPath("Scenarios/colon-augmented.yaml"))
     #expect(s.seed == 20261123 && s.replicates == 2000)
     #expect(s.truth.hazardRatios == [1.0, 0.70] && s.truth.drifts == [1.0, 1.2])
-    #expect(s.designs.map(\.analysis) == [.none, .pool, .powerPrior(weight: 0.5), .testThenPool(level: 0.10)])
+    #expect(s.designs.map(\.analysis) == [.none, .pool, .powerPrior(weight: 0.5, model: .piecewiseExponential), .testThenPool(level: 0.10)])
     #expect(s.designs.map(\.syntheticControls) == [0, 150, 300, 150])
     #expect(s.savings?.targetPower == 0.80 && s.savings?.compare == ["augmented-pp50"])
     #expect(s.sweep.map(\.id) == ["as-written", "age-70", "node-4plus", "no-EX1"])
