@@ -16,5 +16,5 @@ struct SynthArmCommand: ParsableCommand {
 }
 
 enum SynthArmVersion {
-  static let current = "0.2.0"
+  static let current = "0.3.0"
 }
