@@ -7,6 +7,7 @@
 #include <gsl/gsl_cdf.h>       /* P/Q/Pinv/Qinv of normal, chi-square, t, beta */
 #include <gsl/gsl_multimin.h>  /* BFGS2 and Nelder-Mead for maximum likelihood */
 #include <gsl/gsl_roots.h>     /* Brent root bracketing */
+#include <gsl/gsl_min.h>       /* Brent minimisation in one dimension (empirical-Bayes weights) */
 #include <gsl/gsl_linalg.h>    /* Cholesky factor / solve / invert */
 #include <gsl/gsl_integration.h> /* Gauss-Legendre nodes for posterior quadrature */
 #include <gsl/gsl_sf_gamma.h>   /* log-gamma for gamma-Poisson marginals */

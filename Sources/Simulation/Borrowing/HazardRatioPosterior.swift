@@ -21,6 +21,9 @@ public struct PosteriorSummary: Sendable, Equatable {
   public var probabilityBelowZero: Double
   public var mean: Double
   public var standardDeviation: Double
+  /// log ∫ exp(θ·D_t − Σ_j A_j·log(B_j + E_tj·e^θ)) dθ: with the gamma constants, a prior
+  /// component's marginal likelihood (mixture weights).
+  public var logNormalizer: Double = .nan
 }
 
 /// Why a posterior cannot be formed.
@@ -72,7 +75,11 @@ public struct HazardRatioPosterior: Sendable {
       let mean = SpecialFunctions.digamma(a) - SpecialFunctions.digamma(c) + log(b / e)
       let variance = SpecialFunctions.trigamma(a) + SpecialFunctions.trigamma(c)
       guard p.isFinite, mean.isFinite, variance.isFinite else { throw .notFinite }
-      return PosteriorSummary(probabilityBelowZero: p, mean: mean, standardDeviation: variance.squareRoot())
+      // ∫ e^{θa}(b + e·e^θ)^{−(a+c)} dθ = Γ(a)Γ(c)/Γ(a+c) · e^{−a} · b^{−c}
+      let normalizer = SpecialFunctions.logGamma(a) + SpecialFunctions.logGamma(c) - SpecialFunctions.logGamma(a + c)
+        - a * log(e) - c * log(b)
+      return PosteriorSummary(probabilityBelowZero: p, mean: mean, standardDeviation: variance.squareRoot(),
+                              logNormalizer: normalizer)
     }
     let (mode, curvature) = try self.mode()
     let sd = 1 / (-curvature).squareRoot()
@@ -101,7 +108,8 @@ public struct HazardRatioPosterior: Sendable {
     let mean = first / total
     let variance = max(second / total - mean * mean, 0)
     guard total > 0, mean.isFinite, variance.isFinite else { throw .notFinite }
-    return PosteriorSummary(probabilityBelowZero: below / total, mean: mean, standardDeviation: variance.squareRoot())
+    return PosteriorSummary(probabilityBelowZero: below / total, mean: mean, standardDeviation: variance.squareRoot(),
+                            logNormalizer: peak + log(total))
   }
 
   /// log p(θ | D) up to a constant.
