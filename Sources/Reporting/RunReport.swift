@@ -32,7 +32,7 @@ public struct RunReport: Sendable, Codable {
                   "conditional_log_hr", "rmse_log_hr", "coverage_mcse", "eligible_reference", "generator_support",
                   "method", "source", "borrowed_events", "borrowed_events_sd", "failure_rate", "implied_drift",
                   "implied_drift_lower", "implied_drift_upper", "analysed", "cap_rate", "decision", "threshold",
-                  "generator_log_cumhaz_sd"]
+                  "generator_log_cumhaz_sd", "variance_ratio"]
     var rows: [String] = []
     for cell in cells {
       let drift = cell.impliedDrift
@@ -48,7 +48,7 @@ public struct RunReport: Sendable, Codable {
         let synthetic = o.source == .synthetic
         fields += [drift?.hazardRatio, drift?.lower, drift?.upper].map { synthetic ? Self.number($0) : "NA" }
         fields += [String(o.analysed), Self.number(o.capRate), o.decision, Self.number(o.threshold),
-                   synthetic ? Self.number(cell.generatorUncertainty?.logCumulativeHazardSD) : "NA"]
+                   synthetic ? Self.number(cell.generatorUncertainty?.logCumulativeHazardSD) : "NA", Self.number(o.varianceRatio)]
         rows.append(fields.joined(separator: ","))
       }
     }

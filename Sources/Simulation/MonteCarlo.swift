@@ -49,6 +49,8 @@ public struct OperatingCharacteristics: Sendable, Codable {
   public var borrowedEventsSD: Double
   /// Share of replicates in which the cap on a synthetic arm's information acted.
   public var capRate: Double
+  /// Mean realised variance ratio σ²_CL/σ²_L of a prognostic (adjusted log-rank) analysis.
+  public var varianceRatio: Double?
   /// The decision: `z` (the protocol's test) or `posterior` (P(HR < 1 | data) against `threshold`).
   public var decision: String
   public var threshold: Double?
@@ -228,8 +230,7 @@ public enum MonteCarlo {
     let borrowedVariance = ok.reduce(0) { $0 + pow($1.borrowedEvents - borrowed, 2) } / max(m - 1, 1)
     var kinds: [String: Int] = [:]
     for r in results { if let kind = r.failure { kinds[kind.rawValue, default: 0] += 1 } }
-    let bayesian: Bool
-    if case .powerPrior(_, .piecewiseExponential) = design.analysis { bayesian = true } else { bayesian = false }
+    let bayesian = design.analysis.isBayesian
     return OperatingCharacteristics(
       cell: cell, design: design.id, method: design.analysis.method, source: design.hasExternalControls ? design.source : nil,
       hazardRatio: hazardRatio, drift: drift, replicates: results.count, analysed: ok.count,
@@ -241,6 +242,7 @@ public enum MonteCarlo {
       meanEvents: Double(ok.reduce(0) { $0 + $1.events }) / m,
       borrowedEvents: borrowed, borrowedEventsSD: borrowedVariance.squareRoot(),
       capRate: Double(ok.filter(\.capped).count) / m,
+      varianceRatio: design.analysis == .prognostic(test: .adjustedLogrank) ? ok.reduce(0) { $0 + ($1.varianceRatio ?? .nan) } / m : nil,
       decision: bayesian ? "posterior" : "z", threshold: bayesian ? context.efficacyCut : nil,
       failures: results.count - ok.count, failureRate: (b - m) / b, failureKinds: kinds)
   }
@@ -261,8 +263,10 @@ struct LargeSampleKey: Hashable {
   var adjust: [String]
   var experimental: Int
   var realControls: Int
+  var prognostic: Scenario.PrognosticTest?
   init(_ hazardRatio: Double, _ design: Scenario.Design) {
     self.hazardRatio = hazardRatio
+    if case .prognostic(let test) = design.analysis { prognostic = test }
     adjust = design.adjust.sorted()
     experimental = design.experimental
     realControls = design.realControls
@@ -279,8 +283,11 @@ extension TrialModel {
                               truthIndex: Int, perArm: Int = 200_000) -> Double {
     let e = design.experimental, c = design.realControls > 0 ? design.realControls : design.experimental
     let k = max(1, Int((Double(2 * perArm) / Double(e + c)).rounded(.up)))
+    // A prognostic analysis converges to its own estimand (conditional on the score for Cox,
+    // the marginal HR for the adjusted log-rank): analysed the same way.
+    let analysis = design.analysis.method == .prognostic ? design.analysis : Scenario.Analysis.none
     let large = Scenario.Design(id: "estimand", experimental: e * k, realControls: c * k, syntheticControls: 0,
-                                analysis: Scenario.Analysis.none, adjust: design.adjust)
+                                analysis: analysis, adjust: design.adjust)
     var scaled = self
     // The design's real patients accrue over (e + c)/rate at the protocol's rate; the large trial
     // keeps that period.

@@ -25,6 +25,8 @@ struct SimulatedPatient {
   var external: Bool
   /// Design columns of the analysis' adjustment covariates (empty when unadjusted).
   var adjustment: [Double] = []
+  /// The prognostic score (a prognostic analysis only).
+  var score = 0.0
 }
 
 /// Event times of trial patients under the truth (see ``TrialModel/truthDraws()``).
@@ -34,17 +36,21 @@ struct TruthDraws {
   let rows: [[Double]]
   let outcome: OutcomeModel?
   let factor: Double
+  /// The prognostic model whose linear predictor scores each patient (nil: no score).
+  var prognostic: OutcomeModel? = nil
 
   /// An event time for a control (HR = 1) or experimental patient, with its covariates drawn,
   /// and the design columns of `adjust` for an adjusted analysis. An experimental patient with
   /// U ~ Uniform(0,1) has T₁ = S₀⁻¹(U^{1/HR} | x): proportional hazards.
-  func eventTime(hazardRatio: Double, adjust: Set<String>, rng: GSLRandomSource) -> (time: Double, adjustment: [Double]) {
+  func eventTime(hazardRatio: Double, adjust: Set<String>, rng: GSLRandomSource)
+    -> (time: Double, adjustment: [Double], score: Double)
+  {
     let u = rng.uniformPositive()
     let v = hazardRatio == 1 ? u : pow(u, 1 / hazardRatio)
-    guard let outcome else { return (TrialModel.quantile(control!, survival: v), []) }
+    guard let outcome else { return (TrialModel.quantile(control!, survival: v), [], 0) }
     let x = rows[rng.uniformInt(below: rows.count)]
     let adjustment = adjust.isEmpty ? [] : outcome.design(x, variables: adjust)
-    return (outcome.eventTime(survival: v, row: x) * factor, adjustment)
+    return (outcome.eventTime(survival: v, row: x) * factor, adjustment, prognostic?.linearPredictor(row: x) ?? 0)
   }
 }
 
@@ -84,6 +90,10 @@ public struct TrialModel: Sendable {
   let eligibleRows: [Int]
   /// Cut points of the piecewise-exponential control hazard of the Bayesian analyses.
   public let intervals: HazardIntervals
+  /// The prognostic model of prognostic-score analyses: the outcome model fitted on every
+  /// reference patient (historical data, as PROCOVA trains its score), not the truth fitted on
+  /// the eligible ones.
+  let prognostic: OutcomeModel?
   let timeFactor: Double
   private(set) var accrualRate: Double
   let dropoutHazard: Double
@@ -94,7 +104,7 @@ public struct TrialModel: Sendable {
   ///   - fitOn: which reference patients the synthetic source learns from (default: the protocol's).
   ///   - borrowing: the intervals of the piecewise-exponential analyses.
   public init(protocol p: TrialProtocol, refit: Bool = true, needsSynthetic: Bool, fitOn: FitPopulation? = nil,
-              borrowing: Scenario.Borrowing = Scenario.Borrowing()) throws {
+              borrowing: Scenario.Borrowing = Scenario.Borrowing(), needsPrognostic: Bool = false) throws {
     trialProtocol = p
     self.refit = refit
     let fit = fitOn ?? p.synthesis?.fitOn ?? .reference
@@ -120,6 +130,7 @@ public struct TrialModel: Sendable {
                         timeFactor: timeFactor)
       }
       source = needsSynthetic ? SharedGenerator(try SyntheticControlGenerator(protocol: p, fittingRows: referenceRows, fitOn: fit)) : nil
+      prognostic = needsPrognostic ? try SyntheticControlGenerator(protocol: p, fittingRows: data.referenceRows).outcome : nil
     } else {
       guard let control = p.endpoint.control else {
         throw SynthesisError.notConfigured("protocol '\(p.id)' gives neither a reference cohort nor endpoint.control")
@@ -130,6 +141,7 @@ public struct TrialModel: Sendable {
       eligibleTimes = []
       eligibleEvents = []
       source = nil
+      prognostic = nil
     }
     if let cuts = borrowing.cutPoints {
       intervals = HazardIntervals(cutPoints: cuts)
@@ -159,7 +171,8 @@ public struct TrialModel: Sendable {
   func truthDraws() -> TruthDraws {
     switch truth {
     case .parametric(let control): return TruthDraws(control: control, rows: [], outcome: nil, factor: 1)
-    case .fitted(let rows, let generator, let factor): return TruthDraws(control: nil, rows: rows, outcome: generator.model.outcome, factor: factor)
+    case .fitted(let rows, let generator, let factor):
+      return TruthDraws(control: nil, rows: rows, outcome: generator.model.outcome, factor: factor, prognostic: prognostic)
     }
   }
 
@@ -262,7 +275,8 @@ extension TrialModel {
     var p = scenario.trialProtocol
     p.eligibility = scenario.sweep[cellIndex].eligibility
     try self.init(protocol: p, refit: refit, needsSynthetic: scenario.designs.contains { $0.syntheticControls > 0 },
-                  fitOn: scenario.sweep[cellIndex].fitOn, borrowing: scenario.borrowing)
+                  fitOn: scenario.sweep[cellIndex].fitOn, borrowing: scenario.borrowing,
+                  needsPrognostic: scenario.designs.contains { $0.analysis.method == .prognostic })
   }
 }
 

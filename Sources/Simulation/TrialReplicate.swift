@@ -19,6 +19,7 @@ public enum FailureKind: String, Sendable, Codable, CaseIterable, Comparable {
   case noStandardError = "no-standard-error"
   case posteriorFailed = "posterior-failed"
   case similarityTestFailed = "similarity-test-failed"
+  case adjustedTestFailed = "adjusted-test-failed"
   case syntheticGenerationFailed = "synthetic-generation-failed"
   case generatorRefitFailed = "generator-refit-failed"
   case noExternalSource = "no-external-source"
@@ -36,6 +37,7 @@ public enum FailureKind: String, Sendable, Codable, CaseIterable, Comparable {
     case .noStandardError: "no finite standard error"
     case .posteriorFailed: "the posterior could not be computed"
     case .similarityTestFailed: "the log-rank test of real vs external controls could not be computed"
+    case .adjustedTestFailed: "the covariate-adjusted log-rank test or its estimate could not be computed"
     case .syntheticGenerationFailed: "the generator could not produce eligible synthetic patients"
     case .generatorRefitFailed: "every bootstrap refit of the generator failed"
     case .noExternalSource: "the design needs external controls and the cell has no source"
@@ -65,6 +67,8 @@ public struct ReplicateResult: Sendable {
   /// Whether the cap on a synthetic arm's information (the eligible reference's events) acted.
   public var capped: Bool
   public var failure: FailureKind?
+  /// σ²_CL/σ²_L of a covariate-adjusted log-rank analysis (nil for other analyses).
+  public var varianceRatio: Double? = nil
 
   public var failed: Bool { failure != nil }
 
@@ -126,11 +130,14 @@ extension TrialModel {
     let draws = truthDraws()
     var eventTimes = [Double](repeating: 0, count: n), dropouts = eventTimes
     var adjustments = [[Double]](repeating: [], count: adjust.isEmpty ? 0 : n)
+    let scored = design.analysis.method == .prognostic
+    var scores = [Double](repeating: 0, count: scored ? n : 0)
     for i in 0..<n {
       let rng = arms[i] ? streams.experimental : streams.realControl
       let draw = draws.eventTime(hazardRatio: arms[i] ? hazardRatio : 1, adjust: adjust, rng: rng)
       eventTimes[i] = draw.time
       if !adjust.isEmpty { adjustments[i] = draw.adjustment }
+      if scored { scores[i] = draw.score }
       dropouts[i] = dropoutTime(rng: rng)
     }
     // The analysis cut is set by the real patients alone.
@@ -151,6 +158,7 @@ extension TrialModel {
       var patient = Self.observe(entry: entries[i], event: eventTimes[i], dropout: dropouts[i], cut: cut,
                                  experimental: arms[i], external: false)
       if !adjust.isEmpty { patient.adjustment = adjustments[i] }
+      if scored { patient.score = scores[i] }
       patients.append(patient)
     }
     if design.source == .reference {

@@ -127,6 +127,16 @@ public struct OutcomeModel: Sendable {
     return piecewise!.quantile(survival: u, covariates: x)
   }
 
+  /// The linear predictor xᵀβ of the proportional-hazards model for covariates `row` (generator
+  /// order): a prognostic score (higher = higher hazard).
+  public func linearPredictor(row: [Double]) -> Double {
+    let x = design(row)
+    let beta = weibull?.coefficients ?? piecewise!.coefficients
+    var sum = 0.0
+    for k in beta.indices { sum += beta[k] * x[k] }
+    return sum
+  }
+
   /// S(t | x) for covariates `row` (generator order), t in the reference's time unit.
   public func survival(at t: Double, row: [Double]) -> Double {
     let x = design(row)

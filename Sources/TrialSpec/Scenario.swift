@@ -38,6 +38,22 @@ public struct Scenario: Sendable {
     case weightedCox(weight: Double)
     /// Log-rank test of real vs external controls at `level`; pool if not rejected.
     case testThenPool(level: Double)
+    /// Commensurate prior: each interval's control log hazard ~ N(external log hazard, 1/τ), τ
+    /// integrated under its prior.
+    case commensurate(tau: TauPrior)
+    /// Robust mixture: the external data's informative component and a unit-information vague
+    /// component of weight `vagueWeight` (RBesT's convention).
+    case robustMixture(vagueWeight: Double)
+    /// Power prior with a₀ chosen by the data (empirical Bayes), or integrated over its posterior
+    /// (the normalized power prior).
+    case ebPowerPrior(normalized: Bool)
+    /// SAM prior: the informative component's weight from the likelihood ratio of the concurrent
+    /// controls at the external hazard × e^{±δ} (δ on the log-hazard scale).
+    case sam(delta: Double, priorOdds: Double?)
+    /// Prognostic adjustment (PROCOVA for time to event): a prognostic score learnt from the
+    /// reference — the outcome model's linear predictor — adjusts the concurrent comparison;
+    /// nothing is borrowed.
+    case prognostic(test: PrognosticTest)
 
     /// The method key of the scenario format.
     public var method: AnalysisMethod {
@@ -47,6 +63,19 @@ public struct Scenario: Sendable {
       case .powerPrior: .powerPrior
       case .weightedCox: .weightedCox
       case .testThenPool: .testThenPool
+      case .commensurate: .commensurate
+      case .robustMixture: .robustMixture
+      case .ebPowerPrior: .ebPowerPrior
+      case .sam: .sam
+      case .prognostic: .prognostic
+      }
+    }
+
+    /// Whether the decision is Bayesian (posterior probability against a threshold).
+    public var isBayesian: Bool {
+      switch self {
+      case .powerPrior(_, .piecewiseExponential), .commensurate, .robustMixture, .ebPowerPrior, .sam: true
+      default: false
       }
     }
 
@@ -56,11 +85,21 @@ public struct Scenario: Sendable {
       case .powerPrior(let w, let model): "power-prior (weight \(w.formatted)\(model == .cox ? ", cox" : ""))"
       case .weightedCox(let w): "weighted-cox (weight \(w.formatted))"
       case .testThenPool(let l): "test-then-pool (level \(l.formatted))"
+      case .commensurate(let tau): "commensurate (τ \(tau.name))"
+      case .robustMixture(let w): "robust-mixture (vague weight \(w.formatted))"
+      case .ebPowerPrior(let normalized): normalized ? "eb-power-prior (normalized)" : "eb-power-prior"
+      case .sam(let delta, let odds): "sam (δ \(delta.formatted)\(odds.map { ", prior odds \($0.formatted)" } ?? ""))"
+      case .prognostic(let test): "prognostic (\(test.rawValue))"
       }
     }
 
     /// Whether the analysis takes information from external (synthetic or reference) controls.
-    public var borrows: Bool { self != .none }
+    public var borrows: Bool {
+      switch self {
+      case .none, .prognostic: false
+      default: true
+      }
+    }
   }
 
   /// The analysis method keys.
@@ -70,6 +109,34 @@ public struct Scenario: Sendable {
     case powerPrior = "power-prior"
     case weightedCox = "weighted-cox"
     case testThenPool = "test-then-pool"
+    case commensurate
+    case robustMixture = "robust-mixture"
+    case ebPowerPrior = "eb-power-prior"
+    case sam
+    case prognostic
+  }
+
+  /// How a prognostic-score analysis tests and estimates.
+  public enum PrognosticTest: String, Sendable, Codable, CaseIterable {
+    /// Ye, Shao & Yi's covariate-adjusted log-rank test and marginal HR estimator.
+    case adjustedLogrank = "adjusted-logrank"
+    /// A Cox model with the treatment and the score (conditional HR, Wald test).
+    case cox
+  }
+
+  /// The prior on the commensurate prior's precision τ.
+  public enum TauPrior: Sendable, Equatable {
+    /// Gamma(shape, rate); psborrow2's default is Gamma(0.001, 0.001).
+    case gamma(shape: Double, rate: Double)
+    /// hdbayes' spike and slab: 0.1 at τ = 200, 0.9 half-normal(0, 5).
+    case spikeAndSlab
+
+    public var name: String {
+      switch self {
+      case .gamma(let a, let b): "~ Gamma(\(a.formatted), \(b.formatted))"
+      case .spikeAndSlab: "spike and slab"
+      }
+    }
   }
 
   /// The likelihood a power prior is put on.

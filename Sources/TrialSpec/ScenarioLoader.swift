@@ -157,6 +157,9 @@ struct ScenarioLoader {
       reader.fail(node, m.path("analysis"), "a design with external controls must say how they are analysed: none, pool, {method: power-prior, weight: …}, {method: weighted-cox, weight: …} or {method: test-then-pool, level: …}")
       analysis = nil
     }
+    if analysis?.method == .prognostic && !protocolHasReference, let protocolID {
+      reader.fail(m["analysis"], m.path("analysis"), "a prognostic score is learnt from a reference cohort, and protocol '\(protocolID)' has none")
+    }
     if synthetic > 0 && !protocolHasReference, let protocolID {
       reader.fail(m["synthetic_controls"], m.path("synthetic_controls"), "protocol '\(protocolID)' has no reference cohort, so there is nothing to generate synthetic controls from")
     }
@@ -177,8 +180,8 @@ struct ScenarioLoader {
           adjust.append(name)
         }
       }
-      if !adjust.isEmpty, let a = analysis, a.method == .powerPrior, case .powerPrior(_, .piecewiseExponential) = a {
-        reader.fail(adjustNode, adjustPath, "the piecewise-exponential power prior is unadjusted; use {model: cox} to adjust for covariates")
+      if !adjust.isEmpty, let a = analysis, a.isBayesian {
+        reader.fail(adjustNode, adjustPath, "the Bayesian analyses (\(a.method.rawValue)) are unadjusted; adjust with none, pool, weighted-cox, test-then-pool or {method: power-prior, model: cox}")
       }
     }
     guard let experimental, let real, let analysis else { return nil }
@@ -192,7 +195,8 @@ struct ScenarioLoader {
       switch m {
       case .powerPrior, .weightedCox: "weight: 0.5"
       case .testThenPool: "level: 0.10"
-      case .none, .pool: ""
+      case .sam: "delta: 0.2"
+      case .none, .pool, .commensurate, .robustMixture, .ebPowerPrior, .prognostic: ""
       }
     }
     if node.scalar != nil {
@@ -201,19 +205,27 @@ struct ScenarioLoader {
       switch method {
       case .none: return Scenario.Analysis.none
       case .pool: return .pool
+      case .commensurate: return .commensurate(tau: .gamma(shape: 0.001, rate: 0.001))
+      case .robustMixture: return .robustMixture(vagueWeight: 0.5)
+      case .ebPowerPrior: return .ebPowerPrior(normalized: false)
+      case .prognostic: return .prognostic(test: .adjustedLogrank)
       default:
         reader.fail(node, path, "'\(key)' needs a parameter: {method: \(key), \(parameterHint(method))}")
         return nil
       }
     }
-    guard let m = reader.mapping(node, path, allowed: ["method", "weight", "model", "level", "adjust"], required: ["method"]),
+    let parameters: [Scenario.AnalysisMethod: [String]] = [
+      .powerPrior: ["weight", "model"], .weightedCox: ["weight"], .testThenPool: ["level"],
+      .commensurate: ["tau_prior", "tau_shape", "tau_rate"], .robustMixture: ["vague_weight"], .ebPowerPrior: ["normalized"],
+      .sam: ["delta", "prior_odds"], .prognostic: ["test"],
+    ]
+    let allParameters = Array(Set(parameters.values.flatMap { $0 })).sorted()
+    guard let m = reader.mapping(node, path, allowed: ["method"] + allParameters + ["adjust"], required: ["method"]),
       let key = reader.choice(m["method"], m.path("method"), methods)
     else { return nil }
     let method = Scenario.AnalysisMethod(rawValue: key)!
     // Parameters that belong to another method are errors, not ignored.
-    let parameters: [Scenario.AnalysisMethod: [String]] = [.powerPrior: ["weight", "model"], .weightedCox: ["weight"],
-                                                          .testThenPool: ["level"]]
-    for name in ["weight", "model", "level"] where m.has(name) && !(parameters[method] ?? []).contains(name) {
+    for name in allParameters where m.has(name) && !(parameters[method] ?? []).contains(name) {
       let owners = parameters.filter { $0.value.contains(name) }.map(\.key.rawValue).sorted().joined(separator: ", ")
       reader.fail(m[name], m.path(name), "'\(name)' is not a parameter of \(key) (it belongs to \(owners))")
     }
@@ -242,6 +254,47 @@ struct ScenarioLoader {
       return .testThenPool(level: l)
     case .pool: return .pool
     case .none: return Scenario.Analysis.none
+    case .commensurate:
+      var kind = "gamma"
+      if m.has("tau_prior") {
+        guard let k = reader.choice(m["tau_prior"], m.path("tau_prior"), ["gamma", "spike-and-slab"]) else { return nil }
+        kind = k
+      }
+      if kind == "spike-and-slab" {
+        for name in ["tau_shape", "tau_rate"] where m.has(name) {
+          reader.fail(m[name], m.path(name), "'\(name)' belongs to tau_prior: gamma")
+        }
+        return .commensurate(tau: .spikeAndSlab)
+      }
+      func positive(_ name: String) -> Double?? {
+        guard m.has(name) else { return .some(nil) }
+        return reader.number(m[name], m.path(name), "a positive number", where: { $0 > 0 }).map { .some($0) }
+      }
+      guard let shape = positive("tau_shape"), let rate = positive("tau_rate") else { return nil }
+      return .commensurate(tau: .gamma(shape: shape ?? 0.001, rate: rate ?? 0.001))
+    case .robustMixture:
+      guard m.has("vague_weight") else { return .robustMixture(vagueWeight: 0.5) }
+      return reader.number(m["vague_weight"], m.path("vague_weight"), "a weight in [0, 1] (of the vague component)",
+                           where: { $0 >= 0 && $0 <= 1 }).map { .robustMixture(vagueWeight: $0) }
+    case .ebPowerPrior:
+      guard m.has("normalized") else { return .ebPowerPrior(normalized: false) }
+      return reader.choice(m["normalized"], m.path("normalized"), ["true", "false"]).map { .ebPowerPrior(normalized: $0 == "true") }
+    case .sam:
+      guard m.has("delta") else {
+        reader.fail(node, m.path("delta"), "sam needs 'delta': the clinically relevant difference on the log-hazard scale, e.g. 0.2")
+        return nil
+      }
+      guard let delta = reader.number(m["delta"], m.path("delta"), "a positive log hazard ratio", where: { $0 > 0 }) else { return nil }
+      var odds: Double?
+      if m.has("prior_odds") {
+        guard let o = reader.number(m["prior_odds"], m.path("prior_odds"), "a positive number", where: { $0 > 0 }) else { return nil }
+        odds = o
+      }
+      return .sam(delta: delta, priorOdds: odds)
+    case .prognostic:
+      guard m.has("test") else { return .prognostic(test: .adjustedLogrank) }
+      return reader.choice(m["test"], m.path("test"), Scenario.PrognosticTest.allCases.map(\.rawValue))
+        .map { .prognostic(test: Scenario.PrognosticTest(rawValue: $0)!) }
     }
   }
 

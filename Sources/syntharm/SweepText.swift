@@ -55,8 +55,12 @@ enum SweepText {
        value("%.1f", o.meanEvents), value("%.1f", o.borrowedEvents) + " ± " + value("%.1f", o.borrowedEventsSD),
        o.failures == 0 ? "0" : "\(o.failures) (" + value("%.1f", 100 * o.failureRate) + " %)"]
     }
+    let ratios = results.compactMap { o in
+      o.varianceRatio.map { "\(o.design) (HR \(SummaryText.format(o.hazardRatio)), drift \(SummaryText.format(o.drift))) " + value("%.3f", $0) }
+    }
     return SummaryText.table(header: header, rows: rows)
       + ["rates are over the analysed trials (failed trials counted apart); ESS: control events borrowed from the external source"]
+      + (ratios.isEmpty ? [] : ["prognostic score, variance ratio σ²(adjusted)/σ²(log-rank): " + ratios.joined(separator: "; ")])
   }
 
   static func savingsTable(_ searches: [SavingsSearch]) -> [String] {

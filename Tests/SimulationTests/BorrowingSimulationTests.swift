@@ -88,3 +88,27 @@ struct BorrowingSimulationTests {
     #expect(none.rejectionRate.isNaN && none.coverage.isNaN && none.failureRate == 1)
   }
 }
+
+@Suite("Dynamic borrowing and prognostic designs in the simulation")
+struct DynamicDesignTests {
+  @Test("every method of the contract borrowing scenario runs without failures; the prognostic score reduces the log-rank variance and borrows nothing",
+        .tags(.unit))
+  func contractMethodsRun() throws {
+    var s = try scenario("Scenarios/colon-borrowing.yaml")
+    s.borrowing.refits = 20
+    s.truth.hazardRatios = [0.7]
+    s.truth.drifts = [1]
+    let model = try TrialModel(scenario: s, cellIndex: 0)
+    let oc = MonteCarlo.run(model: model, scenario: s, replicates: 6, threads: 2)
+    #expect(Set(oc.map(\.method)) == Set(Scenario.AnalysisMethod.allCases))
+    for o in oc {
+      #expect(o.failures == 0, "\(o.design): \(o.failureKinds)")
+      #expect(o.meanLogHR.isFinite && o.rejectionRate.isFinite)
+      if o.method == .prognostic || o.method == .none { #expect(o.borrowedEvents == 0) }
+    }
+    let prognostic = try #require(oc.first { $0.design == "prognostic" })
+    #expect(prognostic.decision == "z" && prognostic.varianceRatio! < 0.97 && prognostic.varianceRatio! > 0.6)
+    let bayesian = oc.filter { $0.decision == "posterior" }.map(\.method)
+    #expect(Set(bayesian) == [.powerPrior, .commensurate, .robustMixture, .ebPowerPrior, .sam])
+  }
+}

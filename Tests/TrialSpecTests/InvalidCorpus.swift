@@ -3,10 +3,18 @@
 // Malformed CSV files of the corpus are checked in CohortDataTests/CohortTests.swift.
 
 let invalidCorpus: [(file: String, firstError: String, errorCount: Int)] = [
+  ("scenario-sam-delta-zero.yaml",
+   "scenario-sam-delta-zero.yaml:8:110: designs[0].analysis.delta: must be a positive log hazard ratio (found '0')", 1),
+  ("scenario-vague-weight-out-of-range.yaml",
+   "scenario-vague-weight-out-of-range.yaml:8:127: designs[0].analysis.vague_weight: must be a weight in [0, 1] (of the vague component) (found '1.2')", 1),
+  ("scenario-negative-tau-shape.yaml",
+   "scenario-negative-tau-shape.yaml:8:122: designs[0].analysis.tau_shape: must be a positive number (found '-1')", 1),
+  ("scenario-sam-without-delta.yaml",
+   "scenario-sam-without-delta.yaml:8:89: designs[0].analysis.delta: sam needs 'delta': the clinically relevant difference on the log-hazard scale, e.g. 0.2", 1),
   ("scenario-unknown-method.yaml",
-   "scenario-unknown-method.yaml:9:97: designs[1].analysis.method: 'power-prio' is not one of none, pool, power-prior, weighted-cox, test-then-pool (did you mean 'power-prior'?)", 1),
+   "scenario-unknown-method.yaml:9:97: designs[1].analysis.method: 'power-prio' is not one of none, pool, power-prior, weighted-cox, test-then-pool, commensurate, robust-mixture, eb-power-prior, sam, prognostic (did you mean 'power-prior'?)", 1),
   ("scenario-unknown-parameter.yaml",
-   "scenario-unknown-parameter.yaml:8:110: designs[0].analysis.wieght: unknown key 'wieght' (did you mean 'weight'?); allowed here: method, weight, model, level, adjust", 2),
+   "scenario-unknown-parameter.yaml:8:110: designs[0].analysis.wieght: unknown key 'wieght' (did you mean 'weight'?); allowed here: method, delta, level, model, normalized, prior_odds, tau_prior, tau_rate, tau_shape, test, vague_weight, weight, adjust", 2),
   ("scenario-weight-out-of-range.yaml",
    "scenario-weight-out-of-range.yaml:8:118: designs[0].analysis.weight: must be a weight a₀ in [0, 1] (found '1.5')", 1),
   ("scenario-intervals-too-many.yaml",

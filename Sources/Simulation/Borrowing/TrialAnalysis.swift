@@ -11,6 +11,8 @@
 //                   independent draws, so a₀ scales their bias share, not their information)
 //   test-then-pool  log-rank test of real vs external controls at level γ: pool if not rejected,
 //                   else none (Viele et al. 2014)
+//   commensurate, robust-mixture, eb-power-prior, sam
+//                   dynamic borrowing on the piecewise-exponential model (their own files)
 //
 // The generator's own estimation error (variance v_g of the synthetic arm's log cumulative hazard,
 // shared by every synthetic patient of a replicate) enters every borrowing analysis: a synthetic arm
@@ -109,7 +111,115 @@ struct TrialAnalysis {
         return .failure(.similarityTestFailed)
       }
       return similarity.chiSquare.pValue >= level ? pooled(patients) : cox(patients.filter { !$0.external }, externalWeight: 0, robust: false)
+    case .commensurate, .robustMixture, .ebPowerPrior, .sam:
+      return dynamic(context.intervals.statistics(patients), method: method)
+    case .prognostic(let test):
+      return prognostic(patients.filter { !$0.external }, test: test)
     }
+  }
+
+  /// Prognostic adjustment: the score as a covariate of the Cox model (conditional HR, Wald
+  /// test), or Ye, Shao & Yi's covariate-adjusted log-rank test with its marginal HR estimator.
+  /// Nothing is borrowed; the realised variance ratio σ²_CL/σ²_L is reported.
+  private func prognostic(_ concurrent: [SimulatedPatient], test: Scenario.PrognosticTest) -> ReplicateResult {
+    switch test {
+    case .cox:
+      var scored = concurrent
+      for i in scored.indices { scored[i].adjustment = [scored[i].score] }
+      return cox(scored, externalWeight: 0, robust: false)
+    case .adjustedLogrank:
+      let adjusted: CovariateAdjustedLogRank
+      do {
+        adjusted = try CovariateAdjustedLogRank(times: concurrent.map(\.time), events: concurrent.map(\.event),
+                                                treated: concurrent.map(\.experimental), covariates: [concurrent.map(\.score)])
+      } catch {
+        return .failure(.adjustedTestFailed)
+      }
+      guard let estimate = adjusted.estimate, estimate.standardError.isFinite, estimate.standardError > 0,
+        adjusted.adjustedZ.isFinite
+      else { return .failure(.adjustedTestFailed) }
+      let z = adjusted.adjustedZ
+      let z95 = StandardNormal.quantile(0.975)
+      let beta = estimate.logHazardRatio, se = estimate.standardError
+      var result = ReplicateResult(logHazardRatio: beta, standardError: se, lower: beta - z95 * se, upper: beta + z95 * se,
+                                   statistic: z, rejected: Self.rejects(z, context.test), events: adjusted.events,
+                                   borrowedEvents: 0, capped: false, failure: nil)
+      result.varianceRatio = adjusted.varianceRatio
+      return result
+    }
+  }
+
+  /// The dynamic borrowing methods (``Commensurate``, ``GammaMixture``, ``AdaptivePowerPrior``)
+  /// on the events and exposure of the trial, with the external data discounted for the
+  /// generator's error.
+  private func dynamic(_ raw: TrialStatistics, method: Scenario.Analysis) -> ReplicateResult {
+    let info = information(raw.external.totalEvents)
+    var stats = raw
+    stats.external = raw.external.scaled(info.factor)
+    let a = context.priorShape, b = context.priorRate
+    let summary: PosteriorSummary
+    let borrowed: Double
+    do {
+      switch method {
+      case .commensurate(let tau):
+        let prior: CommensuratePrior
+        switch tau {
+        case .gamma(let shape, let rate): prior = .gamma(shape: shape, rate: rate)
+        case .spikeAndSlab: prior = .spikeAndSlab
+        }
+        (summary, borrowed) = try Commensurate.posterior(statistics: stats, prior: prior)
+      case .robustMixture(let vague):
+        let (informative, unit) = GammaMixture.informativeAndVague(stats.external, priorShape: a, priorRate: b)
+        let post = try GammaMixture.posterior(prior: [(1 - vague, informative), (vague, unit)], control: stats.control,
+                                              experimental: stats.experimental, baseline: flatPrior, rule: context.rule)
+        (summary, borrowed) = (post.summary, post.borrowedEvents)
+      case .sam(let delta, let odds):
+        let (informative, unit) = GammaMixture.informativeAndVague(stats.external, priorShape: a, priorRate: b)
+        let hazards = informative.shape.indices.map { informative.shape[$0] / informative.rate[$0] }
+        let w = GammaMixture.samWeight(control: stats.control, externalHazards: hazards, delta: delta, priorOdds: odds)
+        // SAM's weight is the prior weight; the posterior re-weights the components by their
+        // marginal likelihoods (RBesT postmix), with a unit-information vague component so that
+        // the re-weighting does not undo SAM's down-weighting (reference note §6).
+        let post = try GammaMixture.posterior(prior: [(w, informative), (1 - w, unit)], control: stats.control,
+                                              experimental: stats.experimental, baseline: flatPrior, rule: context.rule)
+        (summary, borrowed) = (post.summary, post.borrowedEvents)
+      case .ebPowerPrior(let normalized):
+        if normalized {
+          let (s, a0) = try AdaptivePowerPrior.normalized(statistics: stats, priorShape: a, priorRate: b, rule: context.rule)
+          (summary, borrowed) = (s, a0 * stats.external.totalEvents)
+        } else {
+          let a0 = AdaptivePowerPrior.empiricalBayesWeight(external: stats.external, control: stats.control, priorShape: a,
+                                                           priorRate: b)
+          let s = try HazardRatioPosterior(statistics: stats, externalWeight: a0, priorShape: a, priorRate: b)
+            .summary(rule: context.rule)
+          (summary, borrowed) = (s, a0 * stats.external.totalEvents)
+        }
+      default:
+        return .failure(.posteriorFailed)
+      }
+    } catch {
+      return .failure(error == .noExperimentalEvents ? .noExperimentalEvents : .posteriorFailed)
+    }
+    return decide(summary, stats: stats, borrowed: borrowed, capped: info.capped)
+  }
+
+  private var flatPrior: GammaComponent {
+    GammaComponent(shape: context.intervals.cutPoints.map { _ in context.priorShape } + [context.priorShape],
+                   rate: context.intervals.cutPoints.map { _ in context.priorRate } + [context.priorRate])
+  }
+
+  /// The Bayesian decision: efficacy when P(HR < 1 | data) exceeds the cut (two-sided: also
+  /// rejects for harm below 1 − cut); the estimate is the posterior mean, its interval ± 1.96 SD.
+  private func decide(_ summary: PosteriorSummary, stats: TrialStatistics, borrowed: Double, capped: Bool) -> ReplicateResult {
+    let p = summary.probabilityBelowZero
+    let cut = context.efficacyCut
+    let rejected = context.test.sided == 1 ? p > cut : (p > cut || p < 1 - cut)
+    let z95 = StandardNormal.quantile(0.975)
+    let events = stats.experimental.totalEvents + stats.control.totalEvents
+    return ReplicateResult(logHazardRatio: summary.mean, standardError: summary.standardDeviation,
+                           lower: summary.mean - z95 * summary.standardDeviation,
+                           upper: summary.mean + z95 * summary.standardDeviation, statistic: p, rejected: rejected,
+                           events: Int(events), borrowedEvents: borrowed, capped: capped, failure: nil)
   }
 
   private func information(_ externalEvents: Double) -> ExternalInformation {
@@ -148,16 +258,7 @@ struct TrialAnalysis {
     do { summary = try posterior.summary(rule: context.rule) } catch {
       return .failure(error == .noExperimentalEvents ? .noExperimentalEvents : .posteriorFailed)
     }
-    let p = summary.probabilityBelowZero
-    let cut = context.efficacyCut
-    let rejected = context.test.sided == 1 ? p > cut : (p > cut || p < 1 - cut)
-    let z95 = StandardNormal.quantile(0.975)
-    let events = stats.experimental.totalEvents + stats.control.totalEvents
-    return ReplicateResult(logHazardRatio: summary.mean, standardError: summary.standardDeviation,
-                           lower: summary.mean - z95 * summary.standardDeviation,
-                           upper: summary.mean + z95 * summary.standardDeviation, statistic: p, rejected: rejected,
-                           events: Int(events), borrowedEvents: weight * stats.external.totalEvents, capped: info.capped,
-                           failure: nil)
+    return decide(summary, stats: stats, borrowed: weight * stats.external.totalEvents, capped: info.capped)
   }
 
   /// Cox estimate and the protocol's test; external patients carry `externalWeight`.
