@@ -31,6 +31,7 @@ bench: deps
 	$(SWIFT) run -c release SynthesisBenchmarks
 	$(SWIFT) run -c release AuditBenchmarks
 	$(SWIFT) run -c release SimulationBenchmarks
+	$(SWIFT) run -c release BorrowingBenchmarks
 	$(SWIFT) run -c release SweepBenchmarks
 
 clean:

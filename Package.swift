@@ -82,6 +82,11 @@ let package = Package(
       path: "Benchmarks/SimulationBenchmarks"
     ),
     .executableTarget(
+      name: "BorrowingBenchmarks",
+      dependencies: ["Simulation", "SurvivalAnalysis", "GSL"],
+      path: "Benchmarks/BorrowingBenchmarks"
+    ),
+    .executableTarget(
       name: "SweepBenchmarks",
       dependencies: ["Reporting", "TrialSpec"],
       path: "Benchmarks/SweepBenchmarks",

@@ -131,13 +131,32 @@ public struct CSVTable: Sendable {
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
       throw CohortError(source: path, line: nil, column: nil, message: "no such file")
     }
-    let text: String
-    do {
-      text = try String(contentsOfFile: path, encoding: .utf8)
-    } catch {
-      throw CohortError(source: path, line: nil, column: nil,
-                        message: "cannot read the file (\(error.localizedDescription))")
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw CohortError(source: path, line: nil, column: nil, message: "cannot read the file")
     }
-    try self.init(text: text, source: path)
+    if let bad = firstInvalidUTF8(in: data) {
+      throw CohortError(source: path, line: bad.line, column: bad.column,
+                        message: "the file is not UTF-8 text: byte \(bad.byteOffset) is not valid UTF-8")
+    }
+    try self.init(text: String(decoding: data, as: UTF8.self), source: path)
+  }
+}
+
+/// Where the first byte sequence that is not UTF-8 sits in `data`: 1-based line and column
+/// (in characters, as editors count) and 0-based byte offset; nil when all of `data` is UTF-8.
+public func firstInvalidUTF8(in data: Data) -> (line: Int, column: Int, byteOffset: Int)? {
+  var parser = Unicode.UTF8.ForwardParser()
+  var bytes = data.makeIterator()
+  var line = 1, column = 1, offset = 0
+  while true {
+    switch parser.parseScalar(from: &bytes) {
+    case .valid(let encoded):
+      offset += encoded.count
+      if encoded.count == 1 && encoded.first == UInt8(ascii: "\n") { line += 1; column = 1 } else { column += 1 }
+    case .emptyInput:
+      return nil
+    case .error:
+      return (line, column, offset)
+    }
   }
 }

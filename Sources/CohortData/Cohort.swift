@@ -82,7 +82,7 @@ public struct Cohort: Sendable {
   public func column(_ name: String) throws(CohortError) -> Column {
     guard let j = columnNames.firstIndex(of: name) else {
       throw CohortError(source: source, line: nil, column: nil,
-                        message: "no column named '\(name)'; the columns are \(columnNames.joined(separator: ", "))")
+                        message: "no column named '\(name)'; the columns are \(Self.listed(columnNames))")
     }
     return columns[j]
   }
@@ -111,6 +111,12 @@ public struct Cohort: Sendable {
   public func selecting(rows indices: [Int]) -> Cohort {
     Cohort(source: source, columns: zip(columnNames, columns.map { $0.selecting(indices) }).map { ($0, $1) },
            lineNumbers: lineNumbers.isEmpty ? [] : indices.map { lineNumbers[$0] })
+  }
+
+  /// Names for a message, cut at 500 characters (a hostile header can be megabytes long).
+  static func listed(_ names: [String]) -> String {
+    let all = names.joined(separator: ", ")
+    return all.count <= 500 ? all : String(all.prefix(500)) + "… (\(names.count) columns)"
   }
 
   /// A number as a label: integers without a decimal point ("1", not "1.0").

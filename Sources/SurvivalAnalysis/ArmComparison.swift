@@ -40,6 +40,13 @@ public struct ArmComparison: Sendable {
     let cohort = cohort.selecting(rows: allLabels.indices.filter { allLabels[$0].map(levels.contains) ?? true })
     let frame = try ModelFrame(cohort: cohort, time: time, event: event, eventValue: eventValue,
                                terms: [.factor(arm, levels: levels)])
+    // Without an event there is no hazard to compare: the Cox fit would have no variance (every
+    // interval NaN) and the log-rank test no statistic. An error, rather than a table of NA.
+    guard frame.data.eventCount > 0 else {
+      throw SurvivalError.invalidInput(
+        "no patient has an event (column '\(event)' == \(eventValue == eventValue.rounded() && abs(eventValue) < 1e15 ? String(Int(eventValue)) : String(eventValue))) among the "
+          + "\(frame.data.count) analysed; the arms cannot be compared")
+    }
     let labels = try cohort.labels(arm)
     let group = frame.rowsUsed.map { levels.firstIndex(of: labels[$0]!)! }
     var arms: [Arm] = []

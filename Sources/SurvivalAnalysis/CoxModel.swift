@@ -110,14 +110,28 @@ public struct CoxFit: Sendable {
   /// exp(β).
   public var hazardRatios: [Double] { coefficients.map { Foundation.exp($0) } }
 
-  /// Wald confidence interval for the hazard ratio of covariate `index`:
-  /// exp(β ± z·SE), using the robust SE when `robust` is true.
-  public func hazardRatioInterval(_ index: Int, level: Double = 0.95, robust: Bool = false) -> ClosedRange<Double> {
+  /// Wald confidence bounds for the hazard ratio of covariate `index`:
+  /// exp(β ± z·SE), using the robust SE when `robust` is true; NaN when the fit has no standard
+  /// error (no events, an aliased covariate), as R prints NA.
+  public func hazardRatioBounds(_ index: Int, level: Double = 0.95, robust: Bool = false)
+    -> (lower: Double, upper: Double)
+  {
     let se = robust ? (robustStandardErrors?[index] ?? .nan) : standardErrors[index]
     let z = StandardNormal.quantile(0.5 + level / 2)
     let b = coefficients[index]
     let lo = Foundation.exp(b - z * se), hi = Foundation.exp(b + z * se)
-    return lo.isNaN || hi.isNaN ? Double.nan...Double.nan : lo...hi
+    return lo.isNaN || hi.isNaN ? (.nan, .nan) : (lo, hi)
+  }
+
+  /// Wald confidence interval for the hazard ratio of covariate `index`:
+  /// exp(β ± z·SE), using the robust SE when `robust` is true.
+  ///
+  /// When the bounds are NaN (see ``hazardRatioBounds(_:level:robust:)``) the interval is
+  /// 0...∞, which excludes nothing: a `ClosedRange` cannot hold NaN (`Double.nan...Double.nan`
+  /// traps, which is how `compare-arms` on data without events used to crash).
+  public func hazardRatioInterval(_ index: Int, level: Double = 0.95, robust: Bool = false) -> ClosedRange<Double> {
+    let (lo, hi) = hazardRatioBounds(index, level: level, robust: robust)
+    return lo.isNaN || hi.isNaN ? 0...Double.infinity : lo...hi
   }
 
   /// Two-sided Wald p-value for covariate `index`.

@@ -70,12 +70,13 @@ extension SyntheticControlGenerator {
     return lines.joined(separator: "\n") + "\n"
   }
 
-  /// The event column's value for a censored patient: the reference's most frequent other value.
+  /// The event column's value for a censored patient: the reference's most frequent censoring
+  /// value as written (ties: the first in file order), else the first declared censoring value.
   static func censoredValue(_ cohort: Cohort, _ spec: ReferenceSpec) -> String {
-    let labels = ((try? cohort.labels(spec.eventColumn)) ?? []).compactMap { $0 }.filter { $0 != spec.eventValue }
+    let labels = ((try? cohort.labels(spec.eventColumn)) ?? []).compactMap { $0 }.filter { spec.eventStatus($0) == false }
     var counts: [String: Int] = [:]
     for l in labels { counts[l, default: 0] += 1 }
-    return counts.max { $0.value < $1.value }?.key ?? "0"
+    return labels.max { counts[$0]! < counts[$1]! } ?? spec.censorValues.first ?? "0"
   }
 
   /// The most decimals any value of `column` is written with in the reference (at most 6).
@@ -84,8 +85,13 @@ extension SyntheticControlGenerator {
     return min(6, labels.map { l in l.firstIndex(of: ".").map { l.distance(from: $0, to: l.endIndex) - 1 } ?? 0 }.max() ?? 0)
   }
 
+  /// `x` with `digits` decimals. Any double is safe: a whole number beyond Int's range (a
+  /// covariate of 1e308 in the reference) is printed by `%.0f` rather than converted to Int,
+  /// which would trap.
   static func format(_ x: Double, _ digits: Int) -> String {
-    digits == 0 ? String(Int(x.rounded())) : String(format: "%.\(digits)f", x)
+    guard digits == 0 else { return String(format: "%.\(digits)f", x) }
+    if let whole = Int(exactly: x.rounded()) { return String(whole) }
+    return String(format: "%.0f", x)
   }
 
   static func quoted(_ field: String) -> String {

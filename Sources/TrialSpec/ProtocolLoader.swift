@@ -27,11 +27,21 @@ extension TrialProtocol {
       reader.fail(nil, "", "no such file")
       return nil
     }
-    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-      reader.fail(nil, "", "cannot read the file as UTF-8 text")
+    guard let data = FileManager.default.contents(atPath: path) else {
+      reader.fail(nil, "", "cannot read the file")
       return nil
     }
-    return text
+    guard data.count <= YAMLGuard.maxBytes else {
+      reader.fail(nil, "", "the file is \(data.count) bytes; SynthArm reads protocol and scenario files of at most "
+                  + "\(YAMLGuard.maxBytes) bytes (1 MB)")
+      return nil
+    }
+    if let bad = firstInvalidUTF8(in: data) {
+      reader.appendError(SpecError(file: path, line: bad.line, column: bad.column, keyPath: "",
+                                   message: "the file is not UTF-8 text: byte \(bad.byteOffset) is not valid UTF-8"))
+      return nil
+    }
+    return String(decoding: data, as: UTF8.self)
   }
 }
 
@@ -77,9 +87,19 @@ struct ProtocolLoader {
       reader.fail(top["synthesis"], "synthesis", "synthesis needs a reference cohort to learn from; add 'reference'")
     }
     guard let id, unit != nil, let endpoint, let design, !arms.isEmpty else { return nil }
-    return TrialProtocol(
+    var loaded = TrialProtocol(
       file: reader.file, id: id, title: title, timeUnit: timeUnit, reference: reference, variables: variables,
       eligibility: eligibility, endpoint: endpoint, arms: arms, design: design, synthesis: synthesis, referenceData: data)
+    func position(_ node: Node?) -> TrialProtocol.KeyPosition? {
+      node?.mark.map { TrialProtocol.KeyPosition(line: $0.line, column: $0.column) }
+    }
+    let eligibilityKey = top.entries.first { $0.key == "eligibility" }?.keyNode
+    loaded.keyPositions["eligibility"] = position(eligibilityKey) ?? position(top.node)
+    let synthesisKey = top.entries.first { $0.key == "synthesis" }?.keyNode
+    loaded.keyPositions["synthesis"] = position(synthesisKey)
+    let constraints = top["synthesis"]?.mapping?.first { $0.key.scalar?.string == "constraints" }?.value.sequence ?? []
+    for (i, item) in constraints.enumerated() { loaded.keyPositions["synthesis.constraints[\(i)]"] = position(item) }
+    return loaded
   }
 
   // MARK: - Reference
@@ -88,11 +108,13 @@ struct ProtocolLoader {
     guard let m = reader.mapping(node, "reference", allowed: ["data", "rows", "time", "event"],
                                  required: ["data", "time", "event"]) else { return (nil, nil) }
     let time = reader.mapping(m["time"], "reference.time", allowed: ["column", "unit"], required: ["column", "unit"])
-    let event = reader.mapping(m["event"], "reference.event", allowed: ["column", "event_value"], required: ["column", "event_value"])
+    let event = reader.mapping(m["event"], "reference.event", allowed: ["column", "event_value", "event_values", "censor_value"],
+                               required: ["column"])
     let timeColumn = reader.string(time?["column"], "reference.time.column")
     let timeUnit = reader.choice(time?["unit"], "reference.time.unit", TimeUnit.words).flatMap(TimeUnit.init(word:))
     let eventColumn = reader.string(event?["column"], "reference.event.column")
-    let eventValue = reader.string(event?["event_value"], "reference.event.event_value")
+    let coding = event.flatMap(loadEventCoding)
+    let eventValue = coding?.events.first
     guard let path = reader.string(m["data"], "reference.data") else { return (nil, nil) }
     let resolved = normalizedPath(path.hasPrefix("/") ? path : (folder as NSString).appendingPathComponent(path))
     var cohort: Cohort?
@@ -114,7 +136,62 @@ struct ProtocolLoader {
     }
     guard let timeColumn, let timeUnit, let eventColumn, let eventValue else { return (nil, cohort) }
     return (ReferenceSpec(dataPath: path, resolvedDataPath: resolved, rows: nil, timeColumn: timeColumn,
-                          timeUnit: timeUnit, eventColumn: eventColumn, eventValue: eventValue), cohort)
+                          timeUnit: timeUnit, eventColumn: eventColumn, eventValue: eventValue,
+                          eventValues: coding?.events ?? [eventValue], censorValues: coding?.censors ?? ["0"]), cohort)
+  }
+
+  /// `event_value` or `event_values`, and `censor_value` (a value or a list). Without
+  /// `censor_value`, a censoring is 0 — or 1 when the only event value is 2, R's `Surv` 1/2
+  /// coding (lung.csv). Every other value of the column is an error when the CSV is typed.
+  private func loadEventCoding(_ event: SpecMapping) -> (events: [String], censors: [String])? {
+    func values(_ node: Node, _ path: String) -> [String]? {
+      if node.sequence != nil {
+        guard let items = reader.sequence(node, path) else { return nil }
+        let out = items.compactMap { reader.string($0.0, $0.1) }
+        guard out.count == items.count else { return nil }
+        if out.isEmpty { reader.fail(node, path, "needs at least one value"); return nil }
+        return out
+      }
+      return reader.string(node, path).map { [$0] }
+    }
+    var events: [String]?
+    switch (event["event_value"], event["event_values"]) {
+    case (let single?, nil):
+      events = reader.string(single, event.path("event_value")).map { [$0] }
+    case (nil, let list?):
+      if list.sequence == nil {
+        reader.fail(list, event.path("event_values"), "expected a list of the values meaning \"event\", e.g. [1, 2]")
+      } else {
+        events = values(list, event.path("event_values"))
+      }
+    case (_?, _?):
+      reader.fail(event["event_values"], event.path("event_values"), "give 'event_value' or 'event_values', not both")
+    case (nil, nil):
+      reader.fail(event.node, event.path("event_value"),
+                  "'event_value' is required (the value meaning \"event\"; or 'event_values', a list of them)")
+    }
+    guard let events else { return nil }
+    func same(_ a: String, _ b: String) -> Bool {
+      if let x = Double(a), let y = Double(b) { return x == y }
+      return a == b
+    }
+    let censors: [String]
+    if let node = event["censor_value"] {
+      guard let given = values(node, event.path("censor_value")) else { return nil }
+      censors = given
+      if let both = censors.first(where: { c in events.contains { same($0, c) } }) {
+        reader.fail(node, event.path("censor_value"), "'\(both)' cannot mean both an event and a censoring")
+        return nil
+      }
+    } else {
+      censors = events.allSatisfy { same($0, "2") } ? ["1"] : ["0"]
+      if let both = censors.first(where: { c in events.contains { same($0, c) } }) {
+        reader.fail(event.node, event.path("censor_value"),
+                    "'censor_value' is required: the default censoring value \(both) is also an event value")
+        return nil
+      }
+    }
+    return (events, censors)
   }
 
   /// Types the CSV, compiles `reference.rows` (undeclared columns are text there) and selects rows.
@@ -150,14 +227,12 @@ struct ProtocolLoader {
                                      message: "follow-up time \(rawTimes[bad]!.formatted) in column '\(spec.timeColumn)' is negative"))
       }
     }
-    let eventLabels = (try? cohort.labels(spec.eventColumn)) ?? []
-    let eventValue = Double(spec.eventValue)
+    let events = eventColumn(cohort, spec, checking: selected) { line, column, message in
+      reader.appendError(SpecError(file: cohort.source, line: line, column: column, keyPath: "", message: message))
+    }
     return ReferenceData(
       cohort: cohort, columns: all, referenceRows: selected,
-      times: rawTimes.map { $0 ?? .nan },
-      events: eventLabels.map { label in
-        label.map { l in eventValue.flatMap { v in Double(l).map { $0 == v } } ?? (l == spec.eventValue) }
-      })
+      times: rawTimes.map { $0 ?? .nan }, events: events)
   }
 
   // MARK: - Variables
@@ -280,7 +355,7 @@ struct ProtocolLoader {
     } catch {
       // A plain scalar starts at the mark; a quoted one a character later.
       let quoted = node.scalar.map { $0.style == .singleQuoted || $0.style == .doubleQuoted } ?? false
-      let detail = "    \(source)\n    \(String(repeating: " ", count: error.offset))^"
+      let detail = caretLines(source, offset: error.offset)
       reader.fail(node, path, error.message, detail: detail, columnOffset: error.offset + (quoted ? 1 : 0))
       return nil
     }

@@ -82,13 +82,22 @@ func typeColumns(_ cohort: Cohort, variables: [VariableDeclaration], report: (In
       let codeValue = Dictionary(uniqueKeysWithValues: (variable.codes ?? []).map { ($0.code, $0.code) })
       for (row, field) in labels.enumerated() {
         guard let field else { continue }
-        guard let x = Double(field), x.isFinite else {
-          bad(row, "'\(field)' in column '\(variable.name)' is not a number (the variable is \(variable.type.rawValue))")
+        guard let x = Double(field) else {
+          bad(row, "'\(clipped(field))' in column '\(variable.name)' is not a number (the variable is \(variable.type.rawValue))")
+          continue
+        }
+        guard x.isFinite else {  // "inf", "nan", or beyond ±1.8e308
+          bad(row, "'\(clipped(field))' in column '\(variable.name)' is not a finite number (the variable is \(variable.type.rawValue))")
           continue
         }
         switch variable.type {
         case .count where x < 0 || x != x.rounded():
           bad(row, "'\(field)' in column '\(variable.name)' is not a count (a whole number >= 0)")
+        case .count where x > maxExactWhole:
+          // Above 2^53 consecutive whole numbers are no longer distinct doubles, and generated
+          // counts are converted to integers: such a count cannot be represented.
+          bad(row, "'\(field)' in column '\(variable.name)' is beyond 2^53 (9007199254740992), the largest count "
+              + "SynthArm represents exactly")
         case .binary where !(x == 0 || x == 1) && codeValue[field] == nil:
           bad(row, "'\(field)' in column '\(variable.name)' is not 0 or 1 (the variable is binary)")
         default:
@@ -105,13 +114,50 @@ func typeColumns(_ cohort: Cohort, variables: [VariableDeclaration], report: (In
           positions[row] = Int32(i)
         } else {
           let what = variable.codes != nil ? "code" : "level"
-          bad(row, "undeclared \(what) '\(field)' in column '\(variable.name)'; declared: \(keys.joined(separator: ", "))")
+          bad(row, "undeclared \(what) '\(clipped(field))' in column '\(variable.name)'; declared: \(keys.joined(separator: ", "))")
         }
       }
       out[variable.name] = .labels(positions)
     }
   }
   return out
+}
+
+/// 2^53: the largest whole number below which every whole number is a distinct `Double`.
+let maxExactWhole = 9_007_199_254_740_992.0
+
+/// A field as quoted in a message: at most 60 characters, so a hostile 5 MB field gives a short
+/// message.
+func clipped(_ field: String) -> String {
+  field.count <= 60 ? field : String(field.prefix(60)) + "… (\(field.count) characters)"
+}
+
+/// The event column of `cohort` by `spec`'s coding: true (event), false (censored), nil
+/// (missing). A value that is neither an event nor a censoring value, in one of `rows`, is
+/// reported with its line and column (the first five), and read as missing.
+func eventColumn(_ cohort: Cohort, _ spec: ReferenceSpec, checking rows: [Int], report: (Int?, Int?, String) -> Void)
+  -> [Bool?]
+{
+  guard let labels = try? cohort.labels(spec.eventColumn) else { return [] }
+  let column = (cohort.columnNames.firstIndex(of: spec.eventColumn) ?? 0) + 1
+  let statuses = labels.map { $0.flatMap(spec.eventStatus) }
+  let events = spec.eventValues.isEmpty ? [spec.eventValue] : spec.eventValues
+  let censors = spec.censorValues.isEmpty ? ["0"] : spec.censorValues
+  var problems = 0, sixth: Int?
+  for row in rows where labels[row] != nil && statuses[row] == nil {
+    problems += 1
+    if problems == 6 { sixth = cohort.lineNumbers.isEmpty ? nil : cohort.lineNumbers[row] }
+    if problems <= 5 {
+      report(cohort.lineNumbers.isEmpty ? nil : cohort.lineNumbers[row], column,
+             "'\(clipped(labels[row]!))' in event column '\(spec.eventColumn)' is neither an event "
+               + "(\(events.joined(separator: ", "))) nor a censoring (\(censors.joined(separator: ", "))); "
+               + "declare its meaning with reference.event.event_values or censor_value")
+    }
+  }
+  if problems > 5 {
+    report(sixth, column, "\(problems - 5) more values of the event column '\(spec.eventColumn)' are neither an event nor a censoring (only the first 5 are listed)")
+  }
+  return statuses
 }
 
 /// Codes written as numbers may differ in form ("1" vs "1.0"): match by value.
@@ -147,12 +193,17 @@ extension TrialProtocol {
         errors.append(SpecError(file: csvPath, line: error.line, column: error.column, keyPath: "", message: error.message))
       }
     }
+    let events = eventColumn(cohort, spec, checking: Array(0..<cohort.rowCount)) { line, column, message in
+      errors.append(SpecError(file: csvPath, line: line, column: column, keyPath: "", message: message))
+    }
+    if let bad = times.indices.first(where: { (times[$0] ?? 0) < 0 }) {
+      errors.append(SpecError(file: csvPath, line: cohort.lineNumbers.isEmpty ? nil : cohort.lineNumbers[bad],
+                              column: (cohort.columnNames.firstIndex(of: spec.timeColumn) ?? 0) + 1, keyPath: "",
+                              message: "follow-up time \(times[bad]!.formatted) in column '\(spec.timeColumn)' is negative"))
+    }
     guard errors.isEmpty else { throw SpecErrors(errors) }
-    let eventValue = Double(spec.eventValue)
-    let labels = (try? cohort.labels(spec.eventColumn)) ?? []
     return ReferenceData(
       cohort: cohort, columns: ExpressionColumns(rowCount: cohort.rowCount, columns: columns),
-      referenceRows: Array(0..<cohort.rowCount), times: times.map { $0 ?? .nan },
-      events: labels.map { l in l.map { v in eventValue.flatMap { e in Double(v).map { $0 == e } } ?? (v == spec.eventValue) } })
+      referenceRows: Array(0..<cohort.rowCount), times: times.map { $0 ?? .nan }, events: events)
   }
 }

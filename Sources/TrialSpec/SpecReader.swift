@@ -27,6 +27,11 @@ final class SpecReader {
 
   /// Parses YAML text into its root node, or records the syntax error with its position.
   func root(yaml: String) -> Node? {
+    if let alias = YAMLGuard.firstAlias(in: yaml) {
+      errors.append(SpecError(file: file, line: alias.line, column: alias.column, keyPath: "",
+                              message: "YAML aliases (*name) are not supported in SynthArm files; write the value out"))
+      return nil
+    }
     do {
       guard let node = try Yams.compose(yaml: yaml) else {
         fail(nil, "", "the file is empty; a SynthArm file starts with 'syntharm: 1'")
@@ -49,8 +54,14 @@ final class SpecReader {
       return (mark.line, mark.column, context.map { "\(problem) (\($0.text))" } ?? problem)
     case .duplicatedKeysInMapping(let duplicates, let context):
       return (context.mark.line, context.mark.column, "duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", "))")
-    case .reader(let problem, _, _, _):
-      return (nil, nil, problem)
+    case .reader(let problem, let offset, _, let yaml):
+      // The reader reports a byte offset (e.g. a NUL byte): turn it into a line and column.
+      guard let offset, offset >= 0 else { return (nil, nil, problem) }
+      let before = yaml.utf8.prefix(offset)
+      let line = before.reduce(1) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+      let lineStart = before.lastIndex(of: UInt8(ascii: "\n")).map { before.index(after: $0) } ?? before.startIndex
+      let column = (String(decoding: before[lineStart...], as: UTF8.self)).count + 1
+      return (line, column, problem)
     default:
       return (nil, nil, "\(error)")
     }

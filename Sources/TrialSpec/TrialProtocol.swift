@@ -22,6 +22,16 @@ public struct TrialProtocol: Sendable {
   /// The reference data, typed by the declarations (nil for a parametric protocol).
   public var referenceData: ReferenceData?
 
+  /// Where some keys are written in the file — `eligibility`, `synthesis.constraints[i]` — for
+  /// the checks made after loading (``eligibilityFindings()``) to point at.
+  public var keyPositions: [String: KeyPosition] = [:]
+
+  /// A 1-based line and column in the protocol file.
+  public struct KeyPosition: Sendable, Equatable {
+    public var line: Int
+    public var column: Int
+  }
+
   /// The control arm and the experimental arms.
   public var controlArm: Arm { arms.first { $0.role == .control }! }
   public var experimentalArms: [Arm] { arms.filter { $0.role == .experimental } }
@@ -36,7 +46,25 @@ public struct ReferenceSpec: Sendable {
   public var timeColumn: String
   public var timeUnit: TimeUnit
   public var eventColumn: String
+  /// The first value meaning "event" (`event_value`, or the first of `event_values`).
   public var eventValue: String
+  /// Every value meaning "event" (`event_value` alone, or `event_values`).
+  public var eventValues: [String] = []
+  /// Every value meaning "censored" (`censor_value`; by default 0, or 1 when the event value is
+  /// 2 as in R's `Surv` 1/2 coding). Any other value in the event column is an error.
+  public var censorValues: [String] = []
+
+  /// Whether `field` of the event column is an event (true), a censoring (false), or neither
+  /// (nil). Values are compared as numbers when both parse ("1.0" is "1"), else as text.
+  public func eventStatus(_ field: String) -> Bool? {
+    func matches(_ value: String) -> Bool {
+      if let a = Double(field), let b = Double(value) { return a == b }
+      return field == value
+    }
+    if (eventValues.isEmpty ? [eventValue] : eventValues).contains(where: matches) { return true }
+    if (censorValues.isEmpty ? ["0"] : censorValues).contains(where: matches) { return false }
+    return nil
+  }
 }
 
 public enum VariableType: String, Sendable, CaseIterable, Codable {

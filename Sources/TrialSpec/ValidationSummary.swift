@@ -136,3 +136,67 @@ public struct ScenarioSummary: Sendable, Encodable {
     output = s.output
   }
 }
+
+// MARK: - Checks of the eligibility against the reference
+
+/// Below this many eligible reference patients, `validate` warns: the generator and every
+/// borrowing analysis learn from the eligible reference, and 30 is the usual floor for a
+/// covariance matrix and a survival curve to mean something.
+public let eligibleReferenceWarningThreshold = 30
+
+/// Problems `syntharm validate` finds by evaluating a loaded protocol on its reference cohort:
+/// errors (the exit status is 1) and warnings (printed, exit status 0).
+public struct ProtocolFindings: Sendable {
+  public var errors: [SpecError] = []
+  public var warnings: [SpecError] = []
+}
+
+extension TrialProtocol {
+  /// Checks the eligibility and the synthesis constraints against the reference patients:
+  /// an error when no reference patient is eligible, or when no eligible patient satisfies the
+  /// constraints; a warning when fewer than ``eligibleReferenceWarningThreshold`` are
+  /// eligible, or when some eligible patients violate a constraint. Nothing for a parametric
+  /// protocol.
+  public func eligibilityFindings() -> ProtocolFindings {
+    var findings = ProtocolFindings()
+    guard let data = referenceData else { return findings }
+    func at(_ key: String, _ message: String) -> SpecError {
+      let p = keyPositions[key]
+      return SpecError(file: file, line: p?.line, column: p?.column, keyPath: key, message: message)
+    }
+    let columns = data.referenceColumns
+    let attrition = Attrition(eligibility, on: columns)
+    let n = attrition.eligibleCount, total = attrition.referenceRows
+    if n == 0 {
+      let worst = attrition.rules.max { $0.excludedInOrder < $1.excludedInOrder }
+      let hint = worst.map { "; rule '\($0.id)' alone removes \($0.excludedInOrder) of the patients left before it" } ?? ""
+      findings.errors.append(at("eligibility", "no reference patient is eligible (0 of \(total))\(hint)"))
+      return findings
+    }
+    if n < eligibleReferenceWarningThreshold {
+      findings.warnings.append(at("eligibility", "only \(n) of \(total) reference patients are eligible (fewer than "
+        + "\(eligibleReferenceWarningThreshold)): whatever learns from them will be imprecise"))
+    }
+    guard let constraints = synthesis?.constraints, !constraints.isEmpty else { return findings }
+    let eligible = columns.selecting(attrition.eligible)
+    // A constraint is violated when it is false; unknown (a missing value) is not a violation,
+    // as a generated patient may leave the value missing too.
+    var satisfiesAll = [Bool](repeating: true, count: n)
+    for (i, constraint) in constraints.enumerated() {
+      let truth = constraint.evaluate(eligible)
+      let violated = truth.filter { $0 == .no }.count
+      for r in 0..<n where truth[r] == .no { satisfiesAll[r] = false }
+      if violated > 0 {
+        let key = keyPositions["synthesis.constraints[\(i)]"] != nil ? "synthesis.constraints[\(i)]" : "synthesis"
+        findings.warnings.append(at(key, "the constraint '\(constraint.source)' is false for \(violated) of the "
+          + "\(n) eligible reference patients: the generator will produce none like them"))
+      }
+    }
+    if !satisfiesAll.contains(true) {
+      let key = keyPositions["synthesis.constraints[0]"] != nil ? "synthesis.constraints[0]" : "synthesis"
+      findings.errors.append(at(key, "no eligible reference patient satisfies every synthesis constraint "
+        + "(0 of \(n)); the generator would have to produce patients unlike any it learns from"))
+    }
+    return findings
+  }
+}

@@ -35,8 +35,8 @@ struct ArmComparisonReport {
     lines.append("Cox proportional hazards (\(ties) ties), reference \(c.arms[0].label)")
     var coxRows: [[String]] = []
     for (j, a) in c.arms.dropFirst().enumerated() {
-      let ci = c.cox.hazardRatioInterval(j)
-      coxRows.append([a.label, fixed(c.cox.hazardRatios[j], 3), "\(fixed(ci.lowerBound, 3))–\(fixed(ci.upperBound, 3))",
+      let ci = c.cox.hazardRatioBounds(j)  // NaN (printed "nan") when the fit has no standard error
+      coxRows.append([a.label, fixed(c.cox.hazardRatios[j], 3), "\(fixed(ci.lower, 3))–\(fixed(ci.upper, 3))",
                       pValue(c.cox.waldPValue(j))])
     }
     lines += table(header: ["arm", "HR", "95% CI", "p"], rows: coxRows)

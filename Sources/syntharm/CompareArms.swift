@@ -58,11 +58,22 @@ extension SynthArmCommand {
 
     func run() throws {
       let cohort = try Cohort(contentsOf: file)
-      let comparison = try ArmComparison(
-        cohort: cohort, time: time, event: event, eventValue: eventValue, arm: arm, levels: armLevels,
-        landmarks: landmarkTimes.compactMap { $0 }, ties: TieMethod(rawValue: ties)!)
+      let comparison: ArmComparison
+      do {
+        comparison = try ArmComparison(
+          cohort: cohort, time: time, event: event, eventValue: eventValue, arm: arm, levels: armLevels,
+          landmarks: landmarkTimes.compactMap { $0 }, ties: TieMethod(rawValue: ties)!)
+      } catch let error as SurvivalError {
+        // The data's problem, not the command line's: name the file, exit 1.
+        throw CompareArmsError(description: "\(file): \(error)")
+      }
       print(ArmComparisonReport(comparison: comparison, file: file, time: time, event: event,
                                 eventValue: eventValue, arm: arm, ties: ties).text)
     }
   }
+}
+
+/// A problem with the data of `compare-arms`, printed as `Error: FILE: message` (exit status 1).
+struct CompareArmsError: Error, CustomStringConvertible {
+  var description: String
 }

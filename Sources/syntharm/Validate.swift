@@ -25,10 +25,14 @@ extension SynthArmCommand {
     func run() throws {
       do {
         if Scenario.isScenario(path: file) {
-          let summary = ScenarioSummary(try Scenario.load(path: file))
+          let scenario = try Scenario.load(path: file)
+          try report(scenario.trialProtocol.eligibilityFindings())
+          let summary = ScenarioSummary(scenario)
           print(format == .json ? try json(summary) : SummaryText.scenario(summary))
         } else {
-          let summary = ProtocolSummary(try TrialProtocol.load(path: file))
+          let trialProtocol = try TrialProtocol.load(path: file)
+          try report(trialProtocol.eligibilityFindings())
+          let summary = ProtocolSummary(trialProtocol)
           print(format == .json ? try json(summary) : SummaryText.protocolText(summary))
         }
       } catch let errors as SpecErrors {
@@ -37,6 +41,15 @@ extension SynthArmCommand {
         FileHandle.standardError.write(Data("\(errors.errors.count) error\(errors.errors.count == 1 ? "" : "s") in \(file)\n".utf8))
         throw ExitCode.failure
       }
+    }
+
+    /// Prints each warning as `warning: file:line:column: key: message` on stderr; throws the
+    /// errors (no eligible patient, none meeting the constraints) as a failed validation.
+    private func report(_ findings: ProtocolFindings) throws {
+      for warning in findings.warnings {
+        FileHandle.standardError.write(Data("warning: \(warning.description)\n".utf8))
+      }
+      if !findings.errors.isEmpty { throw SpecErrors(findings.errors) }
     }
 
     /// The JSON shape of a failed validation.

@@ -1,6 +1,7 @@
 // InvalidInputTests.swift — malformed files give their exact, located messages; random and
 // mutated input gives errors only, never a crash (a bounded, seeded fuzz test).
 
+import CohortData
 import Foundation
 import Testing
 import TestSupport
@@ -127,5 +128,108 @@ struct FuzzTests {
       }
     }
     #expect(failures > 0)
+  }
+}
+
+@Suite("Fuzz: hostile shapes give located errors, never a crash", .tags(.regression))
+struct HostileFuzzTests {
+  typealias Seeded = FuzzTests.Seeded
+
+  /// A random expression built to reach the limits: deep nesting of '(', 'not', '-' and
+  /// functions, long chains of operators, stray tokens, NUL and non-ASCII characters.
+  static func expression(_ rng: inout Seeded, depth: Int, budget: inout Int) -> String {
+    budget -= 1
+    if budget <= 0 || depth <= 0 { return ["age", "nodes", "1", "\"male\"", "\u{0}", "é", "(", ")"].randomElement(using: &rng)! }
+    switch Int.random(in: 0..<9, using: &rng) {
+    case 0: return "(" + expression(&rng, depth: depth - 1, budget: &budget) + ")"
+    case 1: return "not " + expression(&rng, depth: depth - 1, budget: &budget)
+    case 2: return "-" + expression(&rng, depth: depth - 1, budget: &budget)
+    case 3: return ["abs(", "log(", "min(age, ", "max(1, "].randomElement(using: &rng)! + expression(&rng, depth: depth - 1, budget: &budget) + ")"
+    case 4:
+      let n = Int.random(in: 2...400, using: &rng)
+      let op = [" + ", "*", " and ", " or ", "/", "-"].randomElement(using: &rng)!
+      return (0..<n).map { _ in expression(&rng, depth: 0, budget: &budget) }.joined(separator: op)
+    case 5: return expression(&rng, depth: depth - 1, budget: &budget) + [" > ", " <= ", " == ", " / 0 > "].randomElement(using: &rng)! + expression(&rng, depth: depth - 1, budget: &budget)
+    case 6: return expression(&rng, depth: depth - 1, budget: &budget) + " between 1 and " + expression(&rng, depth: depth - 1, budget: &budget)
+    case 7: return String(repeating: "(", count: Int.random(in: 0...300, using: &rng)) + "age > 1"
+      + String(repeating: ")", count: Int.random(in: 0...300, using: &rng))
+    default: return expression(&rng, depth: depth - 1, budget: &budget) + " is missing"
+    }
+  }
+
+  @Test("2,000 deep and long random expressions: a value, or an error whose caret is inside the text")
+  func deepExpressions() {
+    var rng = Seeded(state: 20261206)
+    var limits = 0, accepted = 0
+    for i in 0..<2_000 {
+      var budget = 3_000
+      let source = Self.expression(&rng, depth: Int.random(in: 1...400, using: &rng), budget: &budget)
+      do {
+        let compiled = try CompiledExpression(source, symbols: conformanceSymbols)
+        accepted += 1
+        _ = compiled.evaluate(columns([Patient(), Patient(age: nil, nodes: nil, sex: nil, differ: nil, rx: nil)]))
+      } catch {
+        if error.isLimit { limits += 1 }
+        #expect(error.offset >= 0 && error.offset <= source.count, "case \(i) (seed 20261206): offset \(error.offset)")
+        #expect(error.description.count < 1_000, "case \(i): the message is \(error.description.count) characters")
+      }
+    }
+    #expect(limits > 0 && accepted > 0)
+  }
+
+  @Test("2,000 mutated and random CSV texts: a table, or an error with a line")
+  func csvTexts() {
+    var rng = Seeded(state: 99)
+    let valid = "time,status,age\n1,1,50\n2,0,\"6,1\"\n3,1,70\r\n"
+    let pieces = ["\"", ",", "\n", "\r", "\u{0}", "\u{FEFF}", "\"\"", "1e308", "-0", "\u{FFFD}", "é", "x"]
+    for i in 0..<2_000 {
+      var text: String
+      if i % 2 == 0 {
+        text = (0..<Int.random(in: 0...40, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+      } else {
+        var chars = Array(valid)
+        for _ in 0..<Int.random(in: 1...4, using: &rng) where !chars.isEmpty {
+          let at = Int.random(in: 0..<chars.count, using: &rng)
+          if Bool.random(using: &rng) { chars.remove(at: at) } else { chars.insert(Array("\",\n\r\u{0}x").randomElement(using: &rng)!, at: at) }
+        }
+        text = String(chars)
+      }
+      do { _ = try CSVTable(text: text, source: "fuzz.csv") } catch {
+        #expect(error.line != nil, "case \(i) (seed 99) has no line: \(error)")
+        #expect(error.source == "fuzz.csv")
+      }
+    }
+  }
+
+  @Test("150 protocol files with hostile YAML spliced in: every error names the file and, but for whole-file faults, a line")
+  func hostileYAML() throws {
+    var rng = Seeded(state: 4242)
+    let source = try String(contentsOfFile: repoPath("Protocols/veteran-lung-trial.yaml"), encoding: .utf8)
+    let folder = Fixtures.repositoryRoot.appendingPathComponent("Protocols")
+    let splices = ["*alias", "&a [1, 2]", String(repeating: "[", count: 1_500), String(repeating: "- ", count: 1_200) + "x",
+                   "\u{0}", "? *a\n: b", "id: again", "{", "'unclosed", "\u{FEFF}", "1e400", "karno / 0 > 1",
+                   String(repeating: "(", count: 300) + "karno > 1" + String(repeating: ")", count: 300),
+                   String(repeating: "not ", count: 3_000) + "karno > 1"]
+    for i in 0..<150 {
+      var lines = source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+      let at = Int.random(in: 0..<lines.count, using: &rng)
+      let splice = splices.randomElement(using: &rng)!
+      if lines[at].contains(": ") && Bool.random(using: &rng) {
+        lines[at] = String(lines[at].prefix { $0 != ":" }) + ": " + splice
+      } else {
+        lines.insert(splice, at: at)
+      }
+      let url = folder.appendingPathComponent(".hostile-fuzz-\(i).yaml")
+      try lines.joined(separator: "\n").write(to: url, atomically: true, encoding: .utf8)
+      defer { try? FileManager.default.removeItem(at: url) }
+      do { _ = try TrialProtocol.load(path: url.path) } catch {
+        #expect(!error.errors.isEmpty, "mutation \(i) failed without saying why")
+        for e in error.errors {
+          #expect(e.file.hasSuffix(".yaml") || e.file.hasSuffix(".csv"))
+          #expect(e.line != nil || e.message.hasPrefix("the file is empty") || e.message.hasPrefix("the protocol could not be loaded"),
+                  "mutation \(i) (seed 4242): no line in \(e)")
+        }
+      }
+    }
   }
 }

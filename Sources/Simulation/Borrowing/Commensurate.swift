@@ -46,65 +46,80 @@ public enum Commensurate {
     let t = used.map { normal(s.experimental.events[$0], s.experimental.exposure[$0]) }
     let e = used.map { normal(s.external.events[$0], s.external.exposure[$0]) }
 
-    struct Node { var logWeight: Double; var mean: Double; var variance: Double; var controlVariance: [Double]; var controlMean: [Double] }
-    func node(_ tau: Double, logPrior: Double) -> Node {
+    // Each τ node's weight, θ̂, Var θ and the control log hazards' posterior means and variances,
+    // in flat buffers allocated once (nodes × intervals).
+    let size = used.count
+    var taus: [Double] = [], logPriors: [Double] = []
+    switch prior {
+    case .fixed(let tau):
+      taus = [tau]
+      logPriors = [0]
+    case .gamma(let a, let b):
+      for g in 0..<gridSize {
+        let logTau = -14 + 28 * Double(g) / Double(gridSize - 1)
+        taus.append(exp(logTau))
+        // Gamma density of τ times the Jacobian τ, on an even log-τ grid.
+        logPriors.append(a * logTau - b * exp(logTau))
+      }
+    case .spikeAndSlab:
+      let step = 28 / Double(gridSize - 1)
+      for g in 0..<gridSize {
+        let logTau = -14 + step * Double(g), tau = exp(logTau)
+        taus.append(tau)
+        // 0.9 × half-normal(0, 5) density × τ × grid step: a probability mass per node.
+        logPriors.append(log(0.9) + log(2) - 0.5 * log(2 * Double.pi * 25) - tau * tau / 50 + logTau + log(step))
+      }
+      taus.append(200)
+      logPriors.append(log(0.1))
+    }
+    let nodes = taus.count
+    var logWeights = [Double](repeating: 0, count: nodes), means = logWeights, variances = logWeights
+    var controlMeans = [Double](repeating: 0, count: nodes * size), controlVariances = controlMeans
+    var w = [Double](repeating: 0, count: size), r = w
+    for g in 0..<nodes {
+      let tau = taus[g]
       var sumW = 0.0, sumWR = 0.0, logLik = 0.0
-      var w = [Double](repeating: 0, count: used.count), r = w, v = w, m = w
-      for k in used.indices {
+      for k in 0..<size {
         let u = e[k].1 + 1 / tau
-        v[k] = 1 / (1 / c[k].1 + 1 / u)
-        m[k] = v[k] * (c[k].0 / c[k].1 + e[k].0 / u)
-        let s2 = v[k] + t[k].1
+        let v = 1 / (1 / c[k].1 + 1 / u)
+        let m = v * (c[k].0 / c[k].1 + e[k].0 / u)
+        controlMeans[g * size + k] = m
+        controlVariances[g * size + k] = v
+        let s2 = v + t[k].1
         w[k] = 1 / s2
-        r[k] = t[k].0 - m[k]
+        r[k] = t[k].0 - m
         sumW += w[k]
         sumWR += w[k] * r[k]
         let q = u + c[k].1
         logLik += -0.5 * log(2 * Double.pi * q) - 0.5 * (c[k].0 - e[k].0) * (c[k].0 - e[k].0) / q - 0.5 * log(s2)
       }
       let theta = sumWR / sumW
-      for k in used.indices { logLik -= 0.5 * w[k] * (r[k] - theta) * (r[k] - theta) }
+      for k in 0..<size { logLik -= 0.5 * w[k] * (r[k] - theta) * (r[k] - theta) }
       logLik -= 0.5 * log(sumW)
-      return Node(logWeight: logPrior + logLik, mean: theta, variance: 1 / sumW, controlVariance: v, controlMean: m)
+      logWeights[g] = logPriors[g] + logLik
+      means[g] = theta
+      variances[g] = 1 / sumW
     }
-
-    var nodes: [Node] = []
-    switch prior {
-    case .fixed(let tau):
-      nodes = [node(tau, logPrior: 0)]
-    case .gamma(let a, let b):
-      for g in 0..<gridSize {
-        let logTau = -14 + 28 * Double(g) / Double(gridSize - 1)
-        // Gamma density of τ times the Jacobian τ, on an even log-τ grid.
-        nodes.append(node(exp(logTau), logPrior: a * logTau - b * exp(logTau)))
-      }
-    case .spikeAndSlab:
-      let step = 28 / Double(gridSize - 1)
-      for g in 0..<gridSize {
-        let logTau = -14 + step * Double(g), tau = exp(logTau)
-        // 0.9 × half-normal(0, 5) density × τ × grid step: a probability mass per node.
-        let slab = log(0.9) + log(2) - 0.5 * log(2 * Double.pi * 25) - tau * tau / 50 + logTau + log(step)
-        nodes.append(node(tau, logPrior: slab))
-      }
-      nodes.append(node(200, logPrior: log(0.1)))
-    }
-    let top = nodes.map(\.logWeight).max()!
-    let weights = nodes.map { exp($0.logWeight - top) }, total = weights.reduce(0, +)
+    let top = logWeights.max()!
+    var total = 0.0
+    for g in 0..<nodes { logWeights[g] = exp(logWeights[g] - top); total += logWeights[g] }
     guard total > 0, total.isFinite else { throw .notFinite }
     var p = 0.0, mean = 0.0, second = 0.0
-    var controlMean = [Double](repeating: 0, count: used.count), controlSecond = controlMean
-    for (q, n) in zip(weights.map { $0 / total }, nodes) {
-      let sd = n.variance.squareRoot()
-      p += q * StandardNormal.cdf(-n.mean / sd)
-      mean += q * n.mean
-      second += q * (n.variance + n.mean * n.mean)
-      for k in used.indices {
-        controlMean[k] += q * n.controlMean[k]
-        controlSecond[k] += q * (n.controlVariance[k] + n.controlMean[k] * n.controlMean[k])
+    var controlMean = [Double](repeating: 0, count: size), controlSecond = controlMean
+    for g in 0..<nodes {
+      let q = logWeights[g] / total
+      guard q > 1e-300 else { continue }
+      p += q * StandardNormal.cdf(-means[g] / variances[g].squareRoot())
+      mean += q * means[g]
+      second += q * (variances[g] + means[g] * means[g])
+      for k in 0..<size {
+        let m = controlMeans[g * size + k]
+        controlMean[k] += q * m
+        controlSecond[k] += q * (controlVariances[g * size + k] + m * m)
       }
     }
     var borrowed = 0.0
-    for k in used.indices {
+    for k in 0..<size {
       let variance = controlSecond[k] - controlMean[k] * controlMean[k]
       borrowed += s.control.events[used[k]] * (c[k].1 / variance - 1)
     }

@@ -6,6 +6,12 @@
 //   false and unknown = false,  true or unknown = true,  not unknown = unknown;
 // a comparison with a missing operand (NaN, or label −1, or nil text) is unknown; `is missing`
 // is never unknown.
+//
+// Arithmetic that has no value gives a missing value (NaN), so a comparison with it is unknown:
+// `log` of a value <= 0, and division by zero — any `x / 0`, whether x is positive, negative,
+// zero or missing (IEEE would give ±infinity for x != 0, making `age / 0 > 1` true; a rule should
+// not be decided by a division that means nothing). The checker folds constant divisions by the
+// same rule (`ExpressionChecker.fold`). `x / 0 is missing` is therefore true.
 
 import Foundation
 
@@ -83,7 +89,7 @@ private struct Evaluator {
       case "+": for i in 0..<n { x[i] += y[i] }
       case "-": for i in 0..<n { x[i] -= y[i] }
       case "*": for i in 0..<n { x[i] *= y[i] }
-      default: for i in 0..<n { x[i] /= y[i] }
+      default: for i in 0..<n { x[i] = y[i] == 0 ? .nan : x[i] / y[i] }  // x / 0: no value (see the top)
       }
       return x
     case .function(let name, let args):
@@ -164,11 +170,12 @@ extension CompiledExpression {
   /// generated patients inside the rule's latent interval.
   public var numericBound: (variable: String, low: Double, high: Double)? {
     switch program {
-    case .numericCompare(.column(let name), let op, .constant(let c)):
+    // A NaN constant (a folded division by zero) makes the rule unknown for everyone: no interval.
+    case .numericCompare(.column(let name), let op, .constant(let c)) where !c.isNaN:
       return Self.interval(name, op, c)
-    case .numericCompare(.constant(let c), let op, .column(let name)):
+    case .numericCompare(.constant(let c), let op, .column(let name)) where !c.isNaN:
       return Self.interval(name, op.reversed, c)
-    case .numericBetween(.column(let name), .constant(let lo), .constant(let hi), negated: false):
+    case .numericBetween(.column(let name), .constant(let lo), .constant(let hi), negated: false) where !lo.isNaN && !hi.isNaN:
       return (name, lo, hi)
     default:
       return nil

@@ -125,7 +125,7 @@ struct ExpressionChecker {
       case "+": return .constant(a + b)
       case "-": return .constant(a - b)
       case "*": return .constant(a * b)
-      default: return .constant(a / b)
+      default: return .constant(b == 0 ? .nan : a / b)  // x / 0 has no value, as in the evaluator
       }
     }
     return .arithmetic(op, l, r)

@@ -12,14 +12,48 @@
 //
 // "(" is ambiguous (a grouped condition or a grouped value); the parser tries the predicate
 // reading first and backtracks, reporting the error that got further into the text.
+//
+// Limits where recursion meets input (clang and swift-syntax stop at a fixed nesting depth with
+// a diagnostic too). The parser, the checker, the evaluator and the syntax tree's own
+// destruction all recurse once per level of the tree, so the tree's depth is bounded here,
+// before any of them runs, and every limit is an error at a caret rather than a stack overflow:
+// - at most `maxLength` characters (checked before tokenizing);
+// - at most `maxNesting` levels of '(', 'not', unary '-' and function calls;
+// - at most `maxOperators` binary operators ('and', 'or', '+', '-', '*', '/');
+// - a value's tree, with the conditions around it, at most `maxNesting` levels high: a chain
+//   `a + b + c …` is a left-leaning tree as deep as it is long, so each of its operators counts
+//   as a level. Chains of `and` and `or` are built balanced instead (Kleene logic is
+//   associative): log₂(n) levels.
+// The whole tree is then at most about maxNesting + 2 log₂(maxOperators) levels deep. In a debug
+// build such a tree needs up to about 2 MB of stack (the checker's and evaluator's frames are
+// large; a release build needs far less); the main thread and Dispatch's worker threads have
+// 8 MB on Linux. ExpressionLimitTests compiles and evaluates the deepest shapes on a 4 MB thread.
 
 let keywords: Set<String> = ["and", "or", "not", "in", "between", "is", "missing"]
 let functionNames = ["abs", "min", "max", "log"]
+
+/// The documented bounds on one expression (Docs/ProtocolFormat.md, "Expressions").
+public enum ExpressionLimits {
+  /// Characters in one expression.
+  public static let maxLength = 10_000
+  /// Levels of parentheses, `not`, unary `-` and function calls, nested in each other.
+  public static let maxNesting = 200
+  /// Binary operators (`and`, `or`, `+`, `-`, `*`, `/`) in one expression.
+  public static let maxOperators = 1_000
+}
 
 struct ExpressionParser {
   let source: String
   private var tokens: [Token] = []
   private var position = 0
+  /// Current nesting of '(', 'not', unary '-' and function calls.
+  private var depth = 0
+  /// Binary operators consumed so far (backtracking restores it).
+  private var operators = 0
+  /// The height of the syntax tree of the value parsed last (set by each value rule on return).
+  private var valueHeight = 0
+  /// The nesting (`not`, `(`) around the predicate being parsed.
+  private var predicateDepth = 0
 
   init(_ source: String) throws(ExpressionError) {
     self.source = source
@@ -29,6 +63,15 @@ struct ExpressionParser {
   // MARK: - Tokens
 
   static func tokenize(_ source: String) throws(ExpressionError) -> [Token] {
+    // Counting stops early: a 5 MB line costs no more than a long expression.
+    if source.utf8.count > ExpressionLimits.maxLength,
+      source.index(source.startIndex, offsetBy: ExpressionLimits.maxLength, limitedBy: source.endIndex)
+        .map({ $0 < source.endIndex }) ?? false
+    {
+      throw ExpressionError(
+        "the expression is longer than \(ExpressionLimits.maxLength) characters; split it into several rules",
+        source: source, offset: ExpressionLimits.maxLength, isLimit: true)
+    }
     let chars = Array(source)
     var tokens: [Token] = []
     var i = 0
@@ -75,7 +118,11 @@ struct ExpressionParser {
         } else if c == "!" {
           throw ExpressionError("'!' alone is not an operator; write 'not' or '!='", source: source, offset: start)
         } else {
-          throw ExpressionError("unexpected character '\(c)'", source: source, offset: start)
+          // Invisible characters (NUL, zero-width space, controls) are named by their code point.
+          let shown = c.unicodeScalars.allSatisfy({ $0.properties.isWhitespace || $0.value < 0x20 || $0.properties.generalCategory == .format })
+            ? c.unicodeScalars.map { "U+" + String($0.value, radix: 16, uppercase: true).leftPadded(to: 4) }.joined(separator: " ")
+            : "'\(c)'"
+          throw ExpressionError("unexpected character \(shown)", source: source, offset: start)
         }
       }
     }
@@ -97,43 +144,62 @@ struct ExpressionParser {
   }
 
   private mutating func parseOr() throws(ExpressionError) -> ConditionSyntax {
-    var left = try parseAnd()
+    var operands = [try parseAnd()]
     while isKeyword("or") {
+      try countOperator(tokens[position])
       position += 1
-      left = .or(left, try parseAnd())
+      operands.append(try parseAnd())
     }
-    return left
+    return Self.balanced(operands[...], ConditionSyntax.or)
+  }
+
+  /// `a op b op c …` as a balanced tree, log₂(n) deep rather than n: Kleene `and` and `or` are
+  /// associative, so the truth values are those of the left-to-right reading.
+  private static func balanced(_ operands: ArraySlice<ConditionSyntax>,
+                               _ join: (ConditionSyntax, ConditionSyntax) -> ConditionSyntax) -> ConditionSyntax {
+    if operands.count == 1 { return operands[operands.startIndex] }
+    let middle = operands.startIndex + operands.count / 2
+    return join(balanced(operands[..<middle], join), balanced(operands[middle...], join))
   }
 
   private mutating func parseAnd() throws(ExpressionError) -> ConditionSyntax {
-    var left = try parseUnary()
+    var operands = [try parseUnary()]
     while isKeyword("and") {
+      try countOperator(tokens[position])
       position += 1
-      left = .and(left, try parseUnary())
+      operands.append(try parseUnary())
     }
-    return left
+    return Self.balanced(operands[...], ConditionSyntax.and)
   }
 
   private mutating func parseUnary() throws(ExpressionError) -> ConditionSyntax {
     if isKeyword("not") {
+      try enter(tokens[position])
+      defer { depth -= 1 }
       position += 1
       return .not(try parseUnary())
     }
     if isSymbol("(") {
       let start = position
+      let savedOperators = operators
       let asPredicate: ExpressionError
       do {
         return try parsePredicate()
       } catch {
         asPredicate = error
       }
+      // A limit is final: retrying the other reading would only hit it again (and cost time).
+      if asPredicate.isLimit { throw asPredicate }
       position = start + 1
+      operators = savedOperators
+      try enter(tokens[start])
+      defer { depth -= 1 }
       do {
         let inner = try parseOr()
         try expectSymbol(")", "to close the '(' opened at column \(tokens[start].offset + 1)")
         return inner
       } catch {
-        throw error.offset >= asPredicate.offset ? error : asPredicate
+        throw error.isLimit || error.offset >= asPredicate.offset ? error : asPredicate
       }
     }
     return try parsePredicate()
@@ -141,6 +207,7 @@ struct ExpressionParser {
 
   private mutating func parsePredicate() throws(ExpressionError) -> ConditionSyntax {
     let startOffset = tokens[position].offset
+    predicateDepth = depth
     let value = try parseValue()
     let t = tokens[position]
     if case .symbol(let s) = t.kind, let op = ComparisonOperator(rawValue: s) {
@@ -199,26 +266,39 @@ struct ExpressionParser {
 
   private mutating func parseValue() throws(ExpressionError) -> ValueSyntax {
     var left = try parseTerm()
+    var height = valueHeight
     while case .symbol(let s) = tokens[position].kind, s == "+" || s == "-" {
-      let at = tokens[position].offset
+      let op = tokens[position]
+      try countOperator(op)
       position += 1
-      left = .arithmetic(Character(s), left, try parseTerm(), offset: at)
+      let right = try parseTerm()
+      height = max(height, valueHeight) + 1
+      try checkHeight(height, op)
+      left = .arithmetic(Character(s), left, right, offset: op.offset)
     }
+    valueHeight = height
     return left
   }
 
   private mutating func parseTerm() throws(ExpressionError) -> ValueSyntax {
     var left = try parseFactor()
+    var height = valueHeight
     while case .symbol(let s) = tokens[position].kind, s == "*" || s == "/" {
-      let at = tokens[position].offset
+      let op = tokens[position]
+      try countOperator(op)
       position += 1
-      left = .arithmetic(Character(s), left, try parseFactor(), offset: at)
+      let right = try parseFactor()
+      height = max(height, valueHeight) + 1
+      try checkHeight(height, op)
+      left = .arithmetic(Character(s), left, right, offset: op.offset)
     }
+    valueHeight = height
     return left
   }
 
   private mutating func parseFactor() throws(ExpressionError) -> ValueSyntax {
     let t = tokens[position]
+    valueHeight = 1
     switch t.kind {
     case .number(let value):
       position += 1
@@ -237,29 +317,77 @@ struct ExpressionParser {
           throw ExpressionError("unknown function '\(name)'; the functions are \(functionNames.joined(separator: ", "))",
                                 source: source, offset: t.offset)
         }
+        try enter(t)
+        defer { depth -= 1 }
         position += 1
         var arguments = [try parseValue()]
+        var height = valueHeight
         while isSymbol(",") {
           position += 1
           arguments.append(try parseValue())
+          height = max(height, valueHeight)
         }
         try expectSymbol(")", "to close the arguments of \(name)(")
+        valueHeight = height + 1
+        try checkHeight(valueHeight, t)
         return .function(name, arguments, offset: t.offset)
       }
       return .variable(name, offset: t.offset)
     case .symbol("("):
+      try enter(t)
+      defer { depth -= 1 }
       position += 1
       let inner = try parseValue()
       try expectSymbol(")", "to close the '(' opened at column \(t.offset + 1)")
       return inner
     case .symbol("-"):
+      try enter(t)
+      defer { depth -= 1 }
       position += 1
-      return .negate(try parseFactor(), offset: t.offset)
+      let inner = try parseFactor()
+      valueHeight += 1
+      try checkHeight(valueHeight, t)
+      return .negate(inner, offset: t.offset)
     case .end:
       throw ExpressionError("the expression ends too early: expected a value", source: source, offset: t.offset)
     default:
       throw ExpressionError("expected a value (a number, a \"label\" or a variable), found \(describe(t))",
                             source: source, offset: t.offset)
+    }
+  }
+
+  // MARK: - Limits
+
+  /// Enters one level of nesting at `token`, or throws when that would exceed the limit.
+  /// The caller leaves the level with `defer { depth -= 1 }` after this returns.
+  private mutating func enter(_ token: Token) throws(ExpressionError) {
+    guard depth < ExpressionLimits.maxNesting else {
+      throw ExpressionError(
+        "the expression nests deeper than \(ExpressionLimits.maxNesting) levels of parentheses, 'not', '-' and "
+          + "function calls; simplify it", source: source, offset: token.offset, isLimit: true)
+    }
+    depth += 1
+  }
+
+  /// Throws when a value's syntax tree, `height` levels at `token`, under the conditions that
+  /// enclose it, is deeper than the nesting limit: a chain `a + b + c …` is a left-leaning
+  /// tree, one level per operator.
+  private func checkHeight(_ height: Int, _ token: Token) throws(ExpressionError) {
+    guard predicateDepth + height <= ExpressionLimits.maxNesting else {
+      throw ExpressionError(
+        "the expression nests deeper than \(ExpressionLimits.maxNesting) levels (each '+', '-', '*', '/' of a chain "
+          + "counts as one, as does each '-' and function call); split it", source: source, offset: token.offset,
+        isLimit: true)
+    }
+  }
+
+  /// Counts one binary operator at `token`, or throws when there are too many.
+  private mutating func countOperator(_ token: Token) throws(ExpressionError) {
+    operators += 1
+    guard operators <= ExpressionLimits.maxOperators else {
+      throw ExpressionError(
+        "the expression has more than \(ExpressionLimits.maxOperators) operators ('and', 'or', '+', '-', '*', '/'); "
+          + "split it into several rules", source: source, offset: token.offset, isLimit: true)
     }
   }
 
@@ -292,6 +420,10 @@ struct ExpressionParser {
     case .symbol(let s): "'\(s)'"
     }
   }
+}
+
+extension String {
+  fileprivate func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }
 
 extension Double {

@@ -9,17 +9,35 @@ public struct ExpressionError: Error, Equatable, Sendable, CustomStringConvertib
   public var source: String
   /// 0-based character offset of the fault in `source`.
   public var offset: Int
+  /// True when the expression breaks one of ``ExpressionLimits`` (length, nesting, operators).
+  public var isLimit: Bool
 
-  public init(_ message: String, source: String, offset: Int) {
+  public init(_ message: String, source: String, offset: Int, isLimit: Bool = false) {
     self.message = message
     self.source = source
     self.offset = offset
+    self.isLimit = isLimit
   }
 
   /// The message, then the expression with a caret under the fault.
-  public var description: String {
-    "\(message)\n    \(source)\n    \(String(repeating: " ", count: max(0, offset)))^"
+  public var description: String { "\(message)\n" + caretLines(source, offset: offset) }
+}
+
+/// Two lines, indented four spaces: the expression and a caret under the character at `offset`.
+/// An expression longer than 120 characters is cut to the 120 around the fault, with "…" where
+/// text was left out, so that a hostile 5 MB expression gives a short message.
+func caretLines(_ source: String, offset: Int) -> String {
+  let width = 120
+  guard source.count > width else {
+    return "    \(source)\n    \(String(repeating: " ", count: max(0, offset)))^"
   }
+  let chars = Array(source.prefix(offset + width))
+  let start = max(0, min(offset - width / 2, chars.count - width))
+  let end = min(chars.count, start + width)
+  let head = start > 0 ? "…" : ""
+  let tail = end < source.count ? "…" : ""
+  let excerpt = head + String(chars[start..<end]) + tail
+  return "    \(excerpt)\n    \(String(repeating: " ", count: max(0, offset - start + head.count)))^"
 }
 
 enum TokenKind: Equatable {
