@@ -1,4 +1,4 @@
-// AuditBenchmarks — wall-clock time of the full audit (DESIGN.md §7: ≤ 0.5 s for 1,000 real ×
+// AuditBenchmarks — wall-clock time of the full audit (Docs/Performance.md: ≤ 0.5 s for 1,000 real ×
 // 1,000 synthetic rows). Run in release:
 //   swift build --scratch-path .build-audit -c release --product AuditBenchmarks
 //   .build-audit/release/AuditBenchmarks

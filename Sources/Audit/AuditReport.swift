@@ -1,5 +1,5 @@
 // AuditReport.swift — every audit metric for one (train, synthetic, holdout) triple, as one
-// Codable value (METRICS.md §9.1–§9.5).
+// Codable value (Docs/Methods.md, audit).
 
 import Foundation
 

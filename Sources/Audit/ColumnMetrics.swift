@@ -1,4 +1,4 @@
-// ColumnMetrics.swift — single-column fidelity and validity scores (METRICS.md §9.1, §9.2).
+// ColumnMetrics.swift — single-column fidelity and validity scores (Docs/Methods.md, audit).
 //
 // Each function follows the SDMetrics metric of the same name (source file cited per function)
 // and returns nil where SDMetrics raises IncomputableMetricError or returns NaN, e.g. a column

@@ -1,4 +1,4 @@
-// ColumnPairMetrics.swift — two-column fidelity scores (METRICS.md §9.1, "Column Pair Trends").
+// ColumnPairMetrics.swift — two-column fidelity scores (Docs/Methods.md, audit, "Column Pair Trends").
 
 /// Ten equal-width bins with edges from the real data and outer edges at ±∞, as SDMetrics'
 /// `utils.discretize_column`: `np.histogram_bin_edges(real.dropna(), bins=10)` with the first and

@@ -1,4 +1,4 @@
-// CoxComparison.swift — Cox hazard ratios of R against S and synthpop's CI overlap (METRICS.md
+// CoxComparison.swift — Cox hazard ratios of R against S and synthpop's CI overlap (Docs/Methods.md, audit;
 // §9.3 "CI overlap", extended to Cox models as proposed in §9.5).
 
 import Foundation

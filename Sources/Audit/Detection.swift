@@ -1,4 +1,4 @@
-// Detection.swift — can a classifier tell real rows from synthetic ones? (METRICS.md §9.1)
+// Detection.swift — can a classifier tell real rows from synthetic ones? (Docs/Methods.md, audit)
 //
 // SDMetrics `single_table/detection/base.py` (LogisticDetection): stack R (label 1) and S
 // (label 0), 3-fold stratified cross-validation, per fold s = 2·max(0.5, AUC) − 1, and

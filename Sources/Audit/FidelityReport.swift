@@ -1,5 +1,5 @@
 // FidelityReport.swift — Column Shapes, Column Pair Trends, Quality score, coverage, validity
-// and detection for one (real, synthetic) pair of tables (METRICS.md §9.1 and §9.2).
+// and detection for one (real, synthetic) pair of tables (Docs/Methods.md, audit).
 
 /// The single-column scores of one column.
 public struct ColumnFidelity: Codable, Sendable, Hashable {

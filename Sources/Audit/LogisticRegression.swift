@@ -1,6 +1,6 @@
 // LogisticRegression.swift — ridge-penalised logistic regression by Newton's method (IRLS).
 //
-// Why our own: the detection metric (METRICS.md §9.1, SDMetrics `single_table/detection/`)
+// Why our own: the detection metric (Docs/Methods.md, audit, SDMetrics `single_table/detection/`)
 // needs a real-vs-synthetic classifier, and SDMetrics' default is scikit-learn's
 // `LogisticRegression(solver="lbfgs")`, whose default penalty is ½‖w‖² + C·Σ loss with C = 1 and
 // an unpenalised intercept. We minimise the same objective (divided by C):

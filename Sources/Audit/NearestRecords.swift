@@ -1,11 +1,11 @@
-// NearestRecords.swift — the distance loops behind every privacy metric (METRICS.md §9.4).
+// NearestRecords.swift — the distance loops behind every privacy metric (Docs/Methods.md, audit).
 //
 // Goals, in priority order:
 // 1. SDMetrics' DCR distance exactly (`single_table/privacy/dcr_utils.py`):
 //    d(x, y) = (1/p) Σ_j δ_j, numeric δ_j = min(|x_j − y_j| / range_j, 1) with range_j from the
 //    reference table (range 0 → 1[x_j ≠ y_j]), categorical δ_j = 1[x_j ≠ y_j]; one missing → 1,
 //    both missing → 0.
-// 2. 1,000 × 1,000 rows × ~10 columns in a few milliseconds (DESIGN.md §7: whole audit ≤ 0.5 s):
+// 2. 1,000 × 1,000 rows × ~10 columns in a few milliseconds (Docs/Performance.md: whole audit ≤ 0.5 s):
 //    each table is encoded once into two contiguous row-major buffers, numeric values already
 //    divided by the range, so the inner loop is branch-light arithmetic with no allocation.
 //    A missing numeric value becomes `.greatestFiniteMagnitude`: two missing values then differ

@@ -1,10 +1,10 @@
-// PrivacyReport.swift — how close do synthetic rows sit to real patients? (METRICS.md §9.4)
+// PrivacyReport.swift — how close do synthetic rows sit to real patients? (Docs/Methods.md, audit)
 
 import GSL
 
 /// Nearest-record Hamming distances: differing fields between a synthetic row and its closest
 /// real row after discretising numerics into the ten bins of ContingencySimilarity (Eckardt
-/// 2024; METRICS.md §9.4). 0 = a copy at that resolution.
+/// 2024; Docs/Methods.md, audit). 0 = a copy at that resolution.
 public struct HammingSummary: Codable, Sendable, Hashable {
   public var minimum: Int
   public var shareZero: Double

@@ -1,4 +1,4 @@
-// SurvivalFidelity.swift — does the synthetic outcome look like the real one? (METRICS.md §9.5)
+// SurvivalFidelity.swift — does the synthetic outcome look like the real one? (Docs/Methods.md, audit)
 //
 // KM optimism / absolute optimism / short-sightedness are synthcity's
 // `core/models/survival_analysis/metrics.py::nonparametric_distance`; the log-rank test, median

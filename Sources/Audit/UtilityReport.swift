@@ -1,4 +1,4 @@
-// UtilityReport.swift — train on synthetic, test on real (METRICS.md §9.3 TSTR, with a Cox model
+// UtilityReport.swift — train on synthetic, test on real (Docs/Methods.md, audit TSTR, with a Cox model
 // and Harrell's C in place of synthcity's Uno C; §9.5 "Cox CIO" for the coefficients).
 
 import SurvivalAnalysis

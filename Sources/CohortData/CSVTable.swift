@@ -1,7 +1,7 @@
 // CSVTable.swift — RFC 4180 reading with positions for every error.
 //
 // Why our own reader rather than a CSV package: every error a user sees must name the file, the
-// line and the column (DESIGN.md §6), and the packages on this machine (CSV.swift, SwiftCSV)
+// line and the column (Docs/Architecture.md, bad input), and the packages on this machine (CSV.swift, SwiftCSV)
 // report malformed quoting without positions. The grammar is small: comma separator, optional
 // double quotes with "" as an escaped quote, CRLF or LF line ends, a header row.
 

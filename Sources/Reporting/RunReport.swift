@@ -1,4 +1,4 @@
-// RunReport.swift — the outputs of `syntharm run` and `syntharm merge` (PROTOCOL-FORMAT.md,
+// RunReport.swift — the outputs of `syntharm run` and `syntharm merge` (Docs/ProtocolFormat.md,
 // "Outputs of a run"), assembled from the stored cells alone:
 //   operating-characteristics.csv  one tidy row per cell × design × truth
 //   savings.csv                    one row per cell × compared design × drift (when asked)

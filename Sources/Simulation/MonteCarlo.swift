@@ -11,7 +11,7 @@ import SurvivalAnalysis
 import Synthesis
 import TrialSpec
 
-/// Operating characteristics of one design under one truth (DESIGN.md §3).
+/// Operating characteristics of one design under one truth (Docs/Methods.md).
 ///
 /// Denominator rule: rates, means and coverage are over the replicates that were analysed; failed
 /// replicates are counted by kind and reported as `failureRate` beside them, never as
@@ -100,7 +100,7 @@ public enum MonteCarlo {
   /// Operating characteristics and, when the scenario asks for it, the savings search of one cell.
   ///
   /// - Parameter estimandPatients: patients per arm of the large-sample trial that gives the
-  ///   estimand (DESIGN.md §3 asks for at least 200,000; fewer only to make tests quick).
+  ///   estimand (Docs/Methods.md asks for at least 200,000; fewer only to make tests quick).
   public static func simulateCell(model: TrialModel, scenario: Scenario, cellIndex: Int, replicates: Int? = nil,
                                   threads: Int? = nil, searchSavings: Bool = true, estimandPatients: Int = 200_000,
                                   progress: (@Sendable (Int, Int) -> Void)? = nil) -> CellSimulation {
@@ -278,7 +278,7 @@ extension TrialModel {
   /// this design's accrual, dropout and cut: one conventional trial about `perArm` patients per arm
   /// with the design's allocation (1:1 for a design without real controls), accrued at the
   /// protocol's rate scaled so that the accrual period is the design's own, the event target
-  /// scaled with it, analysed the same way (DESIGN.md §3, "Estimand"). Nil when that trial fails.
+  /// scaled with it, analysed the same way (Docs/Methods.md, "Estimand"). Nil when that trial fails.
   func marginalLogHazardRatio(hazardRatio: Double, design: Scenario.Design, seeds: SeedSequence, cellIndex: Int,
                               truthIndex: Int, perArm: Int = 200_000) -> Double {
     let e = design.experimental, c = design.realControls > 0 ? design.realControls : design.experimental

@@ -1,4 +1,4 @@
-// Savings.swift — real control patients saved by synthetic ones (DESIGN.md §3, "Sample-size savings").
+// Savings.swift — real control patients saved by synthetic ones (Docs/Methods.md, "Sample-size savings").
 //
 // The experimental arm is fixed. The conventional design (real controls only) is simulated at a
 // grid of real-control counts; the augmented design (the same synthetic controls and analysis)

@@ -1,4 +1,4 @@
-// TrialModel.swift — the world of a simulated trial (DESIGN.md §3): who is enrolled, when, how
+// TrialModel.swift — the world of a simulated trial (Docs/Methods.md): who is enrolled, when, how
 // long they live, when they drop out, and when the trial is analysed. Times are in the
 // protocol's time unit.
 //

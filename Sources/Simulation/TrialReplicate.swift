@@ -8,7 +8,7 @@ import SurvivalAnalysis
 import Synthesis
 import TrialSpec
 
-/// Why a replicate produced no analysis (DESIGN.md §3, "Failures").
+/// Why a replicate produced no analysis (Docs/Methods.md, "Failures").
 public enum FailureKind: String, Sendable, Codable, CaseIterable, Comparable {
   case eventTargetNotReached = "event-target-not-reached"
   case noEvents = "no-events"
@@ -78,10 +78,10 @@ public struct ReplicateResult: Sendable {
   }
 }
 
-/// The random streams of one replicate (DESIGN.md §4). Each arm draws its patients from its own
+/// The random streams of one replicate (Docs/Methods.md, determinism). Each arm draws its patients from its own
 /// stream, one patient after another in order of entry, so a trial with more real controls
 /// contains the smaller trial's patients: common random numbers across the candidate counts of a
-/// savings search (DESIGN.md §3), with monotone power curves as the result.
+/// savings search (Docs/Methods.md), with monotone power curves as the result.
 struct ReplicateStreams {
   /// Entry times and the allocation sequence.
   let accrual: GSLRandomSource

@@ -8,7 +8,7 @@
 // the independent values we check against. Sources: openpharma/RobinCar2 @ 43ba7c1 —
 // R/survival_score.R (`h_lr_score_no_strata_no_cov`, `h_lr_score_cov`), R/survival_cov_adj.R
 // (`h_derived_outcome_vals`, `h_get_beta_estimates`), R/survival.R (`robin_surv_comparison`);
-// the formulas are collected in borrowing-formulas.md §9.
+// the formulas are in Docs/Methods.md, prognostic adjustment.
 //
 // The derived outcome O_i is a sum over every distinct event time up to T_i. RobinCar2 forms it
 // with an n × K matrix; here the sums are prefix sums over event times, so after the one sort

@@ -8,7 +8,7 @@
 // Hajivassiliou & McFadden 1998, Keane 1994). A GHK draw has density p(z)·1_box(z)/w(z) with
 // weight w(z) = ∏ P(interval of each bounded dimension | the ones before), so accepting it with
 // probability w/w_max gives draws from p restricted to the box — the correct conditional, not
-// the product of truncated marginals (DESIGN.md §3). w_max is the running maximum over the
+// the product of truncated marginals (Docs/Methods.md). w_max is the running maximum over the
 // candidates (seeded by a pilot of 1,000), which is exact whenever the pilot saw the largest
 // weight and otherwise errs by the ratio of the true to the observed maximum; a test compares
 // this path with plain rejection on a correlated case. Every accepted patient is still checked

@@ -14,7 +14,7 @@ import GSL
 import SurvivalAnalysis
 import TrialSpec
 
-/// The outcome family of a generator (PROTOCOL-FORMAT.md `synthesis.outcome`).
+/// The outcome family of a generator (Docs/ProtocolFormat.md `synthesis.outcome`).
 public enum OutcomeKind: String, Sendable, Codable {
   case weibull
   case piecewiseExponential = "piecewise-exponential"

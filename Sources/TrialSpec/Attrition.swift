@@ -1,6 +1,6 @@
 // Attrition.swift — what each eligibility rule does to the reference cohort.
 
-/// Per-rule counts on the reference rows, and the eligible subset (PROTOCOL-FORMAT.md, "Attrition").
+/// Per-rule counts on the reference rows, and the eligible subset (Docs/ProtocolFormat.md, "Attrition").
 public struct Attrition: Sendable {
   public struct RuleCounts: Sendable, Codable {
     public var id: String

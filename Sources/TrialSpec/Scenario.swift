@@ -1,6 +1,6 @@
 // Scenario.swift — the scenario model: what to simulate with a protocol and what to compare.
 
-/// A scenario (PROTOCOL-FORMAT.md, "Scenario").
+/// A scenario (Docs/ProtocolFormat.md, "Scenario").
 public struct Scenario: Sendable {
   public var file: String
   public var id: String
@@ -23,7 +23,7 @@ public struct Scenario: Sendable {
     public var drifts: [Double]
   }
 
-  /// How a design analyses its trials (DESIGN.md §3, "Analyses / borrowing methods").
+  /// How a design analyses its trials (Docs/Methods.md, "Analyses / borrowing methods").
   public enum Analysis: Sendable, Equatable {
     /// External patients ignored.
     case none

@@ -3,7 +3,7 @@
 
 import CohortData
 
-/// A trial protocol (PROTOCOL-FORMAT.md, "Protocol").
+/// A trial protocol (Docs/ProtocolFormat.md, "Protocol").
 public struct TrialProtocol: Sendable {
   public var file: String
   public var id: String

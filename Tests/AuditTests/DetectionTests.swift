@@ -1,5 +1,5 @@
 // DetectionTests.swift — AUC, the ridge logistic regression and the detection score
-// (METRICS.md §9.1 "Detection (SDMetrics)"), against audit_reference.py block B.
+// (Docs/Methods.md, audit "Detection (SDMetrics)"), against audit_reference.py block B.
 
 @testable import Audit
 import TestSupport

@@ -1,4 +1,4 @@
-// FidelityTests.swift — single-column and column-pair fidelity (METRICS.md §9.1, §9.2).
+// FidelityTests.swift — single-column and column-pair fidelity (Docs/Methods.md, audit).
 
 @testable import Audit
 import TestSupport

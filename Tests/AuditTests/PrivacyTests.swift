@@ -1,4 +1,4 @@
-// PrivacyTests.swift — DCR and friends (METRICS.md §9.4) against audit_reference.py block D,
+// PrivacyTests.swift — DCR and friends (Docs/Methods.md, audit) against audit_reference.py block D,
 // hand arithmetic, and a literal transcription of SDMetrics' dcr_utils.py.
 
 @testable import Audit
@@ -61,7 +61,7 @@ struct PrivacyValidationTests {
 @Suite("Privacy — fast search against a literal transcription of SDMetrics", .tags(.doubleProgramming))
 struct PrivacyDoubleProgrammingTests {
   /// `_calculate_dcr_value` / `_calculate_dcr_between_rows` of SDMetrics' dcr_utils.py, one pair
-  /// at a time, ranges from the reference (range 0 → 1[x ≠ y], as METRICS.md §9.4 says).
+  /// at a time, ranges from the reference (range 0 → 1[x ≠ y], as Docs/Methods.md, audit says).
   static func naiveDistance(_ s: AuditTable, _ i: Int, _ r: AuditTable, _ k: Int) -> Double {
     var total = 0.0
     for (a, b) in zip(s.columns, r.columns) {

@@ -1,4 +1,4 @@
-// SurvivalFidelityTests.swift — KM distances, log-rank, RMST and Cox CI overlap (METRICS.md §9.5).
+// SurvivalFidelityTests.swift — KM distances, log-rank, RMST and Cox CI overlap (Docs/Methods.md, audit).
 
 @testable import Audit
 import GSL

@@ -7,7 +7,7 @@ Run from the repository root with plain python3 (standard library only):
 
 No SynthArm code and no YAML parsing: the reference-row filter and every eligibility rule of
 
-    colon-adjuvant-os   (the contract example in PROTOCOL-FORMAT.md)
+    colon-adjuvant-os   (the contract example in Docs/ProtocolFormat.md)
     lung-advanced-ecog  (Protocols/lung-advanced-ecog.yaml)
     veteran-lung-trial  (Protocols/veteran-lung-trial.yaml)
 
@@ -66,7 +66,7 @@ def kleene_or(*vals):
 PROTOCOLS = [
     {
         "id": "colon-adjuvant-os",
-        "source": "PROTOCOL-FORMAT.md (contract example)",
+        "source": "Docs/ProtocolFormat.md (contract example)",
         "data": "Data/colon_os.csv",
         "rows": ('rx == "Obs"', lambda r: r["rx"] == "Obs"),
         "on_unknown": "exclude",

@@ -56,7 +56,7 @@ struct MonteCarloTests {
     #expect(drifted.rejectionRate > exchangeable.rejectionRate + 2 * se, "drift 1.2: \(drifted.rejectionRate)")
   }
 
-  @Test("estimands on the colon scenario: unadjusted 0.7225 (DESIGN.md's independent check); adjusted for every covariate, the conditional 0.70",
+  @Test("estimands on the colon scenario: unadjusted 0.7225 (an independent check); adjusted for every covariate, the conditional 0.70",
         .tags(.validation, .statistical))
   func estimands() throws {
     var s = try scenario("Scenarios/colon-augmented.yaml")

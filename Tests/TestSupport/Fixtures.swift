@@ -1,6 +1,6 @@
 // Fixtures.swift — where tests find shipped data and frozen reference values.
 //
-// Tests never read ../shared: the reference values they use were copied into Tests/Fixtures
+// Tests read nothing outside the repository: the reference values they use were copied into Tests/Fixtures
 // (provenance in Tests/Fixtures/README.md), and the cohorts live in Data/.
 
 import Foundation

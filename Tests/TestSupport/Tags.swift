@@ -1,4 +1,4 @@
-// Tags.swift — tests are organised by where the expected value comes from (STYLE.md §7.6).
+// Tags.swift — tests are organised by where the expected value comes from (Docs/Architecture.md, tests).
 
 import Testing
 

@@ -1,4 +1,4 @@
-// ContractFilesTests.swift — the contract files of PROTOCOL-FORMAT.md and our own protocols
+// ContractFilesTests.swift — the contract files of Docs/ProtocolFormat.md and our own protocols
 // load as written; attrition matches counts made independently in Python
 // (Tests/Fixtures/attrition-independent.py and sweep-independent.py: hand-written predicates over
 // the raw CSV, no SynthArm code, no YAML).

@@ -1,6 +1,6 @@
 // ExpressionConformanceTests.swift — the eligibility language, case by case: expression,
 // bindings, expected truth value. The expected values come from the grammar and the Kleene
-// truth tables in PROTOCOL-FORMAT.md, worked out by hand for each row.
+// truth tables in Docs/ProtocolFormat.md, worked out by hand for each row.
 
 import Testing
 import TestSupport

@@ -1,7 +1,7 @@
 // GeneratorUncertainty.swift — per sweep cell: how much the synthetic arm's hazard moves when the
 // generator is refitted (its estimation error, shared by every synthetic patient of a replicate),
 // and the implied drift of the conditioned generator against the cell's own eligible patients
-// (DESIGN.md §3, "The generator's own uncertainty" and "Implied drift").
+// (Docs/Methods.md, "The generator's own uncertainty" and "Implied drift").
 //
 // Variance. K refits on bootstrap resamples of the rows the generator learns from; each gives the
 // marginal log cumulative hazard of the eligible synthetic population at a horizon t*,

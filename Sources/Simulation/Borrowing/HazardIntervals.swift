@@ -1,4 +1,4 @@
-// HazardIntervals.swift — the events-and-exposure engine of the Bayesian analyses (DESIGN.md §3).
+// HazardIntervals.swift — the events-and-exposure engine of the Bayesian analyses (Docs/Methods.md).
 //
 // On a piecewise-exponential control hazard λ_j (interval j = (s_{j−1}, s_j]) with a treatment
 // hazard ratio e^θ, the exact likelihood of a trial depends on its data only through the events

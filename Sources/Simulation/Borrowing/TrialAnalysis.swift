@@ -1,4 +1,4 @@
-// TrialAnalysis.swift — the analyses and borrowing methods of DESIGN.md §3, "Analyses / borrowing
+// TrialAnalysis.swift — the analyses and borrowing methods of Docs/Methods.md, "Analyses / borrowing
 // methods". Every analysis returns the log-HR estimate with its uncertainty, the decision
 // statistic and decision, the borrowed information (ESS, in control events) and a typed failure.
 //

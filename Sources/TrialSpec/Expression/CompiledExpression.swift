@@ -2,7 +2,7 @@
 //
 // Evaluation is vectorised: every node computes its values for all rows into a buffer, so a
 // condition over n rows costs a handful of passes over n numbers, with no parsing, no Dictionary
-// look-up per row and no allocation per row (DESIGN.md §7). Three-valued (Kleene) logic:
+// look-up per row and no allocation per row (Docs/Performance.md). Three-valued (Kleene) logic:
 //   false and unknown = false,  true or unknown = true,  not unknown = unknown;
 // a comparison with a missing operand (NaN, or label −1, or nil text) is unknown; `is missing`
 // is never unknown.

@@ -1,5 +1,5 @@
 // ExpressionChecker.swift — from syntax to a typed, unit-resolved program, with the load-time
-// errors of PROTOCOL-FORMAT.md: unknown variable (with suggestion), label vs number, unknown
+// errors of Docs/ProtocolFormat.md: unknown variable (with suggestion), label vs number, unknown
 // label, unit mismatch, empty `in` list (in the parser), `between` with low > high.
 
 /// A numeric program. Literals with units are already converted.

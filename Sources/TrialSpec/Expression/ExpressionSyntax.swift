@@ -1,5 +1,5 @@
 // ExpressionSyntax.swift — tokens and the syntax tree of the eligibility language
-// (PROTOCOL-FORMAT.md, "Eligibility expressions").
+// (Docs/ProtocolFormat.md, "Eligibility expressions").
 
 /// A problem in an expression, pointing at a character of it.
 public struct ExpressionError: Error, Equatable, Sendable, CustomStringConvertible {

@@ -4,7 +4,7 @@
 Reproduce with:  python3 Tests/Fixtures/Audit/audit_reference.py > Tests/Fixtures/Audit/audit_reference.txt
 Run on 2026-11-25 with Python 3, numpy 2.4.6, scipy 1.17.1.
 
-Each block re-implements one metric from its published definition (METRICS.md, citing the
+Each block re-implements one metric from its published definition (Docs/Methods.md, citing the
 SDMetrics / synthcity / synthpop source it was read from), written the way those tools write it
 (scipy.stats.ks_2samp, np.histogram_bin_edges + np.digitize, scipy association, lifelines-style
 KM predict + np.trapezoid, ...). The Swift tests hard-code the printed numbers.
