@@ -253,11 +253,14 @@ extension HTMLReport {
     let ocs = cell.operatingCharacteristics
     guard !ocs.isEmpty else { return }
     page.element("h3", text: "Operating characteristics")
+    let calibrated = ocs.contains { $0.calibration != nil }
     page.open("table", class: "oc")
     page.raw("<thead><tr><th>Design</th><th class=\"num\">True HR</th><th class=\"num\">Drift</th><th>Measures</th>"
              + "<th class=\"num\">Rejection ± MCSE</th><th class=\"num\">Mean HR</th><th class=\"num\">Estimand HR</th>"
              + "<th class=\"num\">Bias (log HR)</th><th class=\"num\">Coverage ± MCSE</th><th class=\"num\">Events</th>"
-             + "<th class=\"num\">Borrowed events ± SD</th><th class=\"num\">Failures</th></tr></thead>\n<tbody>\n")
+             + "<th class=\"num\">Borrowed events ± SD</th><th class=\"num\">Failures</th>"
+             + (calibrated ? "<th class=\"num\">Calibrated threshold</th><th class=\"num\">Rejection at it ± MCSE</th>" : "")
+             + "</tr></thead>\n<tbody>\n")
     var previous: [Double]?
     for o in ocs {
       let truth = [o.hazardRatio, o.drift]
@@ -275,6 +278,15 @@ extension HTMLReport {
       cells += "<td class=\"num\">\(number(o.meanEvents, 0))</td>"
       cells += "<td class=\"num\">\(plusMinus(o.borrowedEvents, o.borrowedEventsSD, 0))</td>"
       cells += "<td class=\"num\">\(failures)</td>"
+      if calibrated {
+        if let c = o.calibration {
+          cells += "<td class=\"num\">\(escape(c.scale)) &gt; \(number(c.threshold, 4))<br><span class=\"muted\">"
+            + "\(number(c.low, 4))–\(number(c.high, 4))</span></td>"
+          cells += "<td class=\"num\">\(plusMinus(o.calibratedRejectionRate, o.calibratedRejectionMCSE, 3))</td>"
+        } else {
+          cells += "<td class=\"num\">–</td><td class=\"num\">–</td>"
+        }
+      }
       page.raw("<tr\(start)><td class=\"name\">\(name)</td>" + cells + "</tr>\n")
     }
     page.raw("</tbody>\n")
@@ -284,27 +296,31 @@ extension HTMLReport {
                  + "Estimand HR: what the unadjusted Cox analysis converges to in a very large trial; bias and "
                  + "coverage of the 95% interval are measured against it. Borrowed events: the control events the "
                  + "analysis takes from the external source (its effective sample size), mean ± SD over trials. "
-                 + "Rates are over the analysed trials; failed trials are counted apart, never as non-rejections.")
+                 + "Rates are over the analysed trials; failed trials are counted apart, never as non-rejections."
+                 + (calibrated ? " Calibrated threshold: set under HR 1 so that type-I error is α at the calibration drifts "
+                    + "(its Monte Carlo interval below it); the rejection rate at it is power (or type-I error) at a common α." : ""))
   }
 
   // MARK: - Curves
 
   static func curves(_ page: inout HTMLPage, _ cell: CellResult, report: RunReport) {
     for search in cell.savings {
-      page.element("h3", text: "Power against real controls: \(search.design)")
-      page.figure(powerChart(search).svg(), caption: "Markers: simulated power ± 1 MCSE; solid lines: monotone "
-                  + "(isotonic) fits, from which the counts are read; dashed: Schoenfeld's analytic power for the "
-                  + "conventional design. Ringed points mark the real-control counts found.")
+      page.element("h3", text: "Real controls saved: \(search.design)")
       savingsTable(&page, search)
-      page.element("h3", text: "Type-I error against real controls: \(search.design)")
       page.open("div", class: "grid-2")
-      page.figure(typeIByCountChart(search).svg(), caption: "Type-I error (true HR = 1) ± 1 MCSE with its isotonic "
-                  + "fit. An augmented count is accepted only where the type-I error stays under the limit.")
+      page.figure(conventionalChart(search).svg(), caption: "Markers: simulated power ± 1 MCSE at each size's calibrated "
+                  + "threshold; line: the monotone (isotonic) fit the size is read from; dashed: Schoenfeld's size.")
+      page.figure(powerChart(search).svg(), caption: "The compared design with the conventional experimental arm, by real "
+                  + "controls, at each count's calibrated threshold; dotted: the conventional control arm and the count found.")
+      page.close()
+      if let chart = driftRiskChart(search) {
+        page.figure(chart.svg(), caption: "The chosen count at its threshold calibrated at drift 1: type-I error ± 1 MCSE "
+                    + "when the external source drifts — the price if exchangeability fails.")
+      }
       if let chart = typeIByDriftChart(cell.operatingCharacteristics, alpha: search.alpha) {
         page.figure(chart.svg(), caption: "Every design's type-I error (true HR = 1) ± 1 MCSE at its full "
                       + "size, against drift; designs are set slightly apart around each drift so none hides another.")
       }
-      page.close()
     }
     if cell.savings.isEmpty, let chart = typeIByDriftChart(cell.operatingCharacteristics, alpha: report.savings.first?.alpha) {
       page.element("h3", text: "Type-I error against drift")
@@ -314,34 +330,33 @@ extension HTMLReport {
   }
 
   static func savingsTable(_ page: inout HTMLPage, _ search: SavingsSearch) {
-    page.element("h4", text: "Real controls needed for \(percent(search.targetPower, 0)) power at HR \(short(search.hazardRatio))")
+    page.element("h4", text: "For \(percent(search.targetPower, 0)) power at HR \(short(search.hazardRatio)), type-I error α at drift 1")
     page.open("table")
-    page.raw("<thead><tr><th>Design</th><th class=\"num\">Real controls</th><th class=\"num\">Saved</th>"
-             + "<th class=\"num\">MC range</th><th class=\"num\">Power there</th><th class=\"num\">Type-I there</th><th>Status</th></tr></thead>\n<tbody>\n")
-    let conventionalText = search.conventionalRealControls.map(String.init) ?? "–"
-    let conventionalRange = countRange(search.conventionalRealControlsLow, search.conventionalRealControlsHigh)
-    page.raw("<tr><td>conventional (simulated)</td><td class=\"num\">\(conventionalText)</td><td class=\"num\"></td>"
-             + "<td class=\"num\">\(conventionalRange)</td>"
-             + "<td class=\"num\"></td><td class=\"num\"></td><td>\(escape(search.conventionalStatus))</td></tr>\n")
-    if let schoenfeld = search.schoenfeldRealControls {
-      page.raw("<tr><td>conventional (Schoenfeld)</td><td class=\"num\">\(schoenfeld)</td><td class=\"num\"></td>"
-               + "<td class=\"num\"></td><td class=\"num\"></td><td class=\"num\"></td><td>analytic, for comparison</td></tr>\n")
-    }
+    page.raw("<tbody>\n")
+    func row(_ name: String, _ value: String) { page.raw("<tr><td>\(escape(name))</td><td class=\"num\">\(escape(value))</td></tr>\n") }
+    row("Conventional: patients (experimental + controls)", search.conventionalPatients.map {
+      "\($0) (\(search.conventionalExperimental.map(String.init) ?? "–") + \(search.conventionalControls.map(String.init) ?? "–"))"
+    } ?? "not reached")
+    row("Conventional: events, months", "\(number(search.conventionalEvents, 0)), \(number(search.conventionalMonths, 1))")
+    row("Schoenfeld's patients (events split as simulated)", search.schoenfeldPatients.map(String.init) ?? "–")
+    row("\(search.design): real + synthetic controls", search.realControls.map { "\($0) + \(search.syntheticControls)" } ?? "–")
+    row("Real controls saved (95% interval)", savedText(search) + (search.savedPercent.map { ", \(signed($0, 0))% of the control arm" } ?? ""))
+    row("Months of accrual saved", number(search.monthsSaved, 1))
+    row("Calibrated threshold (interval)", search.threshold.map {
+      "\(search.thresholdScale) > \(number($0, 4)) (\(number(search.thresholdLow, 4))–\(number(search.thresholdHigh, 4)))"
+    } ?? "–")
+    row("Status", search.status.rawValue)
     for d in search.byDrift {
-      let saved = d.saved.map { "\(signed(Double($0), 0)) (\(signed(d.savedPercent, 0))%)" } ?? "–"
-      page.raw("<tr><td class=\"name\">\(escape(search.design)), drift \(short(d.drift))</td>"
-               + "<td class=\"num\">\(d.realControls.map(String.init) ?? "–")</td><td class=\"num\">\(saved)</td>"
-               + "<td class=\"num\">\(d.realControls == nil ? "" : countRange(d.realControlsLow, d.realControlsHigh))</td>"
-               + "<td class=\"num\">\(percent(d.powerAtRealControls))</td><td class=\"num\">\(percent(d.typeIErrorAtRealControls, 2))</td>"
-               + "<td>\(escape(d.status))</td></tr>\n")
+      row("At drift \(short(d.drift)): power, type-I error",
+          "\(plusMinus(d.power, d.powerMCSE, 3)), \(plusMinus(d.typeIError, d.typeIErrorMCSE, 3))")
     }
     page.raw("</tbody>\n")
     page.close()
-    page.element("p", class: "muted", text: "\(search.replicates) simulated trials per count. Saved: real controls "
-                 + "the augmented design needs fewer than the conventional one (negative: more). MC range: the "
-                 + "counts at which the power curve is 2 MCSE below and above the target — the Monte Carlo "
-                 + "uncertainty of the count, wide where the curve is flat. Type-I limit "
-                 + "\(percent(search.typeIErrorLimit, 2)) = α + 2·MCSE.")
+    page.element("p", class: "muted", text: "\(search.replicates) simulated trials per size; both curves share their random "
+                 + "numbers, so the saving is a paired difference; its interval comes from \(search.bootstrapResamples) "
+                 + "bootstrap resamples of the replicates (both curves and every threshold recomputed). Not "
+                 + "distinguishable (n.d.) when the interval holds 0. No saving is computed under drift ≠ 1: the "
+                 + "drift rows show what the chosen design risks there.")
   }
 
   /// "low–high", with "…" for an end beyond the simulated counts.

@@ -110,64 +110,61 @@ extension HTMLReport {
 
   // MARK: - Power and type-I error against real controls
 
-  /// Simulated power of the conventional design and of `search.design` at each drift against
-  /// the number of real controls: markers ± 1 MCSE, the isotonic fit as a line, Schoenfeld's
-  /// analytic power dashed, the target as a horizontal line, and the counts found highlighted.
-  /// Full width: the candidate counts are many and close together at the low end.
-  static func powerChart(_ search: SavingsSearch) -> LineChart {
-    var series: [LineSeries] = []
-    var lines: [ReferenceLine] = [ReferenceLine(.horizontal, at: search.targetPower,
-                                                label: "target power \(percent(search.targetPower, 0))")]
+  /// The conventional design's power at its calibrated threshold against total patients (both
+  /// arms at the protocol's allocation): markers ± 1 MCSE, the isotonic fit, the target, the size
+  /// found and Schoenfeld's size.
+  static func conventionalChart(_ search: SavingsSearch) -> LineChart {
+    var lines = [ReferenceLine(.horizontal, at: search.targetPower, label: "target power \(percent(search.targetPower, 0))")]
     var highlights: [HighlightedPoint] = []
-    let conventional = search.conventionalPower
-    series += measured(conventional, name: "conventional", color: .blue, marker: .circle)
-    let schoenfeld = conventional.filter { $0.schoenfeldPower != nil }
-    if !schoenfeld.isEmpty {
-      series.append(LineSeries(name: "conventional, Schoenfeld's formula", x: schoenfeld.map { Double($0.realControls) },
-                               y: schoenfeld.map { $0.schoenfeldPower ?? .nan }, color: .blue, dash: .dashed, lineWidth: 1.5))
-    }
-    if let n = search.conventionalRealControls {
+    if let n = search.conventionalPatients {
       lines.append(ReferenceLine(.vertical, at: Double(n), color: .blue, dash: .dotted))
-      // Short labels (the count alone, in the series' colour): long ones collided when the counts
-      // were close; the table below the chart gives the details.
       highlights.append(HighlightedPoint(x: Double(n), y: search.targetPower, label: "\(n)", color: .blue))
     }
-    for (k, d) in search.byDrift.enumerated() {
-      let color = driftColors[k % driftColors.count]
-      series += measured(d.power, name: "\(search.design), drift \(short(d.drift))", color: color,
-                         marker: driftMarkers[k % driftMarkers.count])
-      if let n = d.realControls {
-        lines.append(ReferenceLine(.vertical, at: Double(n), color: color, dash: .dotted))
-        highlights.append(HighlightedPoint(x: Double(n), y: d.powerAtRealControls ?? search.targetPower,
-                                           label: "\(n)", color: color))
-      }
+    if let n = search.schoenfeldPatients {
+      lines.append(ReferenceLine(.vertical, at: Double(n), label: "Schoenfeld \(n)", color: .referenceGrey, dash: .dashed))
     }
-    var chart = LineChart(title: "Power at HR \(short(search.hazardRatio)) by real controls: \(search.design) vs conventional",
-                          xTitle: "Real control patients", yTitle: "Power", series: series, referenceLines: lines,
-                          highlights: highlights, yDomain: 0...1, width: fullWidth, height: 440)
+    var chart = LineChart(title: "Conventional design: power at HR \(short(search.hazardRatio)) by total patients",
+                          xTitle: "Patients (both arms)", yTitle: "Power",
+                          series: measured(search.conventionalPower, name: "conventional", color: .blue, marker: .circle),
+                          referenceLines: lines, highlights: highlights, yDomain: 0...1, width: halfWidth, height: 400)
     chart.yTickFormat = .percent(decimals: 0)
-    chart.xTickCount = 12
     chart.legendPosition = .bottomRight
     return chart
   }
 
-  /// Type-I error (HR = 1) of `search.design` at each drift against the number of real
-  /// controls, with α and the limit α + 2·MCSE the savings search holds it to.
-  static func typeIByCountChart(_ search: SavingsSearch) -> LineChart {
-    var series: [LineSeries] = []
-    for (k, d) in search.byDrift.enumerated() {
-      series += measured(d.typeIError, name: "\(search.design), drift \(short(d.drift))",
-                         color: driftColors[k % driftColors.count], marker: driftMarkers[k % driftMarkers.count])
+  /// The compared design's power at its calibrated threshold against real controls, with the
+  /// conventional design's experimental arm: the count found, and the conventional control arm.
+  static func powerChart(_ search: SavingsSearch) -> LineChart {
+    var lines = [ReferenceLine(.horizontal, at: search.targetPower, label: "target power \(percent(search.targetPower, 0))")]
+    var highlights: [HighlightedPoint] = []
+    if let c = search.conventionalControls {
+      lines.append(ReferenceLine(.vertical, at: Double(c), label: "conventional \(c)", color: .blue, dash: .dotted))
     }
-    let rates = search.byDrift.flatMap { $0.typeIError.flatMap { [$0.rate + $0.mcse, $0.fitted] } }
-    // Head room above the highest error bar for the legend.
-    let top = max(rates.filter(\.isFinite).max() ?? 0, search.typeIErrorLimit) * 1.4
-    var chart = LineChart(title: "Type-I error by real controls: \(search.design)", xTitle: "Real control patients",
-                          yTitle: "Type-I error", series: series,
-                          referenceLines: [ReferenceLine(.horizontal, at: search.alpha, label: "α = \(short(search.alpha, 3))"),
-                                           ReferenceLine(.horizontal, at: search.typeIErrorLimit,
-                                                         label: "limit α + 2·MCSE = \(number(search.typeIErrorLimit, 3))",
-                                                         color: .vermillion)],
+    if let n = search.realControls {
+      lines.append(ReferenceLine(.vertical, at: Double(n), color: .vermillion, dash: .dotted))
+      highlights.append(HighlightedPoint(x: Double(n), y: search.targetPower, label: "\(n)", color: .vermillion))
+    }
+    var chart = LineChart(title: "\(search.design): power at HR \(short(search.hazardRatio)) by real controls",
+                          xTitle: "Real control patients", yTitle: "Power",
+                          series: measured(search.augmentedPower, name: search.design, color: .vermillion, marker: .square),
+                          referenceLines: lines, highlights: highlights, yDomain: 0...1, width: halfWidth, height: 400)
+    chart.yTickFormat = .percent(decimals: 0)
+    chart.legendPosition = .bottomRight
+    return chart
+  }
+
+  /// Type-I error and power of the chosen design at its calibrated threshold against drift: the
+  /// price if exchangeability fails.
+  static func driftRiskChart(_ search: SavingsSearch) -> LineChart? {
+    guard !search.byDrift.isEmpty else { return nil }
+    let x = search.byDrift.map(\.drift)
+    let typeI = LineSeries(name: "type-I error", x: x, y: search.byDrift.map(\.typeIError), color: .vermillion,
+                           marker: .circle, errorBars: search.byDrift.map(\.typeIErrorMCSE))
+    let top = max((search.byDrift.map { $0.typeIError + $0.typeIErrorMCSE }.filter(\.isFinite).max() ?? 0), search.alpha) * 1.4
+    var chart = LineChart(title: "\(search.design) at \(search.realControls.map(String.init) ?? "–") real controls: type-I error by drift",
+                          xTitle: "Drift (hazard of the external source / concurrent controls)", yTitle: "Type-I error",
+                          series: [typeI],
+                          referenceLines: [ReferenceLine(.horizontal, at: search.alpha, label: "α = \(short(search.alpha, 3))")],
                           yDomain: 0...niceCeiling(top), width: halfWidth, height: 400)
     chart.yTickFormat = .percent(decimals: 0)
     return chart
@@ -176,7 +173,7 @@ extension HTMLReport {
   /// Points ± MCSE (no line) and the isotonic fit (a line in the same colour, not in the legend).
   static func measured(_ points: [CurvePoint], name: String, color: Color, marker: MarkerShape) -> [LineSeries] {
     guard !points.isEmpty else { return [] }
-    let x = points.map { Double($0.realControls) }
+    let x = points.map { Double($0.count) }
     return [
       LineSeries(name: name + " ± MCSE", x: x, y: points.map(\.rate), color: color, lineWidth: 0, marker: marker,
                  errorBars: points.map(\.mcse)),
@@ -254,36 +251,35 @@ extension HTMLReport {
                    width: fullWidth, height: 190 + 40 * Double(report.cells.count))
   }
 
-  /// Real controls saved (as % of the conventional count) by each compared design × drift in
-  /// each cell; diverging around 0 so losses stand out: blue saves, red costs (the reverse of
-  /// the correlation map's red-positive, because here positive is good). Beyond ±50 % the
-  /// colours saturate; the cell text gives the value. nil when no savings were searched.
+  /// Real controls saved (as % of the conventional control arm) by each compared design in each
+  /// cell; diverging around 0 so losses stand out: blue saves, red costs. Beyond ±50 % the colours
+  /// saturate; the cell text gives the value and its interval. nil when no savings were searched.
   static func sweepSavingsHeatmap(_ report: RunReport) -> Heatmap? {
     let searches = report.savings
     guard !searches.isEmpty else { return nil }
-    var columns: [(design: String, drift: Double)] = []
-    for s in searches {
-      for d in s.byDrift where !columns.contains(where: { $0.design == s.design && $0.drift == d.drift }) {
-        columns.append((s.design, d.drift))
-      }
-    }
+    let designs = unique(searches.map(\.design))
     var values: [[Double]] = [], text: [[String]] = []
     for cell in report.cells {
       var row: [Double] = [], labels: [String] = []
-      for column in columns {
-        let d = cell.savings.first { $0.design == column.design }?.byDrift.first { $0.drift == column.drift }
-        let value = (d?.savedPercent).map { $0 / 100 } ?? .nan
-        row.append(value)
-        labels.append(d?.saved.map { "\(signed(Double($0), 0)) (\(signed(d?.savedPercent, 0))%)" } ?? "")
+      for design in designs {
+        let s = cell.savings.first { $0.design == design }
+        row.append((s?.savedPercent).map { $0 / 100 } ?? .nan)
+        labels.append(s.map(savedText) ?? "")
       }
       values.append(row)
       text.append(labels)
     }
-    return Heatmap(title: "Real controls saved by cell", rowLabels: report.cells.map(\.id),
-                   columnLabels: columns.map { "\($0.design), drift \(short($0.drift))" }, values: values,
+    return Heatmap(title: "Real controls saved by cell", rowLabels: report.cells.map(\.id), columnLabels: designs, values: values,
                    colorScale: .diverging(limit: 0.5, ramp: ColorRamp(ColorRamp.blueWhiteRed.stops.reversed())),
                    cellText: .custom(text), legendTitle: "Saved (share)",
                    squareCells: false, width: halfWidth, height: 120 + 44 * Double(report.cells.count))
+  }
+
+  /// "+45 (−20 to 110)", or the status when there is no saving.
+  static func savedText(_ s: SavingsSearch) -> String {
+    guard let saved = s.saved else { return s.status.rawValue }
+    let interval = s.savedLow.flatMap { low in s.savedHigh.map { " (\(signed(Double(low), 0)) to \(signed(Double($0), 0)))" } } ?? ""
+    return signed(Double(saved), 0) + interval + (s.status == .notDistinguishable ? " n.d." : "")
   }
 
   /// The (design, drift) pairs of the run, design-major, labelled for column heads.

@@ -16,12 +16,7 @@ extension HTMLReport {
     let hasNull = ocs.contains { $0.hazardRatio == 1 }
     // Drift 1 (no drift) when simulated, else the first drift: the headline column.
     let drift = ocs.contains { $0.drift == 1 } ? 1 : ocs.first?.drift
-    var savingsColumns: [(design: String, drift: Double)] = []
-    for s in report.savings {
-      for d in s.byDrift where !savingsColumns.contains(where: { $0.design == s.design && $0.drift == d.drift }) {
-        savingsColumns.append((s.design, d.drift))
-      }
-    }
+    let searched = unique(report.savings.map(\.design))
     let driftText = drift.map { "drift \(short($0))" } ?? ""
     // The table keeps to one number per design and truth so it fits the page; the MCSEs are in
     // each cell's own table, and the largest is quoted here.
@@ -33,22 +28,18 @@ extension HTMLReport {
       intro += " Saved: real controls the augmented design needs fewer than the conventional one for \(percent(target, 0)) power."
     }
     page.element("p", text: intro)
-    let searched = unique(savingsColumns.map(\.design))
     page.open("table", class: "sweep")
     page.raw("<thead><tr><th rowspan=\"2\">Cell</th><th rowspan=\"2\" class=\"num\">Eligible</th>"
              + "<th rowspan=\"2\" class=\"num\">Support</th>")
     for design in designs {
       page.raw("<th colspan=\"\((powerHR != nil ? 1 : 0) + (hasNull ? 1 : 0))\">\(escape(design))</th>")
     }
-    for design in searched {
-      page.raw("<th colspan=\"\(savingsColumns.filter { $0.design == design }.count)\">Saved by \(escape(design))</th>")
-    }
+    for design in searched { page.raw("<th rowspan=\"2\">Saved by \(escape(design))</th>") }
     page.raw("</tr>\n<tr>")
     for _ in designs {
       if powerHR != nil { page.raw("<th class=\"num\">Power</th>") }
       if hasNull { page.raw("<th class=\"num\">Type&#160;I</th>") }
     }
-    for column in savingsColumns { page.raw("<th class=\"num\">drift&#160;\(short(column.drift))</th>") }
     page.raw("</tr></thead>\n<tbody>\n")
     var notes: [String] = []
     for cell in report.cells {
@@ -64,13 +55,12 @@ extension HTMLReport {
         if let powerHR { row += "<td class=\"num\">\(rate(powerHR))</td>" }
         if hasNull { row += "<td class=\"num\">\(rate(1))</td>" }
       }
-      for column in savingsColumns {
-        let d = cell.savings.first { $0.design == column.design }?.byDrift.first { $0.drift == column.drift }
-        if let saved = d?.saved {
-          row += "<td class=\"num\">\(signed(Double(saved), 0)) (\(signed(d?.savedPercent, 0))%)</td>"
+      for design in searched {
+        if let s = cell.savings.first(where: { $0.design == design }), s.saved != nil {
+          row += "<td class=\"num\">\(escape(savedText(s)))</td>"
         } else {
-          // Why there is no count goes under the table: a status is a sentence, too long for a cell.
-          notes.append("\(cell.id), \(column.design), drift \(short(column.drift)): \(d?.status ?? "not searched")")
+          let status = cell.savings.first { $0.design == design }?.status.rawValue ?? "not searched"
+          notes.append("\(cell.id), \(design): \(status)")
           row += "<td class=\"num\">none<sup>\(notes.count)</sup></td>"
         }
       }
@@ -85,9 +75,9 @@ extension HTMLReport {
       page.figure(heatmap.svg(), caption: "Power of each design (and drift) in each cell; darker is more powerful.")
     }
     if let heatmap = sweepSavingsHeatmap(report) {
-      page.figure(heatmap.svg(), caption: "Real controls saved, and as a share of the conventional design's count: "
-                  + "blue saves, red costs (the augmented design needs more); grey where no count reached the "
-                  + "target power within the type-I limit.")
+      page.figure(heatmap.svg(), caption: "Real controls saved at drift 1 and a common type-I error α, as a share of the "
+                  + "conventional control arm: blue saves, red costs (the compared design needs more); grey where no "
+                  + "count reached the target power.")
     }
     page.close()
   }

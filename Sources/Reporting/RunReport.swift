@@ -32,7 +32,8 @@ public struct RunReport: Sendable, Codable {
                   "conditional_log_hr", "rmse_log_hr", "coverage_mcse", "eligible_reference", "generator_support",
                   "method", "source", "borrowed_events", "borrowed_events_sd", "failure_rate", "implied_drift",
                   "implied_drift_lower", "implied_drift_upper", "analysed", "cap_rate", "decision", "threshold",
-                  "generator_log_cumhaz_sd", "variance_ratio"]
+                  "generator_log_cumhaz_sd", "variance_ratio", "calibrated_threshold", "calibrated_threshold_low",
+                  "calibrated_threshold_high", "threshold_scale", "calibrated_rejection_rate", "calibrated_rejection_mcse"]
     var rows: [String] = []
     for cell in cells {
       let drift = cell.impliedDrift
@@ -49,6 +50,9 @@ public struct RunReport: Sendable, Codable {
         fields += [drift?.hazardRatio, drift?.lower, drift?.upper].map { synthetic ? Self.number($0) : "NA" }
         fields += [String(o.analysed), Self.number(o.capRate), o.decision, Self.number(o.threshold),
                    synthetic ? Self.number(cell.generatorUncertainty?.logCumulativeHazardSD) : "NA", Self.number(o.varianceRatio)]
+        let c = o.calibration
+        fields += [Self.number(c?.threshold), Self.number(c?.low), Self.number(c?.high), Self.quoted(c?.scale ?? "NA"),
+                   Self.number(o.calibratedRejectionRate), Self.number(o.calibratedRejectionMCSE)]
         rows.append(fields.joined(separator: ","))
       }
     }
@@ -61,25 +65,36 @@ public struct RunReport: Sendable, Codable {
     return String(value)
   }
 
-  /// One row per cell × compared design × drift, the contract's columns first; NA where the
-  /// search found no count (the status column says why).
+  /// One row per cell × compared design, the contract's columns first; NA where a value does
+  /// not exist (the status says why).
   public var savingsCSV: String {
-    let header = ["cell", "design", "drift", "target_power", "conventional_real_controls", "real_controls", "saved",
-                  "saved_percent", "hazard_ratio", "schoenfeld_real_controls", "power_at_real_controls",
-                  "type_i_error_at_real_controls", "type_i_error_limit", "replicates", "status",
-                  "conventional_real_controls_low", "conventional_real_controls_high", "real_controls_low", "real_controls_high"]
+    let header = ["cell", "design", "conventional_experimental", "conventional_controls", "conventional_events",
+                  "conventional_months", "real_controls", "synthetic_controls", "saved", "saved_low", "saved_high", "saved_percent",
+                  "months_saved", "threshold", "threshold_low", "threshold_high", "status", "threshold_scale", "target_power",
+                  "hazard_ratio", "conventional_patients", "schoenfeld_patients", "replicates", "bootstrap_resamples"]
     var rows: [String] = []
-    for search in savings {
-      for d in search.byDrift {
-        let status = search.conventionalRealControls == nil ? "conventional: " + search.conventionalStatus : d.status
-        let fields = [search.cell, search.design, String(d.drift), String(search.targetPower),
-                      Self.field(search.conventionalRealControls), Self.field(d.realControls), Self.field(d.saved),
-                      Self.field(d.savedPercent), String(search.hazardRatio), Self.field(search.schoenfeldRealControls),
-                      Self.field(d.powerAtRealControls), Self.field(d.typeIErrorAtRealControls),
-                      String(search.typeIErrorLimit), String(search.replicates), Self.quoted(status),
-                      Self.field(search.conventionalRealControlsLow), Self.field(search.conventionalRealControlsHigh),
-                      Self.field(d.realControlsLow), Self.field(d.realControlsHigh)]
-        rows.append(fields.joined(separator: ","))
+    for s in savings {
+      let fields = [s.cell, s.design, Self.field(s.conventionalExperimental), Self.field(s.conventionalControls),
+                    Self.number(s.conventionalEvents), Self.number(s.conventionalMonths), Self.field(s.realControls),
+                    String(s.syntheticControls), Self.field(s.saved), Self.field(s.savedLow), Self.field(s.savedHigh),
+                    Self.number(s.savedPercent), Self.number(s.monthsSaved), Self.number(s.threshold), Self.number(s.thresholdLow),
+                    Self.number(s.thresholdHigh), s.status.rawValue, Self.quoted(s.thresholdScale), String(s.targetPower),
+                    String(s.hazardRatio), Self.field(s.conventionalPatients), Self.field(s.schoenfeldPatients),
+                    String(s.replicates), String(s.bootstrapResamples)]
+      rows.append(fields.joined(separator: ","))
+    }
+    return ([header.joined(separator: ",")] + rows).joined(separator: "\n") + "\n"
+  }
+
+  /// One row per cell × compared design × drift: power and type-I error of the chosen design at
+  /// its calibrated threshold.
+  public var savingsByDriftCSV: String {
+    let header = ["cell", "design", "drift", "power", "power_mcse", "type1", "type1_mcse"]
+    var rows: [String] = []
+    for s in savings {
+      for d in s.byDrift {
+        rows.append([s.cell, s.design, String(d.drift), Self.number(d.power), Self.number(d.powerMCSE), Self.number(d.typeIError),
+                     Self.number(d.typeIErrorMCSE)].joined(separator: ","))
       }
     }
     return ([header.joined(separator: ",")] + rows).joined(separator: "\n") + "\n"
@@ -91,14 +106,17 @@ public struct RunReport: Sendable, Codable {
 
   /// The file names ``write(to:)`` writes.
   public var fileNames: [String] {
-    ["operating-characteristics.csv"] + (asksForSavings ? ["savings.csv"] : []) + ["results.json"]
+    ["operating-characteristics.csv"] + (asksForSavings ? ["savings.csv", "savings-by-drift.csv"] : []) + ["results.json"]
   }
 
   /// Writes the outputs into `folder`, each atomically.
   public func write(to folder: String) throws {
     func path(_ name: String) -> String { (folder as NSString).appendingPathComponent(name) }
     try AtomicFile.write(csv, to: path("operating-characteristics.csv"))
-    if asksForSavings { try AtomicFile.write(savingsCSV, to: path("savings.csv")) }
+    if asksForSavings {
+      try AtomicFile.write(savingsCSV, to: path("savings.csv"))
+      try AtomicFile.write(savingsByDriftCSV, to: path("savings-by-drift.csv"))
+    }
     try AtomicFile.write(json(), to: path("results.json"))
   }
 

@@ -53,7 +53,10 @@ public enum SweepFolderError: Error, CustomStringConvertible {
   case mixedRuns(String, String)
   case missingCells(String, [String])
   case noCells(String)
-  case cannotWrite(String, String)
+  /// Files in cells/ that are not cells of this run: merge would refuse the folder.
+  case strayCells(String, [String])
+  /// A cell whose id cannot name a file (the scenario loader refuses such ids).
+  case unsafeCellID(String, String)
 
   public var description: String {
     switch self {
@@ -63,7 +66,10 @@ public enum SweepFolderError: Error, CustomStringConvertible {
     case .missingCells(let folder, let ids):
       return "\(folder): cells not finished yet: \(ids.joined(separator: ", ")); run the missing shards (or rerun `syntharm run` on the same folder) before merging"
     case .noCells(let folder): return "\(folder): no finished cells (expected files in its cells/ folder)"
-    case .cannotWrite(let path, let why): return "cannot write \(path): \(why)"
+    case .strayCells(let folder, let files):
+      return "\(folder) holds files that are not cells of this run: \(files.joined(separator: "; ")); "
+        + "merge would refuse them: remove them, or give this run another --output folder"
+    case .unsafeCellID(let id, let problem): return "sweep cell id '\(id)' \(problem)"
     }
   }
 }
@@ -86,8 +92,49 @@ public struct SweepFolder: Sendable {
     return stored.cell
   }
 
+  /// The file of cell `index`, checked to be one plain name inside `cells/`.
+  public func checkedCellFile(index: Int, id: String) throws -> String {
+    if let problem = SafeIdentifier.problem(id) { throw SweepFolderError.unsafeCellID(id, problem) }
+    let file = cellFile(index: index, id: id)
+    try AtomicFile.checkInside(file, folder: cellsPath)
+    return file
+  }
+
   public func store(_ cell: CellResult, manifest: RunManifest) throws {
-    try AtomicFile.write(try ReportJSON.text(StoredCell(manifest: manifest, cell: cell), snakeCase: false), to: cellFile(index: cell.index, id: cell.id))
+    let file = try checkedCellFile(index: cell.index, id: cell.id)
+    try AtomicFile.write(try ReportJSON.text(StoredCell(manifest: manifest, cell: cell), snakeCase: false), to: file)
+  }
+
+  /// Checks, before anything is simulated, that a run (or shard) of `manifest` computing the
+  /// cells `mine` can write its results: the folder and cells/ can be created and written, every
+  /// file it will write (`mine`'s cells and `files`, names in the folder) is inside the folder
+  /// and absent or a regular file, and cells/ holds nothing that would make merge refuse the
+  /// folder (a .json file that is not one of this run's cells).
+  /// - Throws: ``FileWriteError`` or ``SweepFolderError``.
+  public func prepare(manifest: RunManifest, cells mine: [Int], files: [String]) throws {
+    try AtomicFile.checkWritableFolder(path)
+    try AtomicFile.checkWritableFolder(cellsPath)
+    for index in mine { try AtomicFile.checkTarget(try checkedCellFile(index: index, id: manifest.cells[index])) }
+    for name in files {
+      let file = (path as NSString).appendingPathComponent(name)
+      try AtomicFile.checkInside(file, folder: path)
+      try AtomicFile.checkTarget(file)
+    }
+    var expected = Set<String>()
+    for (index, id) in manifest.cells.enumerated() {
+      expected.insert((try checkedCellFile(index: index, id: id) as NSString).lastPathComponent)
+    }
+    var stray: [String] = []
+    for name in ((try? FileManager.default.contentsOfDirectory(atPath: cellsPath)) ?? []).sorted()
+    where name.hasSuffix(".json") && !name.hasPrefix(".") && !expected.contains(name) {
+      let file = (cellsPath as NSString).appendingPathComponent(name)
+      if let stored = try? load(file) {
+        stray.append("\(file) (cell '\(stored.cell.id)' of scenario '\(stored.manifest.scenario)')")
+      } else {
+        stray.append("\(file) (not a SynthArm cell file)")
+      }
+    }
+    if !stray.isEmpty { throw SweepFolderError.strayCells(path, stray) }
   }
 
   /// Every stored cell of `folders` (one run's shards), in cell order, checked to come from one
@@ -124,35 +171,18 @@ public struct SweepFolder: Sendable {
   }
 
   func load(_ file: String) throws -> StoredCell {
-    do {
-      return try ReportJSON.decode(StoredCell.self, from: Data(contentsOf: URL(fileURLWithPath: file)))
-    } catch {
-      throw SweepFolderError.unreadable(file, "\(error)")
+    // Never open a FIFO or a device: reading one blocks or never ends.
+    var info = stat()
+    guard lstat(file, &info) == 0 else { throw SweepFolderError.unreadable(file, errnoText(errno)) }
+    if let kind = AtomicFile.kind(info.st_mode) { throw SweepFolderError.unreadable(file, "it is \(kind)") }
+    let data: Data
+    do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
+      throw SweepFolderError.unreadable(file, FileErrorText.plain(error))
     }
-  }
-}
-
-/// Files written whole or not at all.
-public enum AtomicFile {
-  /// Writes `text` to a temporary file beside `path` and renames it over `path` (atomic on POSIX
-  /// file systems): readers see the old file or the new one, never part of one.
-  public static func write(_ text: String, to path: String) throws {
-    let url = URL(fileURLWithPath: path)
     do {
-      try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+      return try ReportJSON.decode(StoredCell.self, from: data)
     } catch {
-      throw SweepFolderError.cannotWrite(path, error.localizedDescription)
-    }
-    let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
-    do {
-      try Data(text.utf8).write(to: temporary)
-    } catch {
-      throw SweepFolderError.cannotWrite(path, error.localizedDescription)
-    }
-    guard rename(temporary.path, path) == 0 else {
-      let reason = String(cString: strerror(errno))
-      try? FileManager.default.removeItem(at: temporary)
-      throw SweepFolderError.cannotWrite(path, reason)
+      throw SweepFolderError.unreadable(file, FileErrorText.plain(error))
     }
   }
 }

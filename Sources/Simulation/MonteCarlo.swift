@@ -58,6 +58,11 @@ public struct OperatingCharacteristics: Sendable, Codable {
   public var failureRate: Double
   /// Failed replicates by kind.
   public var failureKinds: [String: Int]
+  /// The design's calibrated threshold (scenario `calibrate`), and the rejection rate at it with
+  /// its MCSE (nil without calibration).
+  public var calibration: CalibratedThreshold? = nil
+  public var calibratedRejectionRate: Double? = nil
+  public var calibratedRejectionMCSE: Double? = nil
 }
 
 /// One design under one truth, simulated in every replicate. `truthIndex` and `designIndex`
@@ -135,34 +140,58 @@ public enum MonteCarlo {
                                          perArm: estimandPatients)
       }
     }
-    var plans = searchSavings ? SavingsPlan.plans(scenario: scenario, estimands: estimands, replicates: b) : []
-    var pending = plans.map { $0.pendingJobs() }
+    var plans = searchSavings ? SavingsPlan.plans(scenario: scenario, model: model, estimands: estimands, replicates: b) : []
     let redraws = Counter()
-    var results = execute(jobs + pending.flatMap { $0 }, model: model, seeds: seeds, cellIndex: cellIndex, replicates: b,
-                          workers: workers, context: context, redraws: redraws, progress: progress)
+    var results = execute(jobs, model: model, seeds: seeds, cellIndex: cellIndex, replicates: b, workers: workers,
+                          context: context, redraws: redraws, progress: progress)
     var trials = results.count * b
-    let operating = (0..<jobs.count).map { j in
+    var operating = (0..<jobs.count).map { j in
       let job = jobs[j]
       return summarize(results[j], cell: cell, design: job.design, hazardRatio: job.hazardRatio, drift: job.drift,
                        estimand: estimands[LargeSampleKey(job.hazardRatio, job.design)] ?? 0, context: context)
     }
-    results.removeFirst(jobs.count)
-    // Savings candidates, extended while a power curve falls short of the target at its top.
+    if let calibration = scenario.calibration {
+      calibrate(&operating, jobs: jobs, results: results, calibration: calibration, context: context)
+    }
+    // Savings: each plan runs its phases (conventional sizing, augmented search, drifts at the
+    // chosen count); every phase's jobs of every plan in one parallel pass.
+    var pending = plans.map { $0.pendingJobs() }
     while !pending.allSatisfy(\.isEmpty) {
+      results = execute(pending.flatMap { $0 }, model: model, seeds: seeds, cellIndex: cellIndex, replicates: b, workers: workers,
+                        context: context, redraws: redraws, progress: progress)
+      trials += results.count * b
       var next = 0
       for p in plans.indices {
         plans[p].record(results[next..<(next + pending[p].count)])
         next += pending[p].count
       }
-      pending = plans.indices.map { plans[$0].extendIfNeeded() ? plans[$0].pendingJobs() : [] }
-      guard !pending.allSatisfy(\.isEmpty) else { break }
-      results = execute(pending.flatMap { $0 }, model: model, seeds: seeds, cellIndex: cellIndex, replicates: b, workers: workers,
-                        context: context, redraws: redraws, progress: progress)
-      trials += results.count * b
+      pending = plans.map { $0.pendingJobs() }
     }
-    let savings = plans.map { $0.search(cell: cell) }
+    let savings = plans.map { $0.search(cell: cell, seeds: seeds, cellIndex: cellIndex) }
     return CellSimulation(operatingCharacteristics: operating, savings: savings, trials: trials, generatorUncertainty: uncertainty,
                           impliedDrift: drift, refitRedraws: redraws.add(0))
+  }
+
+  /// Calibrates each design the scenario lists from its null trials (HR 1 at the calibration
+  /// drifts) and reads every truth's rejection rate at the calibrated threshold.
+  static func calibrate(_ operating: inout [OperatingCharacteristics], jobs: [TrialJob], results: [[ReplicateResult]],
+                        calibration: Scenario.Calibration, context: AnalysisContext) {
+    for (d, design) in Set(jobs.map(\.designIndex)).sorted().map({ i in (i, jobs.first { $0.designIndex == i }!.design) })
+    where calibration.applies(to: design.id) {
+      let bayesian = design.analysis.isBayesian
+      let nulls = jobs.indices.filter {
+        jobs[$0].designIndex == d && jobs[$0].hazardRatio == 1 && jobs[$0].drift >= calibration.driftLow
+          && jobs[$0].drift <= calibration.driftHigh
+      }.map { (drift: jobs[$0].drift, results: results[$0]) }
+      guard let threshold = Calibration.threshold(nulls: nulls, bayesian: bayesian, context: context) else { continue }
+      for j in jobs.indices where jobs[j].designIndex == d {
+        let (rate, mcse) = Calibration.rejectionRate(results[j], threshold: threshold.threshold, bayesian: bayesian,
+                                                     sided: context.test.sided)
+        operating[j].calibration = threshold
+        operating[j].calibratedRejectionRate = rate
+        operating[j].calibratedRejectionMCSE = mcse
+      }
+    }
   }
 
   /// Runs every job in every replicate. Replicates are spread over the workers; within a

@@ -1,289 +1,439 @@
-// Savings.swift — real control patients saved by synthetic ones (Docs/Methods.md, "Sample-size savings").
+// Savings.swift — real control patients saved by synthetic ones, at a common type-I error
+// (Docs/Methods.md, "Real control patients saved").
 //
-// The experimental arm is fixed. The conventional design (real controls only) is simulated at a
-// grid of real-control counts; the augmented design (the same synthetic controls and analysis)
-// at the same counts, at the protocol's hazard ratio (power) and at HR = 1 (type-I error), for
-// every drift. Each candidate count shares the random streams of the design it varies, and each
-// arm draws its patients in order of entry, so a larger arm contains the smaller one's patients:
-// common random numbers make the curves nearly monotone, and an isotonic fit makes them so
-// (``MonotoneCurve``). Conventional count = where the power curve reaches the target; augmented
-// count = the smallest with power ≥ target and type-I error ≤ α + 2·MCSE (MCSE at α, √(α(1−α)/B)).
-// Schoenfeld's analytic count is printed beside the simulated conventional one: his formula's
-// power for the simulated mean events at each count (events, not patients, are what his formula
-// knows; the trial's calendar lengthens with its size at a fixed accrual rate).
+// 1. The conventional design is sized for the target power with both arms scaled together at the
+//    protocol's allocation, accrual rate and analysis rule: total patients N on a grid, each
+//    simulated under the target HR and under HR 1 (drift 1), power read at its calibrated
+//    threshold, an isotonic + monotone-cubic curve, Brent for the crossing N*.
+// 2. Each compared design keeps the conventional experimental arm e* and searches the smallest
+//    real-control count whose power at its own calibrated threshold reaches the target; its
+//    synthetic controls stay as the design has them.
+// 3. Every candidate of every design draws from the same streams (common random numbers: the same
+//    experimental patients, nested real controls, the same generator refit per replicate), so
+//    "saved" = conventional controls − augmented controls is a paired difference; its interval
+//    is a bootstrap over replicates of both curves at once (thresholds recalibrated in each
+//    resample).
+// 4. At the chosen count, power and type-I error at every drift of the truth grid, at the
+//    threshold calibrated at drift 1 (or the scenario's range): the price if exchangeability
+//    fails. No saving is computed under drift ≠ 1.
 
 import Foundation
 import GSL
 import SurvivalAnalysis
 import TrialSpec
 
-/// A simulated rejection rate at one real-control count.
+/// A simulated rejection rate (at the candidate's calibrated threshold) at one candidate size.
 public struct CurvePoint: Sendable, Codable, Equatable {
-  public var realControls: Int
+  /// Total patients (conventional) or real controls (augmented).
+  public var count: Int
   public var rate: Double
   public var mcse: Double
   /// The monotone (isotonic) fit at this count.
   public var fitted: Double
   public var meanEvents: Double
-  /// Schoenfeld's analytic power with the simulated mean events (conventional design only).
-  public var schoenfeldPower: Double?
+  /// The candidate's calibrated threshold.
+  public var threshold: Double
 }
 
-/// The augmented design's smallest real-control count at one drift, and what it saves.
-public struct DriftSavings: Sendable, Codable, Equatable {
+/// Power and type-I error of the chosen design at one drift, at its calibrated threshold.
+public struct DriftRisk: Sendable, Codable, Equatable {
   public var drift: Double
-  public var power: [CurvePoint]
-  public var typeIError: [CurvePoint]
-  public var realControls: Int?
-  /// Where the count would be if the power curve were 2 MCSE higher or lower (nil: beyond the
-  /// grid): the Monte Carlo uncertainty of the count, wide where the power curve is flat.
-  public var realControlsLow: Int?
-  public var realControlsHigh: Int?
-  public var powerAtRealControls: Double?
-  public var typeIErrorAtRealControls: Double?
-  public var saved: Int?
-  public var savedPercent: Double?
-  /// "found", or why there is no count.
-  public var status: String
+  public var power: Double
+  public var powerMCSE: Double
+  public var typeIError: Double
+  public var typeIErrorMCSE: Double
 }
 
-/// The savings search of one augmented design against the conventional design, in one cell.
+/// Why a savings search has (or has not) an answer.
+public enum SavingsStatus: String, Sendable, Codable {
+  case found
+  /// The saving's interval contains 0.
+  case notDistinguishable = "not-distinguishable"
+  /// The augmented design does not reach the target power with up to the grid's real controls.
+  case notReached = "not-reached"
+  /// The conventional design does not reach the target power on its grid.
+  case conventionalNotReached = "conventional-not-reached"
+}
+
+/// The savings search of one compared design, in one cell.
 public struct SavingsSearch: Sendable, Codable, Equatable {
   public var cell: String
   public var design: String
   public var hazardRatio: Double
   public var targetPower: Double
-  /// The nominal type-I error and the limit α + 2·MCSE an augmented design must keep.
   public var alpha: Double
-  public var typeIErrorLimit: Double
   public var replicates: Int
+  public var bootstrapResamples: Int
+  /// The conventional power curve over total patients, the size found, its arms, mean events and
+  /// duration (accrual + follow-up, or the mean calendar time of the analysis).
   public var conventionalPower: [CurvePoint]
-  public var conventionalRealControls: Int?
-  /// The conventional count's Monte Carlo range, as ``DriftSavings/realControlsLow``.
-  public var conventionalRealControlsLow: Int?
-  public var conventionalRealControlsHigh: Int?
-  public var conventionalStatus: String
-  /// Schoenfeld's count for the same experimental arm: where his analytic power, with the
-  /// simulated mean events at each count and the estimand's HR, reaches the target.
-  public var schoenfeldRealControls: Int?
-  public var byDrift: [DriftSavings]
+  public var conventionalPatients: Int?
+  public var conventionalExperimental: Int?
+  public var conventionalControls: Int?
+  public var conventionalEvents: Double?
+  public var conventionalMonths: Double?
+  /// Schoenfeld's total patients for the target power, with the simulated split of events between
+  /// the arms and the estimand's HR (events from the simulated events-per-patient curve).
+  public var schoenfeldPatients: Int?
+  /// The compared design's power curve over real controls (experimental arm e*).
+  public var augmentedPower: [CurvePoint]
+  public var realControls: Int?
+  public var syntheticControls: Int
+  /// Conventional controls − augmented real controls, its bootstrap 95 % interval, and in % of
+  /// the conventional control arm; months of accrual saved.
+  public var saved: Int?
+  public var savedLow: Int?
+  public var savedHigh: Int?
+  public var savedPercent: Double?
+  public var monthsSaved: Double?
+  /// The calibrated threshold at the chosen count, its Monte Carlo interval and scale.
+  public var threshold: Double?
+  public var thresholdLow: Double?
+  public var thresholdHigh: Double?
+  public var thresholdScale: String
+  public var byDrift: [DriftRisk]
+  public var status: SavingsStatus
 }
 
-/// Rejections and events of one candidate design over the replicates.
-struct CandidateSummary {
-  var rejections = 0
-  var replicates = 0
-  var events = 0
+/// Scores (evidence: rejects above the threshold) of one candidate's trials, NaN where failed.
+struct CandidateScores {
+  var alternative: [Double]
+  var nulls: [[Double]]
+  var events: Double
+  var experimentalEvents: Double
+  var analysisTime: Double
 
-  init(_ results: [ReplicateResult]) {
-    // Over the analysed replicates (failures are not non-rejections).
-    replicates = results.filter { !$0.failed }.count
-    for r in results where !r.failed {
-      if r.rejected { rejections += 1 }
-      events += r.events
+  init(alternative: [ReplicateResult], nulls: [[ReplicateResult]], bayesian: Bool, sided: Int) {
+    func scores(_ r: [ReplicateResult]) -> [Double] {
+      r.map { $0.failed ? .nan : Calibration.evidence($0, bayesian: bayesian, sided: sided) }
     }
+    self.alternative = scores(alternative)
+    self.nulls = nulls.map(scores)
+    let ok = alternative.filter { !$0.failed }
+    let m = Double(max(ok.count, 1))
+    events = Double(ok.reduce(0) { $0 + $1.events }) / m
+    experimentalEvents = Double(ok.reduce(0) { $0 + $1.experimentalEvents }) / m
+    analysisTime = ok.reduce(0) { $0 + $1.analysisTime } / m
   }
 
-  var rate: Double { Double(rejections) / Double(max(replicates, 1)) }
-  var meanEvents: Double { Double(events) / Double(max(replicates, 1)) }
+  /// The calibrated threshold (largest over the null drifts) and power at it, on the replicates
+  /// `indices` (a bootstrap resample, or all).
+  func power(alpha: Double, indices: [Int]) -> (threshold: Double, low: Double, high: Double, power: Double, analysed: Int) {
+    var threshold = -Double.infinity, low = threshold, high = threshold
+    for null in nulls {
+      let sorted = indices.map { null[$0] }.filter { !$0.isNaN }.sorted(by: >)
+      guard !sorted.isEmpty else { return (.nan, .nan, .nan, .nan, 0) }
+      let m = sorted.count
+      let k = min(Int((alpha * Double(m)).rounded(.down)), m - 1)
+      let spread = 1.96 * (Double(m) * alpha * (1 - alpha)).squareRoot()
+      if sorted[k] > threshold {
+        threshold = sorted[k]
+        low = sorted[min(m - 1, Int((alpha * Double(m) + spread).rounded(.up)))]
+        high = sorted[max(0, Int((alpha * Double(m) - spread).rounded(.down)))]
+      }
+    }
+    let scores = indices.map { alternative[$0] }.filter { !$0.isNaN }
+    let power = Double(scores.filter { $0 > threshold }.count) / Double(max(scores.count, 1))
+    return (threshold, low, high, scores.isEmpty ? .nan : power, scores.count)
+  }
 }
 
-/// One savings search: its candidate counts, the trials each needs, and what they gave. The grid
-/// starts at ten counts up to twice the conventional design's real controls (plus the designs'
-/// own counts) and is extended, up to twice, when the target power is not reached at its top.
+/// One savings search as a sequence of simulation phases (the engine runs each phase's jobs,
+/// hands back the results and asks for the next).
 struct SavingsPlan {
+  enum Phase { case conventional, augmented, drifts, done }
+
   let design: Scenario.Design
-  let conventional: Scenario.Design
+  let designIndex: Int
   let hazardRatio: Double
   let targetPower: Double
   let test: TrialDesign.Test
-  let typeIErrorLimit: Double
   let replicates: Int
+  let calibrationDrifts: [Double]
   let drifts: [Double]
+  let allocation: (experimental: Int, control: Int)
+  let protocolPatients: Int
+  let accrualRate: Double
+  let followUp: Double?
   let estimandLogHR: Double
-  private let augmentedStream: Int
-  private let conventionalStream: Int
-  private let powerTruths: [Int]
-  private let nullTruths: [Int]
-  private(set) var grid: [Int]
-  private(set) var extensions = 0
-  static let maximumExtensions = 2
-  private var conventionalResults: [Int: CandidateSummary] = [:]
-  private var powerResults: [[Int: CandidateSummary]]
-  private var nullResults: [[Int: CandidateSummary]]
+  let bayesian: Bool
+  let truthIndex: (Double, Double) -> Int
+  private(set) var phase = Phase.conventional
+  private(set) var conventionalGrid: [Int] = []
+  private(set) var augmentedGrid: [Int] = []
+  private var extensions = 0
+  private var conventional: [Int: CandidateScores] = [:]
+  private var augmented: [Int: CandidateScores] = [:]
+  private var chosen: [ReplicateResult]?
+  private var driftResults: [(alternative: [ReplicateResult], null: [ReplicateResult])] = []
+  private(set) var experimentalArm = 0
+  private var conventionalControls: Double?
 
-  /// One plan per design in `savings.compare`; none when the scenario asks for no savings or its
-  /// truth grid has no hazard ratio other than 1.
-  static func plans(scenario: Scenario, estimands: [LargeSampleKey: Double], replicates: Int) -> [SavingsPlan] {
+  /// The stream index every savings candidate of every design shares (common random numbers).
+  static let stream = 0x5A7E
+  static let bootstrapStream: UInt64 = 0xB007
+  static let resamples = 200
+
+  static func plans(scenario: Scenario, model: TrialModel, estimands: [LargeSampleKey: Double], replicates: Int) -> [SavingsPlan] {
     guard let savings = scenario.savings, let hr = scenario.truth.hazardRatios.first(where: { $0 != 1 }) else { return [] }
-    return savings.compare.enumerated().compactMap { k, id in
-      guard let d = scenario.designs.firstIndex(where: { $0.id == id }) else { return nil }
-      return SavingsPlan(scenario: scenario, designIndex: d, extraIndex: scenario.designs.count + k, hazardRatio: hr,
-                         estimands: estimands, replicates: replicates)
-    }
-  }
-
-  private init(scenario: Scenario, designIndex d: Int, extraIndex: Int, hazardRatio hr: Double,
-               estimands: [LargeSampleKey: Double], replicates: Int) {
-    let augmented = scenario.designs[d]
-    design = augmented
-    hazardRatio = hr
-    targetPower = scenario.savings?.targetPower ?? 0.8
-    test = scenario.trialProtocol.design.test
-    self.replicates = replicates
-    typeIErrorLimit = test.alpha + 2 * (test.alpha * (1 - test.alpha) / Double(replicates)).squareRoot()
-    drifts = scenario.truth.drifts
-    // The conventional design: the scenario's own when it has one with this experimental arm.
-    let conventionalIndex = scenario.designs.firstIndex {
-      $0.syntheticControls == 0 && $0.analysis == .none && $0.experimental == augmented.experimental
-        && $0.adjust.sorted() == augmented.adjust.sorted()
-    }
-    conventional = Scenario.Design(id: "conventional", experimental: augmented.experimental,
-                                   realControls: conventionalIndex.map { scenario.designs[$0].realControls } ?? augmented.experimental,
-                                   syntheticControls: 0, analysis: .none, adjust: augmented.adjust)
-    // Schoenfeld's cross-check uses the conventional design's estimand (a scenario without one
-    // has the augmented design's calendar as the nearest).
-    estimandLogHR = estimands[LargeSampleKey(hr, conventional)] ?? estimands[LargeSampleKey(hr, augmented)] ?? .nan
-    augmentedStream = d
-    conventionalStream = conventionalIndex ?? extraIndex
-    // Truth stream indices: those of the scenario's grid, and beyond it for HR = 1 when absent.
     let pairs = scenario.truthPairs
-    let drifts = drifts
-    func truthIndex(_ hr: Double, _ k: Int) -> Int { pairs.firstIndex { $0.0 == hr && $0.1 == drifts[k] } ?? (pairs.count + k) }
-    powerTruths = drifts.indices.map { truthIndex(hr, $0) }
-    nullTruths = drifts.indices.map { truthIndex(1, $0) }
-    let upper = 2 * conventional.realControls
-    grid = Array(Set((1...10).map { (upper * $0 + 5) / 10 } + [conventional.realControls, augmented.realControls]).filter { $0 > 0 }).sorted()
-    powerResults = drifts.map { _ in [:] }
-    nullResults = drifts.map { _ in [:] }
-  }
-
-  /// The trials of the counts in the grid not simulated yet, in a fixed order (see `record`).
-  func pendingJobs() -> [TrialJob] {
-    pendingCounts().flatMap { n -> [TrialJob] in
-      var jobs = [TrialJob(truthIndex: powerTruths[0], hazardRatio: hazardRatio, drift: drifts[0],
-                           designIndex: conventionalStream, design: Self.candidate(conventional, n))]
-      for k in drifts.indices {
-        jobs.append(TrialJob(truthIndex: powerTruths[k], hazardRatio: hazardRatio, drift: drifts[k], designIndex: augmentedStream,
-                             design: Self.candidate(design, n)))
-        jobs.append(TrialJob(truthIndex: nullTruths[k], hazardRatio: 1, drift: drifts[k], designIndex: augmentedStream,
-                             design: Self.candidate(design, n)))
-      }
-      return jobs
+    func truthIndex(_ h: Double, _ d: Double) -> Int {
+      pairs.firstIndex { $0.0 == h && $0.1 == d } ?? (pairs.count + (scenario.truth.drifts.firstIndex(of: d) ?? 0) + (h == 1 ? 100 : 0))
+    }
+    let p = scenario.trialProtocol
+    let arms = (p.experimentalArms.first?.allocation ?? 1, p.controlArm.allocation)
+    let followUp: Double? = if case .calendar(let f) = p.design.analysis { f } else { nil }
+    let calibration = scenario.calibration ?? Scenario.Calibration()
+    let calibrationDrifts = scenario.truth.drifts.filter { $0 >= calibration.driftLow && $0 <= calibration.driftHigh }
+    return savings.compare.compactMap { id in
+      guard let d = scenario.designs.firstIndex(where: { $0.id == id }) else { return nil }
+      let design = scenario.designs[d]
+      let conventional = Scenario.Design(id: "conventional", experimental: arms.0, realControls: arms.1, syntheticControls: 0,
+                                         analysis: .none, adjust: design.adjust)
+      // The estimand of the scenario's first design without external controls (its calendar is the
+      // nearest to the sized one), else of the compared design; scenario order keeps it
+      // deterministic.
+      let reference = scenario.designs.first { !$0.hasExternalControls && $0.adjust.sorted() == design.adjust.sorted() } ?? design
+      let estimand = estimands[LargeSampleKey(hr, conventional)] ?? estimands[LargeSampleKey(hr, reference)] ?? .nan
+      var plan = SavingsPlan(design: design, designIndex: d, hazardRatio: hr, targetPower: savings.targetPower,
+                             test: p.design.test, replicates: replicates,
+                             calibrationDrifts: calibrationDrifts.isEmpty ? [1] : calibrationDrifts, drifts: scenario.truth.drifts,
+                             allocation: arms, protocolPatients: p.design.patients, accrualRate: model.accrualRate, followUp: followUp,
+                             estimandLogHR: estimand, bayesian: design.analysis.isBayesian, truthIndex: truthIndex)
+      let block = arms.0 + arms.1
+      let base = Double(p.design.patients)
+      plan.conventionalGrid = Array(Set([0.3, 0.45, 0.6, 0.75, 0.9, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0, 2.5].map {
+        max(block, Int((base * $0 / Double(block)).rounded()) * block)
+      })).sorted()
+      return plan
     }
   }
 
-  private func pendingCounts() -> [Int] { grid.filter { conventionalResults[$0] == nil } }
+  private func conventionalDesign(_ n: Int) -> Scenario.Design {
+    let e = n * allocation.experimental / (allocation.experimental + allocation.control)
+    return Scenario.Design(id: "conventional-\(n)", experimental: e, realControls: n - e, syntheticControls: 0, analysis: .none,
+                           adjust: design.adjust)
+  }
 
-  /// Takes the results of `pendingJobs()`, in its order.
+  private func augmentedDesign(_ c: Int) -> Scenario.Design {
+    var d = design
+    d.id = "\(design.id)-\(c)"
+    d.experimental = experimentalArm
+    d.realControls = c
+    return d
+  }
+
+  private func jobs(_ d: Scenario.Design, nullDrifts: [Double]) -> [TrialJob] {
+    [TrialJob(truthIndex: truthIndex(hazardRatio, 1), hazardRatio: hazardRatio, drift: 1, designIndex: Self.stream, design: d)]
+      + nullDrifts.map { TrialJob(truthIndex: truthIndex(1, $0), hazardRatio: 1, drift: $0, designIndex: Self.stream, design: d) }
+  }
+
+  /// The jobs of the current phase not simulated yet, in a fixed order (see `record`).
+  func pendingJobs() -> [TrialJob] {
+    switch phase {
+    case .conventional:
+      return conventionalGrid.filter { conventional[$0] == nil }.flatMap { jobs(conventionalDesign($0), nullDrifts: [1]) }
+    case .augmented:
+      return augmentedGrid.filter { augmented[$0] == nil }.flatMap { jobs(augmentedDesign($0), nullDrifts: calibrationDrifts) }
+    case .drifts:
+      guard let c = chosenCount else { return [] }
+      let d = augmentedDesign(c)
+      return drifts.flatMap { drift in
+        [TrialJob(truthIndex: truthIndex(hazardRatio, drift), hazardRatio: hazardRatio, drift: drift, designIndex: Self.stream, design: d),
+         TrialJob(truthIndex: truthIndex(1, drift), hazardRatio: 1, drift: drift, designIndex: Self.stream, design: d)]
+      }
+    case .done:
+      return []
+    }
+  }
+
+  /// Takes the results of `pendingJobs()`, in its order, and moves to the next phase when this
+  /// one is complete.
   mutating func record(_ results: ArraySlice<[ReplicateResult]>) {
     var next = results.startIndex
-    func take() -> CandidateSummary {
+    func take() -> [ReplicateResult] {
       defer { next += 1 }
-      return CandidateSummary(results[next])
+      return results[next]
     }
-    for n in pendingCounts() {
-      conventionalResults[n] = take()
-      for k in drifts.indices {
-        powerResults[k][n] = take()
-        nullResults[k][n] = take()
+    switch phase {
+    case .conventional:
+      for n in conventionalGrid where conventional[n] == nil {
+        let alternative = take(), null = take()
+        conventional[n] = CandidateScores(alternative: alternative, nulls: [null], bayesian: false, sided: test.sided)
       }
+      let curve = powerCurve(conventional, grid: conventionalGrid, indices: Array(0..<replicates)).curve
+      if curve.fitted.last! < targetPower, extensions < 2, let top = conventionalGrid.last {
+        extensions += 1
+        conventionalGrid = Array(Set(conventionalGrid + [1.25, 1.5, 2].map {
+          Int((Double(top) * $0).rounded()) / (allocation.0 + allocation.1) * (allocation.0 + allocation.1)
+        })).sorted()
+        return
+      }
+      guard case .at(let n) = curve.crossing(targetPower) else { phase = .done; return }
+      let e = n * Double(allocation.experimental) / Double(allocation.experimental + allocation.control)
+      experimentalArm = Int(e.rounded())
+      conventionalControls = n - e
+      let c = conventionalControls!
+      augmentedGrid = Array(Set(([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.25].map { Int((c * $0).rounded()) }
+        + [design.realControls]).filter { $0 > 0 })).sorted()
+      extensions = 0
+      phase = .augmented
+    case .augmented:
+      for c in augmentedGrid where augmented[c] == nil {
+        let alternative = take()
+        let nulls = calibrationDrifts.map { _ in take() }
+        augmented[c] = CandidateScores(alternative: alternative, nulls: nulls, bayesian: bayesian, sided: test.sided)
+      }
+      let curve = powerCurve(augmented, grid: augmentedGrid, indices: Array(0..<replicates)).curve
+      if curve.fitted.last! < targetPower, extensions < 2, let top = augmentedGrid.last {
+        extensions += 1
+        augmentedGrid = Array(Set(augmentedGrid + [1.25, 1.5, 2].map { Int((Double(top) * $0).rounded()) })).sorted()
+        return
+      }
+      phase = chosenCount == nil ? .done : .drifts
+    case .drifts:
+      driftResults = drifts.map { _ in (take(), take()) }
+      phase = .done
+    case .done:
+      break
     }
   }
 
-  /// Extends the grid beyond its top when a power curve has not reached the target there.
-  /// Returns whether it did.
-  mutating func extendIfNeeded() -> Bool {
-    guard extensions < Self.maximumExtensions, let top = grid.last else { return false }
-    let curves = [conventionalResults] + powerResults
-    let short = curves.contains { results in
-      MonotoneCurve(x: grid.map(Double.init), y: grid.map { results[$0]?.rate ?? 0 }, increasing: true).fitted.last! < targetPower
+  /// The augmented crossing rounded up to whole patients (nil when not reached).
+  private var chosenCount: Int? {
+    guard !augmented.isEmpty, case .at(let c) = powerCurve(augmented, grid: augmentedGrid, indices: Array(0..<replicates)).curve
+      .crossing(targetPower) else {
+      if !augmented.isEmpty, case .atOrBelowFirst = powerCurve(augmented, grid: augmentedGrid, indices: Array(0..<replicates)).curve
+        .crossing(targetPower) { return augmentedGrid[0] }
+      return nil
     }
-    guard short else { return false }
-    extensions += 1
-    grid += [5, 6, 7, 8].map { (top * $0 + 2) / 4 }
-    return true
+    return Int(c.rounded(.up))
   }
 
-  static func candidate(_ template: Scenario.Design, _ n: Int) -> Scenario.Design {
-    var candidate = template
-    candidate.realControls = n
-    return candidate
+  /// Power at the calibrated threshold of each candidate, on `indices`, and its monotone fit.
+  private func powerCurve(_ scores: [Int: CandidateScores], grid: [Int], indices: [Int]) -> (curve: MonotoneCurve, points: [CurvePoint]) {
+    let powers = grid.map { scores[$0]!.power(alpha: test.alpha, indices: indices) }
+    let rates = powers.map { $0.power.isNaN ? 0 : $0.power }
+    let curve = MonotoneCurve(x: grid.map(Double.init), y: rates, increasing: true)
+    let points = grid.indices.map { k in
+      CurvePoint(count: grid[k], rate: powers[k].power,
+                 mcse: (rates[k] * (1 - rates[k]) / Double(max(powers[k].analysed, 1))).squareRoot(), fitted: curve.fitted[k],
+                 meanEvents: scores[grid[k]]!.events, threshold: powers[k].threshold)
+    }
+    return (curve, points)
+  }
+
+  /// The crossing of a power curve on `indices` (nil when not reached; the first count when the
+  /// curve starts above the target).
+  private func crossing(_ scores: [Int: CandidateScores], grid: [Int], indices: [Int]) -> Double? {
+    switch powerCurve(scores, grid: grid, indices: indices).curve.crossing(targetPower) {
+    case .at(let x): return x
+    case .atOrBelowFirst: return Double(grid[0])
+    case .beyondLast: return nil
+    }
   }
 
   /// The search's answer from the recorded results.
-  func search(cell: String) -> SavingsSearch {
-    let x = grid.map(Double.init)
-    func curve(_ results: [Int: CandidateSummary], increasing: Bool, schoenfeld: Bool = false) -> (MonotoneCurve, [CurvePoint]) {
-      let rates = grid.map { results[$0]!.rate }
-      let fit = MonotoneCurve(x: x, y: rates, increasing: increasing)
-      let points = grid.indices.map { k in
-        CurvePoint(realControls: grid[k], rate: rates[k], mcse: (rates[k] * (1 - rates[k]) / Double(replicates)).squareRoot(),
-                   fitted: fit.fitted[k], meanEvents: results[grid[k]]!.meanEvents,
-                   schoenfeldPower: schoenfeld ? schoenfeldPower(events: results[grid[k]]!.meanEvents, realControls: grid[k]) : nil)
-      }
-      return (fit, points)
+  func search(cell: String, seeds: SeedSequence, cellIndex: Int) -> SavingsSearch {
+    let all = Array(0..<replicates)
+    let scale = Calibration.scale(bayesian: bayesian, sided: test.sided)
+    var result = SavingsSearch(
+      cell: cell, design: design.id, hazardRatio: hazardRatio, targetPower: targetPower, alpha: test.alpha, replicates: replicates,
+      bootstrapResamples: Self.resamples, conventionalPower: [], augmentedPower: [], syntheticControls: design.syntheticControls,
+      thresholdScale: scale, byDrift: [], status: .conventionalNotReached)
+    guard !conventional.isEmpty else { return result }
+    result.conventionalPower = powerCurve(conventional, grid: conventionalGrid, indices: all).points
+    result.schoenfeldPatients = schoenfeldPatients()
+    guard let n = crossing(conventional, grid: conventionalGrid, indices: all), let controls = conventionalControls else { return result }
+    result.conventionalPatients = Int(n.rounded(.up))
+    result.conventionalExperimental = experimentalArm
+    result.conventionalControls = Int(controls.rounded(.up))
+    let points = result.conventionalPower
+    result.conventionalEvents = interpolate(points.map { (Double($0.count), $0.meanEvents) }, at: n)
+    result.conventionalMonths = months(patients: n, scores: conventional, grid: conventionalGrid)
+    result.status = .notReached
+    guard !augmented.isEmpty else { return result }
+    result.augmentedPower = powerCurve(augmented, grid: augmentedGrid, indices: all).points
+    guard let c = crossing(augmented, grid: augmentedGrid, indices: all), let count = chosenCount else { return result }
+    result.realControls = count
+    result.saved = Int((controls - c).rounded())
+    result.savedPercent = 100 * (controls - c) / controls
+    // The accrual of the saved real patients, at the protocol's rate.
+    result.monthsSaved = (controls - c) / accrualRate
+    if let nearest = augmentedGrid.min(by: { abs($0 - count) < abs($1 - count) }) {
+      let t = augmented[nearest]!.power(alpha: test.alpha, indices: all)
+      (result.threshold, result.thresholdLow, result.thresholdHigh) = (t.threshold, t.low, t.high)
     }
-    let (conventionalCurve, conventionalPoints) = curve(conventionalResults, increasing: true, schoenfeld: true)
-    let (conventional, conventionalStatus) = Self.count(conventionalCurve.crossing(targetPower), grid: grid)
-    // Power 2 MCSE (at the target) above or below: where the count would be within MC error.
-    let margin = 2 * (targetPower * (1 - targetPower) / Double(replicates)).squareRoot()
-    func range(_ curve: MonotoneCurve) -> (Int?, Int?) {
-      (Self.count(curve.crossing(targetPower - margin), grid: grid).0, Self.count(curve.crossing(targetPower + margin), grid: grid).0)
+    // Paired bootstrap over replicates: both curves (and every threshold) from one resample.
+    let rng = seeds.makeRandomSource(UInt64(cellIndex), Self.bootstrapStream, UInt64(designIndex))
+    var differences: [Double] = []
+    for _ in 0..<Self.resamples {
+      let indices = all.map { _ in rng.uniformInt(below: replicates) }
+      guard let nb = crossing(conventional, grid: conventionalGrid, indices: indices),
+        let cb = crossing(augmented, grid: augmentedGrid, indices: indices)
+      else { continue }
+      let conventionalControlsB = nb * Double(allocation.control) / Double(allocation.experimental + allocation.control)
+      differences.append(conventionalControlsB - cb)
     }
-    let conventionalRange = range(conventionalCurve)
-    let schoenfeldCurve = MonotoneCurve(x: x, y: conventionalPoints.map { $0.schoenfeldPower ?? 0 }, increasing: true)
-    let schoenfeld = Self.count(schoenfeldCurve.crossing(targetPower), grid: grid).0
-    let byDrift = drifts.indices.map { k -> DriftSavings in
-      let (power, powerPoints) = curve(powerResults[k], increasing: true)
-      let (typeI, typeIPoints) = curve(nullResults[k], increasing: false)
-      var result = DriftSavings(drift: drifts[k], power: powerPoints, typeIError: typeIPoints, status: "found")
-      let (byPower, powerStatus) = Self.count(power.crossing(targetPower), grid: grid)
-      guard let byPower else { result.status = powerStatus; return result }
-      guard let byTypeI = Self.count(typeI.crossing(typeIErrorLimit), grid: grid).0 else {
-        result.status = "type-I error above \(String(format: "%.4f", typeIErrorLimit)) at every count up to \(grid.last!)"
-        return result
-      }
-      let count = max(byPower, byTypeI)
-      let (low, high) = range(power)
-      result.realControlsLow = low.map { max($0, byTypeI) }
-      result.realControlsHigh = high.map { max($0, byTypeI) }
-      result.status = count == grid[0] ? "at most \(grid[0]): both criteria met at the smallest candidate" : "found"
-      result.realControls = count
-      result.powerAtRealControls = power.value(at: Double(count))
-      result.typeIErrorAtRealControls = typeI.value(at: Double(count))
-      if let conventional {
-        result.saved = conventional - count
-        result.savedPercent = 100 * Double(conventional - count) / Double(conventional)
-      }
-      return result
+    differences.sort()
+    if differences.count >= Self.resamples / 2 {
+      result.savedLow = Int(quantile(differences, 0.025).rounded(.down))
+      result.savedHigh = Int(quantile(differences, 0.975).rounded(.up))
     }
-    return SavingsSearch(cell: cell, design: design.id, hazardRatio: hazardRatio, targetPower: targetPower, alpha: test.alpha,
-                         typeIErrorLimit: typeIErrorLimit, replicates: replicates, conventionalPower: conventionalPoints,
-                         conventionalRealControls: conventional, conventionalRealControlsLow: conventionalRange.0,
-                         conventionalRealControlsHigh: conventionalRange.1, conventionalStatus: conventionalStatus,
-                         schoenfeldRealControls: schoenfeld, byDrift: byDrift)
+    // Not distinguishable from 0 when the interval holds 0 (or most resamples found no crossing).
+    if let low = result.savedLow, let high = result.savedHigh, low > 0 || high < 0 {
+      result.status = .found
+    } else {
+      result.status = .notDistinguishable
+    }
+    if let c = chosenCount, let nearest = augmentedGrid.min(by: { abs($0 - c) < abs($1 - c) }) {
+      let threshold = augmented[nearest]!.power(alpha: test.alpha, indices: all).threshold
+      result.byDrift = zip(drifts, driftResults).map { drift, r in
+        let (p, pm) = Calibration.rejectionRate(r.alternative, threshold: threshold, bayesian: bayesian, sided: test.sided)
+        let (t, tm) = Calibration.rejectionRate(r.null, threshold: threshold, bayesian: bayesian, sided: test.sided)
+        return DriftRisk(drift: drift, power: p, powerMCSE: pm, typeIError: t, typeIErrorMCSE: tm)
+      }
+    }
+    return result
   }
 
-  /// A count from a crossing: rounded up to whole patients; the smallest candidate when the
-  /// curve starts above the level; none (and why) when it never gets there.
-  static func count(_ crossing: MonotoneCurve.Crossing, grid: [Int]) -> (Int?, String) {
-    switch crossing {
-    case .at(let n): return (Int(n.rounded(.up)), "found")
-    case .atOrBelowFirst: return (grid[0], "at most \(grid[0]): reached at the smallest candidate")
-    case .beyondLast: return (nil, "target power not reached with \(grid.last!) real controls")
-    }
+  /// Schoenfeld's total patients: the events needed with the simulated split φ of events between
+  /// the arms, D = (z₁₋α/s + z₁₋β)² / (φ(1 − φ)·log² HR), converted to patients by the simulated
+  /// events-per-patient curve.
+  func schoenfeldPatients() -> Int? {
+    let grid = conventionalGrid.filter { conventional[$0] != nil }
+    guard !grid.isEmpty, estimandLogHR.isFinite, estimandLogHR != 0 else { return nil }
+    let total = grid.reduce(0.0) { $0 + conventional[$1]!.events }
+    let experimental = grid.reduce(0.0) { $0 + conventional[$1]!.experimentalEvents }
+    let phi = experimental / total
+    let za = StandardNormal.quantile(1 - test.alpha / Double(test.sided)), zb = StandardNormal.quantile(targetPower)
+    let events = (za + zb) * (za + zb) / (phi * (1 - phi) * estimandLogHR * estimandLogHR)
+    let curve = grid.map { (conventional[$0]!.events, Double($0)) }
+    guard let n = interpolate(curve, at: events) else { return nil }
+    return Int(n.rounded(.up))
   }
 
-  /// Schoenfeld's (1981) power of the log-rank test with the simulated mean number of events
-  /// at allocation n_e : n_c, for the estimand (the marginal HR under the trial's censoring).
-  func schoenfeldPower(events: Double, realControls n: Int) -> Double {
-    let allocation = Double(design.experimental) / Double(n)
-    if test.sided == 1 {
-      // One-sided: only the favourable tail counts.
-      let drift = (events * allocation).squareRoot() / (1 + allocation) * abs(estimandLogHR)
-      return StandardNormal.cdf(drift - StandardNormal.quantile(1 - test.alpha))
-    }
-    return SurvivalDesign.power(events: events, hazardRatio: exp(estimandLogHR), alpha: test.alpha, allocation: allocation)
+  /// Accrual + follow-up for a calendar analysis; otherwise the mean calendar time of the cut.
+  private func months(patients n: Double, scores: [Int: CandidateScores], grid: [Int]) -> Double? {
+    if let followUp { return n / accrualRate + followUp }
+    return interpolate(grid.map { (Double($0), scores[$0]!.analysisTime) }, at: n)
   }
+}
+
+/// Linear interpolation of y at x on points sorted by x (nil outside them).
+func interpolate(_ points: [(Double, Double)], at x: Double) -> Double? {
+  let sorted = points.sorted { $0.0 < $1.0 }
+  guard let first = sorted.first, let last = sorted.last, x >= first.0, x <= last.0 else { return nil }
+  for k in 1..<max(sorted.count, 2) where k < sorted.count && x <= sorted[k].0 {
+    let (x0, y0) = sorted[k - 1], (x1, y1) = sorted[k]
+    return x1 == x0 ? y1 : y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+  }
+  return last.1
+}
+
+/// The q-quantile of sorted values (linear between order statistics).
+func quantile(_ sorted: [Double], _ q: Double) -> Double {
+  let h = q * Double(sorted.count - 1)
+  let lo = Int(h.rounded(.down)), hi = min(lo + 1, sorted.count - 1)
+  return sorted[lo] + (h - Double(lo)) * (sorted[hi] - sorted[lo])
 }

@@ -69,6 +69,9 @@ public struct ReplicateResult: Sendable {
   public var failure: FailureKind?
   /// σ²_CL/σ²_L of a covariate-adjusted log-rank analysis (nil for other analyses).
   public var varianceRatio: Double? = nil
+  /// Events in the experimental arm, and the calendar time of the analysis cut (for sizing).
+  public var experimentalEvents = 0
+  public var analysisTime = Double.nan
 
   public var failed: Bool { failure != nil }
 
@@ -101,7 +104,7 @@ struct ReplicateStreams {
 
 /// The patients of one simulated trial as the analysis sees them, or why there are none.
 enum Enrolment {
-  case patients([SimulatedPatient])
+  case patients([SimulatedPatient], cut: Double)
   case failed(FailureKind)
 }
 
@@ -112,8 +115,13 @@ extension TrialModel {
                 generator: SharedGenerator?, context: AnalysisContext) -> ReplicateResult {
     switch enrol(design: design, hazardRatio: hazardRatio, drift: drift, streams: streams, generator: generator) {
     case .failed(let why): return .failure(why)
-    case .patients(let patients):
-      return TrialAnalysis(context: context, synthetic: design.source == .synthetic).analyse(patients, method: design.analysis)
+    case .patients(let patients, let cut):
+      var result = TrialAnalysis(context: context, synthetic: design.source == .synthetic).analyse(patients, method: design.analysis)
+      if !result.failed {
+        result.experimentalEvents = patients.reduce(0) { $0 + ($1.experimental && $1.event ? 1 : 0) }
+        result.analysisTime = cut
+      }
+      return result
     }
   }
 
@@ -183,7 +191,7 @@ extension TrialModel {
         return .failed(.syntheticGenerationFailed)
       }
     }
-    return .patients(patients)
+    return .patients(patients, cut: cut)
   }
 
   /// The arm of each patient in order of entry: blocks of e/g experimental and c/g control

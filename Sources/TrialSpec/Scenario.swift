@@ -12,6 +12,8 @@ public struct Scenario: Sendable {
   public var designs: [Design]
   public var savings: Savings?
   public var borrowing: Borrowing
+  /// Decision thresholds set by simulation under HR = 1 (scenario key `calibrate`; nil: nominal).
+  public var calibration: Calibration?
   /// Eligibility variations, resolved into concrete rule sets (always at least the protocol's own).
   public var sweep: [SweepCell]
   /// The output folder, resolved against the scenario's folder.
@@ -178,6 +180,24 @@ public struct Scenario: Sendable {
       self.refits = refits
       self.threshold = threshold
     }
+  }
+
+  /// `calibrate: {designs: all | [ids], drift: 1 | [low, high]}`: each listed design's threshold
+  /// (critical z, or posterior-probability cut) is set so that its type-I error is α at drift 1, or
+  /// at most α at every drift of the truth grid in [low, high].
+  public struct Calibration: Sendable, Equatable {
+    /// Design ids (nil: every design).
+    public var designs: [String]?
+    public var driftLow: Double
+    public var driftHigh: Double
+
+    public init(designs: [String]? = nil, driftLow: Double = 1, driftHigh: Double = 1) {
+      self.designs = designs
+      self.driftLow = driftLow
+      self.driftHigh = driftHigh
+    }
+
+    public func applies(to design: String) -> Bool { designs?.contains(design) ?? true }
   }
 
   public struct Design: Sendable {

@@ -5,7 +5,7 @@ import Foundation
 import Yams
 
 extension Scenario {
-  static let topKeys = ["syntharm", "id", "protocol", "seed", "replicates", "truth", "designs", "savings", "borrowing", "sweep",
+  static let topKeys = ["syntharm", "id", "protocol", "seed", "replicates", "truth", "designs", "savings", "borrowing", "calibrate", "sweep",
                         "output"]
 
   /// Loads and validates the scenario at `path` and the protocol it names.
@@ -37,6 +37,7 @@ struct ScenarioLoader {
   func load(yaml: String) -> Scenario? {
     guard let top = reader.document(yaml: yaml, allowed: Scenario.topKeys, required: ["syntharm", "id", "protocol", "seed", "replicates", "truth", "designs"]) else { return nil }
     let id = reader.string(top["id"], "id")
+    reader.checkSafeIdentifier(id, top["id"], "id", what: "scenario id")
     let seed = reader.string(top["seed"], "seed").flatMap { text -> UInt64? in
       guard let v = UInt64(text) else { reader.fail(top["seed"], "seed", "must be a whole number >= 0 (found '\(text)')"); return nil }
       return v
@@ -102,6 +103,8 @@ struct ScenarioLoader {
       if let power { savings = .init(targetPower: power, compare: compare) }
     }
 
+    let calibration = loadCalibration(top["calibrate"], designs: designs, designIDs: designIDs, truth: truth)
+
     var sweep: [Scenario.SweepCell] = []
     if let p = trialProtocol {
       sweep = [.init(id: "as-written", eligibility: p.eligibility, fitOn: p.synthesis?.fitOn ?? .reference)]
@@ -115,8 +118,8 @@ struct ScenarioLoader {
     guard let id, let seed, let replicates, let truth, let trialProtocol, let protocolPath, !designs.isEmpty, let borrowing
     else { return nil }
     return Scenario(file: reader.file, id: id, protocolPath: protocolPath, trialProtocol: trialProtocol, seed: seed,
-                    replicates: replicates, truth: truth, designs: designs, savings: savings, borrowing: borrowing, sweep: sweep,
-                    output: output)
+                    replicates: replicates, truth: truth, designs: designs, savings: savings, borrowing: borrowing,
+                    calibration: calibration ?? nil, sweep: sweep, output: output)
   }
 
   private func positiveList(_ node: Node?, _ path: String) -> [Double] {
@@ -131,6 +134,7 @@ struct ScenarioLoader {
                                  required: ["id", "experimental", "real_controls"]),
       let id = reader.string(m["id"], m.path("id"))
     else { return nil }
+    reader.checkSafeIdentifier(id, m["id"], m.path("id"), what: "design id")
     let experimental = reader.integer(m["experimental"], m.path("experimental"), "a whole number >= 1", where: { $0 >= 1 })
     let real = reader.integer(m["real_controls"], m.path("real_controls"), "a whole number >= 0", where: { $0 >= 0 })
     let synthetic = m["synthetic_controls"].flatMap {
@@ -298,6 +302,58 @@ struct ScenarioLoader {
     }
   }
 
+  /// `calibrate: {designs: all | [ids], drift: 1 | [low, high]}`; nil when absent. The truth grid
+  /// must hold HR 1 and drift 1, and the range must contain 1 (calibration is at exchangeability
+  /// at least).
+  private func loadCalibration(_ node: Node?, designs: [Scenario.Design], designIDs: [String], truth: Scenario.TruthGrid?)
+    -> Scenario.Calibration??
+  {
+    guard let node else { return .some(nil) }
+    guard let m = reader.mapping(node, "calibrate", allowed: ["designs", "drift"]) else { return nil }
+    var calibration = Scenario.Calibration()
+    if let d = m["designs"] {
+      if d.scalar?.string == "all" {
+        calibration.designs = nil
+      } else if let items = reader.sequence(d, "calibrate.designs") {
+        var ids: [String] = []
+        for (item, path) in items {
+          guard let name = reader.string(item, path) else { continue }
+          if !designIDs.contains(name) {
+            reader.fail(item, path, "unknown design '\(name)'\(didYouMean(name, among: designIDs))")
+          } else {
+            ids.append(name)
+          }
+        }
+        calibration.designs = ids
+      }
+    }
+    if let d = m["drift"] {
+      if let items = d.sequence {
+        let values = items.enumerated().compactMap { reader.number($0.element, "calibrate.drift[\($0.offset)]", "a positive drift", where: { $0 > 0 }) }
+        guard values.count == 2 else {
+          reader.fail(d, "calibrate.drift", "expected 1 or a range [low, high] of drifts")
+          return nil
+        }
+        guard values[0] <= 1 && 1 <= values[1] else {
+          reader.fail(d, "calibrate.drift", "the range [\(values[0].formatted), \(values[1].formatted)] must contain 1: type-I error is calibrated at exchangeability and, with a range, at every drift in it")
+          return nil
+        }
+        calibration.driftLow = values[0]
+        calibration.driftHigh = values[1]
+      } else if let v = reader.number(d, "calibrate.drift", "1 or a range [low, high]", where: { $0 == 1 }) {
+        calibration.driftLow = v
+        calibration.driftHigh = v
+      } else {
+        return nil
+      }
+    }
+    if let truth, !truth.hazardRatios.contains(1) || !truth.drifts.contains(1) {
+      reader.fail(node, "calibrate", "calibration needs trials under HR 1 at drift 1: add 1.0 to truth.hazard_ratio and truth.drift")
+      return nil
+    }
+    return .some(calibration)
+  }
+
   /// `borrowing: {intervals: 4 | cut_points: […], generator_uncertainty: true, refits: 200,
   /// threshold: 0.975}`; defaults when absent.
   private func loadBorrowing(_ node: Node?, protocol p: TrialProtocol?) -> Scenario.Borrowing? {
@@ -348,6 +404,7 @@ struct ScenarioLoader {
       guard let m = reader.mapping(item, path, allowed: ["id", "add", "drop", "replace", "fit_on"], required: ["id"]),
         let id = reader.string(m["id"], m.path("id"))
       else { continue }
+      reader.checkSafeIdentifier(id, m["id"], m.path("id"), what: "sweep cell id")
       if cells.contains(where: { $0.id == id }) { reader.fail(m["id"], m.path("id"), "sweep cell id '\(id)' is used twice") }
       var eligibility = p.eligibility
       let known = eligibility.rules.map(\.id)

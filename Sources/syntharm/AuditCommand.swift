@@ -47,11 +47,7 @@ extension SynthArmCommand {
       let trialProtocol = try loadProtocol(protocolFile)
       let result: SyntheticAuditResult
       if let synthetic {
-        let data: ReferenceData
-        do { data = try trialProtocol.typedData(csvPath: synthetic) } catch {
-          printError(error.description)
-          throw ExitCode.failure
-        }
+        let data = try trialProtocol.typedData(csvPath: synthetic)  // errors: `error: file:line:column: …`
         result = try SyntheticAudit.audit(trialProtocol, synthetic: data, holdout: holdout, seed: seed)
       } else {
         result = try SyntheticAudit.generateAndAudit(trialProtocol, count: n, seed: seed, holdout: holdout).0

@@ -12,8 +12,7 @@ extension SynthArmCommand {
       abstract: "Compare the arms of a randomised survival trial: Kaplan–Meier, log-rank and Cox.",
       discussion: """
         Example (the NCCTG colon trial, overall survival, times in days):
-          syntharm compare-arms Data/colon_os.csv --arm rx --arms Obs,Lev,Lev+5FU \\
-            --landmarks 365.25,1095.75,1826.25
+          syntharm compare-arms Data/colon_os.csv --arm rx --arms Obs,Lev,Lev+5FU --landmarks 365.25,1095.75,1826.25
         Rows with a missing time, event or arm are left out, as R's na.omit does.
         """)
 
@@ -73,7 +72,7 @@ extension SynthArmCommand {
   }
 }
 
-/// A problem with the data of `compare-arms`, printed as `Error: FILE: message` (exit status 1).
+/// A problem with the data of `compare-arms`, printed as `error: FILE: message` (exit status 1).
 struct CompareArmsError: Error, CustomStringConvertible {
   var description: String
 }

@@ -50,6 +50,12 @@ extension SynthArmCommand {
     }
 
     func run() throws {
+      // Every file this writes is checked before anything is generated: only a regular file or
+      // nothing may sit at each path (never a FIFO, a link or a device such as /dev/null).
+      let stem = output.hasSuffix(".csv") ? String(output.dropLast(4)) : output
+      let files = [output, stem + ".card.json", stem + ".card.md"]
+      for file in files { try checkOutputTarget(file) }
+      do { try AtomicFile.checkWritableFolder(AtomicFile.folder(of: output)) } catch { throw CLIError(error.description) }
       let trialProtocol = try loadProtocol(protocolFile)
       let (result, replica, generator) = try SyntheticAudit.generateAndAudit(
         trialProtocol, count: n, seed: seed, holdout: holdout,
@@ -57,7 +63,6 @@ extension SynthArmCommand {
       let card = try SyntheticDataCard(protocol: trialProtocol, generator: generator, result: result, output: output,
                                        rows: n, seed: seed, toolVersion: SynthArmVersion.current)
       // Every file is written beside its final name and renamed: no partial output.
-      let stem = output.hasSuffix(".csv") ? String(output.dropLast(4)) : output
       try writeAtomically(generator.csv(replica), to: output)
       try writeAtomically(card.json(), to: stem + ".card.json")
       try writeAtomically(card.markdown, to: stem + ".card.md")
@@ -72,22 +77,7 @@ extension SynthArmCommand {
   }
 }
 
-/// Loads a protocol, printing every error and exiting 1 when it does not load.
+/// Loads a protocol; its errors (``SpecErrors``) are printed one per line, `error: file:line:column: …`.
 func loadProtocol(_ path: String) throws -> TrialProtocol {
-  do {
-    return try TrialProtocol.load(path: path)
-  } catch {
-    printError(error.description)
-    throw ExitCode.failure
-  }
-}
-
-/// Writes `text` to a temporary file beside `path` and renames it over `path` (POSIX rename is
-/// atomic): a reader never sees a partial file, and an interrupted run leaves the old one.
-func writeAtomically(_ text: String, to path: String) throws {
-  do { try AtomicFile.write(text, to: path) } catch { throw ValidationError("\(error)") }
-}
-
-func printError(_ message: String) {
-  FileHandle.standardError.write(Data((message + "\n").utf8))
+  try TrialProtocol.load(path: path)
 }

@@ -29,11 +29,16 @@ extension SynthArmCommand {
     static let configuration = CommandConfiguration(
       abstract: "Simulate the scenario's trials for every sweep cell: operating characteristics and real patients saved.",
       discussion: """
-        Writes operating-characteristics.csv, savings.csv (when the scenario asks) and \\
-        results.json into the scenario's output folder (or --output); each finished cell is \\
-        kept in its cells/ folder, so a rerun skips finished cells. Results are identical for \\
-        any --threads and any sharding. Power is the rejection rate when HR < 1, type-I error \\
+        Writes operating-characteristics.csv, savings.csv (when the scenario asks) and \
+        results.json into the scenario's output folder (or --output); each finished cell is \
+        kept in its cells/ folder, so a rerun skips finished cells. Results are identical for \
+        any --threads and any sharding. Power is the rejection rate when HR < 1, type-I error \
         when HR = 1; ± is one Monte Carlo SE.
+
+        Before simulating, the run locks its folder (.syntharm.lock: a second run into it fails \
+        at once; shards of one sweep share it) and checks that it can write every file. A cell \
+        that cannot be simulated is shown as NA, never as 0 %, and makes the run exit with \
+        status 1 after writing its outputs, unless --allow-failed-cells is given.
         """)
 
     @Argument(help: "A scenario YAML file.")
@@ -48,6 +53,9 @@ extension SynthArmCommand {
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int?
 
+    @Option(help: "Master seed (default: the scenario's seed); an independent re-run with another seed checks Monte Carlo results.")
+    var seed: UInt64?
+
     @Option(help: ArgumentHelp("Run only shard I of N (1-based): cells k with k mod N = I − 1. Combine the shards with `syntharm merge`.",
                                valueName: "I/N"))
     var shard: Shard?
@@ -58,59 +66,81 @@ extension SynthArmCommand {
     @Flag(help: "Fit the synthetic-control generator once instead of on a bootstrap resample in every replicate.")
     var noRefit = false
 
-    @Flag(help: "No progress on stderr.")
+    @Flag(help: "No progress on stderr (neither the bar on a terminal nor the lines every 10 s in a log).")
     var quiet = false
 
     @Flag(help: "Also write the HTML report (report.html) beside the outputs (not for a shard: use `merge --report`).")
     var report = false
 
+    @Flag(help: "Exit with status 0 even when some cells could not be simulated (their rates are NA).")
+    var allowFailedCells = false
+
+    /// Seconds between progress lines when stderr is not a terminal (tests use 0).
+    @Option(help: ArgumentHelp("Seconds between progress lines when stderr is not a terminal.", visibility: .hidden))
+    var progressInterval: Double = 10
+
     func validate() throws {
       if let replicates, replicates < 1 { throw ValidationError("--replicates must be at least 1.") }
       if let threads, threads < 1 { throw ValidationError("--threads must be at least 1.") }
       if estimandPatients < 1_000 { throw ValidationError("--estimand-patients must be at least 1000.") }
+      if !(progressInterval >= 0) { throw ValidationError("--progress-interval must be at least 0.") }
     }
 
     func run() throws {
-      let scenario: Scenario
-      do { scenario = try Scenario.load(path: scenarioFile) } catch {
-        printError(error.description)
-        throw ExitCode.failure
-      }
+      var scenario = try Scenario.load(path: scenarioFile)
+      if let seed { scenario.seed = seed }
       guard let path = output ?? scenario.output else {
-        throw ValidationError("the scenario has no 'output' folder; give --output DIR")
+        throw CLIError("the scenario \(scenarioFile) has no 'output' folder; give --output DIR")
       }
       if let shard, shard.count > scenario.sweep.count {
-        printError("note: --shard \(shard) with only \(scenario.sweep.count) cells: some shards have nothing to do")
+        printWarning("--shard \(shard) with only \(scenario.sweep.count) cells: some shards have nothing to do")
       }
       let settings = RunSettings(replicates: replicates ?? scenario.replicates, refit: !noRefit, estimandPatients: estimandPatients)
-      let manifest = try RunManifest(scenario: scenario, settings: settings, toolVersion: SynthArmVersion.current)
+      let manifest: RunManifest
+      do {
+        manifest = try RunManifest(scenario: scenario, settings: settings, toolVersion: SynthArmVersion.current)
+      } catch {
+        throw CLIError("cannot read the scenario's inputs: \(FileErrorText.plain(error))")
+      }
       let folder = SweepFolder(path: path)
+      let mine = scenario.sweep.indices.filter { shard?.contains(cell: $0) ?? true }
+      let logName = shard.map { "run-log-shard-\($0.index)-of-\($0.count).json" } ?? "run-log.json"
+      let finalFiles = shard == nil ? ["operating-characteristics.csv", "savings.csv", "results.json"] + (report ? ["report.html"] : []) : []
+
+      // Before anything is simulated: the folder's lock, then every file this run will write.
+      let lock = try RunLock(folder: path, holder: shard.map { .shard(index: $0.index, count: $0.count) }
+                               ?? .whole(command: "syntharm run \(scenarioFile)"))
+      defer { lock.release() }
+      lock.warnings.forEach(printWarning)
+      try folder.prepare(manifest: manifest, cells: mine, files: [logName] + finalFiles)
+      Self.warnAboutFewReplicates(settings.replicates)
+
       let workers = threads ?? ProcessInfo.processInfo.activeProcessorCount
-      let showProgress = !quiet && isatty(2) != 0
+      let progress = ProgressReporter(quiet: quiet, logInterval: progressInterval)
       let clock = ContinuousClock()
       let start = clock.now
       var simulated: [String] = [], reused: [String] = [], trials = 0
-      let mine = scenario.sweep.indices.filter { shard?.contains(cell: $0) ?? true }
-      let logName = shard.map { "run-log-shard-\($0.index)-of-\($0.count).json" } ?? "run-log.json"
-      let finalFiles = shard == nil ? ["operating-characteristics.csv", "savings.csv", "results.json"] : []
+      var shardCells: [CellResult] = []
       folder.removeTemporaries(of: mine.map { folder.cellFile(index: $0, id: scenario.sweep[$0].id) }
         + ([logName] + finalFiles).map { (path as NSString).appendingPathComponent($0) })
       for index in mine {
         let id = scenario.sweep[index].id
-        if folder.finishedCell(index: index, id: id, manifest: manifest) != nil {
+        if let stored = folder.finishedCell(index: index, id: id, manifest: manifest) {
           reused.append(id)
+          shardCells.append(stored)
           if !quiet { printError("cell \(id): finished earlier, kept") }
           continue
         }
-        let label = "cell \(index + 1)/\(scenario.sweep.count) \(id)"
+        progress.start("cell \(index + 1)/\(scenario.sweep.count) \(id)")
         let cell = SweepCellRunner.run(scenario, cell: index, settings: settings, threads: workers) { done, total in
-          if showProgress { FileHandle.standardError.write(Data("\r\(label): \(done)/\(total) trials".utf8)) }
+          progress.update(done: done, total: total)
         }
-        if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
-        if let warning = cell.supportWarning, !quiet { printError("warning: \(warning)") }
-        if let failure = cell.failure { printError("warning: \(failure)") }
+        progress.finish()
+        if let warning = cell.supportWarning, !quiet { progress.note("warning: \(warning)") }
+        if let failure = cell.failure { progress.note("warning: \(failure)") }
         try folder.store(cell, manifest: manifest)
         simulated.append(id)
+        shardCells.append(cell)
         trials += cell.trials
       }
       let seconds = Self.seconds(clock.now - start)
@@ -121,6 +151,8 @@ extension SynthArmCommand {
         print("shard \(shard): \(simulated.count) cells simulated, \(reused.count) kept (\(trials) trials in "
               + String(format: "%.1f s", seconds) + "), stored in \(folder.cellsPath)")
         print("when every shard has finished: syntharm merge \(path)")
+        try Self.checkFailedCells(RunReport(manifest: manifest, cells: shardCells).failedCells, of: scenario.sweep.count,
+                                  allowed: allowFailedCells)
         return
       }
       let (storedManifest, cells) = try SweepFolder.completeCells([folder])
@@ -129,10 +161,37 @@ extension SynthArmCommand {
       print(SweepText.text(results, trials: trials, seconds: seconds))
       print("wrote " + results.fileNames.map { "\(path)/\($0)" }.joined(separator: ", "))
       if report { print("report: " + (try results.writeHTML(to: (path as NSString).appendingPathComponent("report.html")))) }
+      try Self.checkFailedCells(results.failedCells, of: cells.count, allowed: allowFailedCells)
     }
 
     static func seconds(_ d: Duration) -> Double {
       Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+
+    /// `warning: with N replicates the Monte Carlo SEs are too rough to read` below 100.
+    static func warnAboutFewReplicates(_ replicates: Int) {
+      guard replicates < 100 else { return }
+      if replicates == 1 {
+        printWarning("with 1 replicate the Monte Carlo SEs are too rough to read: with a single trial there is no Monte Carlo SE at all (shown as NA)")
+      } else {
+        printWarning("with \(replicates) replicates the Monte Carlo SEs are too rough to read")
+      }
+    }
+
+    /// A cell without a result is an error (exit 1) after the outputs are written, or a warning
+    /// with `--allow-failed-cells`.
+    static func checkFailedCells(_ failed: [(id: String, reason: String)], of count: Int, allowed: Bool) throws {
+      guard !failed.isEmpty else { return }
+      let list = failed.map(\.id).joined(separator: ", ")
+      let head = "\(failed.count) of \(count) cells could not be simulated, their rates are NA: \(list)"
+      let reasons = failed.map { "  \($0.reason)" }.joined(separator: "\n")
+      if allowed {
+        printWarning(head + " (accepted: --allow-failed-cells)\n" + reasons)
+        return
+      }
+      printError("error: " + head + "\n" + reasons
+                 + "\n  the outputs are written so that you can look; give --allow-failed-cells to accept a run with failed cells")
+      throw ExitCode.failure
     }
   }
 
@@ -140,10 +199,13 @@ extension SynthArmCommand {
     static let configuration = CommandConfiguration(
       abstract: "Combine the cells of a sharded run into its outputs.",
       discussion: """
-        Reads the finished cells in each FOLDER's cells/ (the --output of `syntharm run \\
-        --shard`) and writes operating-characteristics.csv, savings.csv and results.json, \\
-        identical byte for byte to those of the same run unsharded. Fails, writing nothing, \\
-        when a cell is missing or the cells come from different runs.
+        Reads the finished cells in each FOLDER's cells/ (the --output of `syntharm run \
+        --shard`) and writes operating-characteristics.csv, savings.csv and results.json, \
+        identical byte for byte to those of the same run unsharded. Fails, writing nothing, \
+        when a cell is missing, the cells come from different runs, another run holds the \
+        output folder, or something other than a regular file sits at an output path. Exits \
+        with status 1 (after writing) when a cell could not be simulated, unless \
+        --allow-failed-cells is given.
         """)
 
     @Argument(help: "Output folders of the shards (one shared folder, or one per shard).")
@@ -155,24 +217,29 @@ extension SynthArmCommand {
     @Flag(help: "Also write the HTML report (report.html) beside the outputs.")
     var report = false
 
+    @Flag(help: "Exit with status 0 even when some cells could not be simulated (their rates are NA).")
+    var allowFailedCells = false
+
     func validate() throws {
       if folders.isEmpty { throw ValidationError("give at least one folder") }
     }
 
     func run() throws {
-      let results: RunReport
-      do {
-        let (manifest, cells) = try SweepFolder.completeCells(folders.map(SweepFolder.init(path:)))
-        results = RunReport(manifest: manifest, cells: cells)
-      } catch {
-        printError("error: \(error)")
-        throw ExitCode.failure
-      }
+      let (manifest, cells) = try SweepFolder.completeCells(folders.map(SweepFolder.init(path:)))
+      let results = RunReport(manifest: manifest, cells: cells)
       let path = output ?? folders[0]
+      for name in results.fileNames + (report ? ["report.html"] : []) {
+        try checkOutputTarget((path as NSString).appendingPathComponent(name))
+      }
+      let lock = try RunLock(folder: path, holder: .whole(command: "syntharm merge"))
+      defer { lock.release() }
+      lock.warnings.forEach(printWarning)
+      Run.warnAboutFewReplicates(manifest.settings.replicates)
       try results.write(to: path)
       print(SweepText.text(results, trials: nil, seconds: nil))
       print("wrote " + results.fileNames.map { "\(path)/\($0)" }.joined(separator: ", "))
       if report { print("report: " + (try results.writeHTML(to: (path as NSString).appendingPathComponent("report.html")))) }
+      try Run.checkFailedCells(results.failedCells, of: cells.count, allowed: allowFailedCells)
     }
   }
 }

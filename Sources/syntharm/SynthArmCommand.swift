@@ -1,4 +1,6 @@
-// SynthArmCommand.swift — the root of the `syntharm` command tree. Holds only the tree.
+// SynthArmCommand.swift — the root of the `syntharm` command tree. Holds the tree, and the one
+// place where errors are printed (CLIErrors.swift): `error: …` on stderr, exit 1, and the usage
+// text only for mistakes on the command line (exit 64).
 
 import ArgumentParser
 
@@ -13,6 +15,16 @@ struct SynthArmCommand: ParsableCommand {
       """,
     version: SynthArmVersion.current,
     subcommands: [CompareArms.self, Validate.self, Generate.self, Audit.self, Run.self, Merge.self, Report.self])
+
+  /// Parses and runs the command; every error is printed by ``CLIErrors/exit(with:)``.
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch {
+      CLIErrors.exit(with: error)
+    }
+  }
 }
 
 enum SynthArmVersion {

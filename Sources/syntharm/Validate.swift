@@ -37,7 +37,7 @@ extension SynthArmCommand {
         }
       } catch let errors as SpecErrors {
         if format == .json { print(try json(ErrorReport(errors: errors.errors))) }
-        FileHandle.standardError.write(Data((errors.description + "\n").utf8))
+        for error in errors.errors { printError("error: \(error.description)") }
         FileHandle.standardError.write(Data("\(errors.errors.count) error\(errors.errors.count == 1 ? "" : "s") in \(file)\n".utf8))
         throw ExitCode.failure
       }

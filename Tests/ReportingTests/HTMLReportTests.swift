@@ -21,9 +21,10 @@ struct HTMLReportTests {
   @Test("every inline SVG is well-formed XML, and so is the whole page")
   func wellFormed() throws {
     let blocks = svgBlocks(in: html)
-    // Per cell: attrition, KM, 4 covariates, correlations, power, type-I by count and by drift;
-    // then the two sweep heatmaps.
-    #expect(blocks.count == 2 * 10 + 2)
+    // Per cell: attrition, KM, 4 covariates, correlations, the conventional and the augmented
+    // power curves, the chosen design's type-I error by drift, every design's by drift; then the
+    // two sweep heatmaps.
+    #expect(blocks.count == 2 * 11 + 2)
     for block in blocks {
       #expect(throws: Never.self) { try ParsedMarkup(block) }
     }
@@ -38,8 +39,7 @@ struct HTMLReportTests {
       "SynthArm report: \(SampleRun.scenarioID)", "Scenario and how to read this report", "How to read this",
       "Cell 1: as-written", "Eligibility and generator support", "Audit of the synthetic controls", "Audit goals",
       "Survival, real vs synthetic", "Covariate distributions", "Correlations", "Privacy", "Operating characteristics",
-      "Power against real controls: augmented-pp50", "Real controls needed for 80% power at HR 0.7",
-      "Type-I error against real controls: augmented-pp50", "Cell 2: age-70",
+      "Real controls saved: augmented-pp50", "For 80% power at HR 0.7, type-I error α at drift 1", "Cell 2: age-70",
     ]
     var position = 0
     for heading in expected {
@@ -84,14 +84,14 @@ struct HTMLReportTests {
   @Test("a simulated power point lands on the pixel of its chart's scale")
   func powerPointPixel() throws {
     let search = try #require(report.cells[0].savings.first)
-    let chart = HTMLReport.powerChart(search)
-    // The chart's geometry, by hand: x ∈ [100, 400] (nice bounds of the counts) over the plot
+    let chart = HTMLReport.conventionalChart(search)
+    // The chart's geometry, by hand: x ∈ [200, 800] (nice bounds of the counts) over the plot
     // area's width, y ∈ [0, 1] from the plot area's bottom to its top.
     let area = chart.plotArea
-    #expect(chart.xScale.domain == 100...400)
+    #expect(chart.xScale.domain == 200...800)
     #expect(chart.yScale.domain == 0...1)
-    let point = try #require(search.conventionalPower.first { $0.realControls == 200 })
-    let px = area.x + (200 - 100) / 300 * area.width
+    let point = try #require(search.conventionalPower.first { $0.count == 400 })
+    let px = area.x + (400 - 200) / 600 * area.width
     let py = area.maxY - point.rate * area.height
 
     // Find that chart in the page (the first cell's, the first with its title) and its marker.
@@ -100,14 +100,14 @@ struct HTMLReportTests {
       page.elements[$0].name == "svg" && page.elements[$0]["aria-label"] == chart.title
     })
     let marker = try #require(page.descendants(of: svgIndex).first {
-      $0.classes.contains("point") && $0["data-series"] == "conventional ± MCSE" && $0["data-x"] == "200"
+      $0.classes.contains("point") && $0["data-series"] == "conventional ± MCSE" && $0["data-x"] == "400"
     })
     #expect(abs(try #require(marker.number("cx")) - px) < 0.006)
     #expect(abs(try #require(marker.number("cy")) - py) < 0.006)
     #expect(marker["data-y"] == "0.62")
-    // The conventional count found is ringed at (300, target power).
+    // The conventional size found is ringed at (600, target power).
     let highlight = try #require(page.descendants(of: svgIndex).first {
-      $0.classes.contains("highlight") && $0["data-x"] == "300"
+      $0.classes.contains("highlight") && $0["data-x"] == "600"
     })
     #expect(highlight["data-y"] == "0.8")
   }
@@ -125,7 +125,7 @@ struct HTMLReportTests {
     #expect(svg.elements.filter { $0.classes.contains("band") }.count == 2)
   }
 
-  @Test("the sweep table has one row per cell and the savings per drift")
+  @Test("the sweep table has one row per cell and each design's saving with its interval")
   func sweepTable() throws {
     let page = try ParsedMarkup(html)
     let tableIndex = try #require(page.elements.indices.first {
@@ -134,7 +134,7 @@ struct HTMLReportTests {
     let rows = page.descendants(of: tableIndex).filter { $0.name == "tr" }
     #expect(rows.count == 2 + report.cells.count)  // two header rows
     #expect(rows[2].allText.contains("as-written"))
-    #expect(rows[2].allText.contains("+100 (+33%)"))
+    #expect(rows[2].allText.contains("+100 (+40 to +160)"))
     #expect(rows[3].allText.contains("⚠"))
   }
 

@@ -74,31 +74,42 @@ enum SampleRun {
       failureKinds: [:])
   }
 
-  /// The conventional power rises from 40 % at 100 real controls to 88 % at 400; the augmented
-  /// design reaches 80 % at 200 (drift 1) or 250 (drift 1.2).
+  /// The conventional power rises from 40 % at 200 patients to 88 % at 800 (found at 600: 300 +
+  /// 300); the augmented design (300 experimental) reaches 80 % at 200 real controls.
   static let counts = [100, 150, 200, 250, 300, 350, 400]
 
-  static func curve(_ rates: [Double], schoenfeld: Bool = false) -> [CurvePoint] {
+  static func curve(_ rates: [Double], counts: [Int] = counts) -> [CurvePoint] {
     zip(counts, rates).map { n, rate in
-      CurvePoint(realControls: n, rate: rate, mcse: (rate * (1 - rate) / 400).squareRoot(), fitted: rate,
-                 meanEvents: Double(n), schoenfeldPower: schoenfeld ? min(rate + 0.02, 1) : nil)
+      CurvePoint(count: n, rate: rate, mcse: (rate * (1 - rate) / 400).squareRoot(), fitted: rate, meanEvents: Double(n),
+                 threshold: 1.96)
     }
   }
 
   static func savings(cell: String, shift: Double) -> SavingsSearch {
-    let conventional = curve([0.40, 0.52, 0.62, 0.70, 0.80, 0.85, 0.88].map { $0 + shift }, schoenfeld: true)
-    let drift1 = DriftSavings(drift: 1, power: curve([0.66, 0.74, 0.80, 0.85, 0.88, 0.90, 0.92]),
-                              typeIError: curve([0.03, 0.028, 0.027, 0.026, 0.026, 0.025, 0.025]),
-                              realControls: 200, powerAtRealControls: 0.80, typeIErrorAtRealControls: 0.027,
-                              saved: 100, savedPercent: 100 / 3, status: "found")
-    let drift12 = DriftSavings(drift: 1.2, power: curve([0.62, 0.70, 0.76, 0.80, 0.84, 0.87, 0.90]),
-                               typeIError: curve([0.05, 0.045, 0.04, 0.032, 0.03, 0.029, 0.028]),
-                               realControls: 250, powerAtRealControls: 0.80, typeIErrorAtRealControls: 0.032,
-                               saved: 50, savedPercent: 50 / 3, status: "found")
-    return SavingsSearch(cell: cell, design: "augmented-pp50", hazardRatio: 0.7, targetPower: 0.8, alpha: 0.025,
-                         typeIErrorLimit: 0.0406, replicates: 400, conventionalPower: conventional,
-                         conventionalRealControls: 300, conventionalStatus: "found", schoenfeldRealControls: 290,
-                         byDrift: [drift1, drift12])
+    let conventional = curve([0.40, 0.52, 0.62, 0.70, 0.80, 0.85, 0.88].map { $0 + shift }, counts: counts.map { 2 * $0 })
+    let augmented = curve([0.66, 0.74, 0.80, 0.85, 0.88, 0.90, 0.92])
+    var search = SavingsSearch(cell: cell, design: "augmented-pp50", hazardRatio: 0.7, targetPower: 0.8, alpha: 0.025,
+                               replicates: 400, bootstrapResamples: 200, conventionalPower: conventional, augmentedPower: augmented,
+                               syntheticControls: 300, thresholdScale: "max(P,1-P)",
+                               byDrift: [DriftRisk(drift: 1, power: 0.8, powerMCSE: 0.02, typeIError: 0.025, typeIErrorMCSE: 0.008),
+                                         DriftRisk(drift: 1.2, power: 0.86, powerMCSE: 0.017, typeIError: 0.06, typeIErrorMCSE: 0.012)],
+                               status: .found)
+    search.conventionalPatients = 600
+    search.conventionalExperimental = 300
+    search.conventionalControls = 300
+    search.conventionalEvents = 420
+    search.conventionalMonths = 48
+    search.schoenfeldPatients = 590
+    search.realControls = 200
+    search.saved = 100
+    search.savedLow = 40
+    search.savedHigh = 160
+    search.savedPercent = 100 / 3
+    search.monthsSaved = 6
+    search.threshold = 0.975
+    search.thresholdLow = 0.97
+    search.thresholdHigh = 0.98
+    return search
   }
 
   // MARK: - Audit

@@ -3,6 +3,12 @@
 // Malformed CSV files of the corpus are checked in CohortDataTests/CohortTests.swift.
 
 let invalidCorpus: [(file: String, firstError: String, errorCount: Int)] = [
+  ("scenario-calibrate-range-without-1.yaml",
+   "scenario-calibrate-range-without-1.yaml:7:34: calibrate.drift: the range [1.1, 1.3] must contain 1: type-I error is calibrated at exchangeability and, with a range, at every drift in it", 1),
+  ("scenario-calibrate-without-null.yaml",
+   "scenario-calibrate-without-null.yaml:7:12: calibrate: calibration needs trials under HR 1 at drift 1: add 1.0 to truth.hazard_ratio and truth.drift", 1),
+  ("scenario-calibrate-unknown-design.yaml",
+   "scenario-calibrate-unknown-design.yaml:7:23: calibrate.designs[0]: unknown design 'pooled' (did you mean 'pool'?)", 1),
   ("scenario-sam-delta-zero.yaml",
    "scenario-sam-delta-zero.yaml:8:110: designs[0].analysis.delta: must be a positive log hazard ratio (found '0')", 1),
   ("scenario-vague-weight-out-of-range.yaml",
