@@ -84,7 +84,10 @@ struct ScenarioLoader {
 
     var savings: Scenario.Savings?
     if let s = reader.mapping(top["savings"], "savings", allowed: ["target_power", "compare"], required: ["target_power", "compare"]) {
-      let power = reader.number(s["target_power"], "savings.target_power", "a power in (0, 1)", where: { $0 > 0 && $0 < 1 })
+      // A power at or below α is reached by chance alone: the target must lie in (α, 1).
+      let alpha = trialProtocol?.design.test.alpha ?? 0
+      let power = reader.number(s["target_power"], "savings.target_power", "a power in (α, 1) = (\(alpha.formatted), 1)",
+                                where: { $0 > alpha && $0 < 1 })
       var compare: [String] = []
       for (item, path) in reader.sequence(s["compare"], "savings.compare") ?? [] {
         guard let name = reader.string(item, path) else { continue }

@@ -7,18 +7,8 @@ import TestSupport
 
 /// Runs the built `syntharm` (next to the test bundle) and returns (exit code, stdout, stderr).
 func runSynthArm(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-  let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("syntharm")
-  let process = Process()
-  process.executableURL = binary
-  process.arguments = arguments
-  process.currentDirectoryURL = Fixtures.repositoryRoot
-  let out = Pipe(), err = Pipe()
-  process.standardOutput = out
-  process.standardError = err
-  try process.run()
-  let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-  process.waitUntilExit()
-  return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+  let r = try runChecked(arguments)
+  return (r.status, r.out, r.err)
 }
 
 @Suite("syntharm command line", .tags(.unit))

@@ -7,8 +7,9 @@ import Foundation
 import Testing
 import TestSupport
 
-/// Runs `syntharm` and reports how it ended: a signal (a trap, a stack overflow) is not an exit.
-private func runChecked(_ arguments: [String]) throws -> (exited: Bool, status: Int32, out: String, err: String) {
+/// Runs the built `syntharm` (next to the test bundle) and reports how it ended: a signal (a trap,
+/// a stack overflow) is not an exit.
+func runChecked(_ arguments: [String]) throws -> (exited: Bool, status: Int32, out: String, err: String) {
   let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("syntharm")
   let process = Process()
   process.executableURL = binary

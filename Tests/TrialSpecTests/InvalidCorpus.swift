@@ -3,6 +3,8 @@
 // Malformed CSV files of the corpus are checked in CohortDataTests/CohortTests.swift.
 
 let invalidCorpus: [(file: String, firstError: String, errorCount: Int)] = [
+  ("scenario-target-power-below-alpha.yaml",
+   "scenario-target-power-below-alpha.yaml:10:25: savings.target_power: must be a power in (α, 1) = (0.05, 1) (found '0.04')", 1),
   ("scenario-calibrate-range-without-1.yaml",
    "scenario-calibrate-range-without-1.yaml:7:34: calibrate.drift: the range [1.1, 1.3] must contain 1: type-I error is calibrated at exchangeability and, with a range, at every drift in it", 1),
   ("scenario-calibrate-without-null.yaml",
