@@ -86,7 +86,10 @@ public struct SyntheticControlGenerator: Sendable {
     self.fitOn = fitOn
     fittedRows = rows
     copula = try GaussianCopulaModel.fit(columns: data.columns, rows: rows, variables: variables)
-    let kind = OutcomeKind(rawValue: synthesis?.outcome ?? "weibull") ?? .weibull
+    // The loader admits only known outcome families; an unknown one is an error here too, not a Weibull.
+    guard let kind = OutcomeKind(rawValue: synthesis?.outcome ?? OutcomeKind.weibull.rawValue) else {
+      throw .notConfigured("unknown outcome model '\(synthesis?.outcome ?? "")'")
+    }
     outcome = try OutcomeModel.fit(kind: kind, variables: variables, columns: data.columns, times: data.times,
                                    events: data.events, rows: rows, warmStart: warmStart?.outcome)
   }

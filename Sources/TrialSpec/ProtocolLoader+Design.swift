@@ -154,7 +154,8 @@ extension ProtocolLoader {
     }
     var test: TrialDesign.Test?
     if let t = reader.mapping(m["test"], "design.test", allowed: ["method", "alpha", "sided"], required: ["method", "alpha"]) {
-      let method = reader.choice(t["method"], "design.test.method", ["logrank", "cox"])
+      let method = reader.choice(t["method"], "design.test.method", TrialDesign.TestMethod.allCases.map(\.rawValue))
+        .flatMap(TrialDesign.TestMethod.init(rawValue:))
       let alpha = reader.number(t["alpha"], "design.test.alpha", "a level in (0, 0.5)", where: { $0 > 0 && $0 < 0.5 })
       let sided = t["sided"].flatMap { reader.integer($0, "design.test.sided", "1 or 2", where: { $0 == 1 || $0 == 2 }) } ?? 2
       if let method, let alpha { test = .init(method: method, alpha: alpha, sided: sided) }

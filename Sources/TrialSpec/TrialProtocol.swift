@@ -175,12 +175,18 @@ public struct TrialDesign: Sendable {
     case events(Int)
   }
 
+  /// The frequentist test of the protocol.
+  public enum TestMethod: String, Sendable, Codable, CaseIterable {
+    case logrank
+    case cox
+  }
+
   public struct Test: Sendable, Equatable {
-    public var method: String
+    public var method: TestMethod
     public var alpha: Double
     public var sided: Int
 
-    public init(method: String, alpha: Double, sided: Int) {
+    public init(method: TestMethod, alpha: Double, sided: Int) {
       self.method = method
       self.alpha = alpha
       self.sided = sided

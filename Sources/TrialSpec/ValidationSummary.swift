@@ -68,7 +68,7 @@ public struct ProtocolSummary: Sendable, Encodable {
     case .events(let e): d["analysis"] = "after \(e) events"
     }
     if let dropout = p.design.dropout { d["dropout"] = "\(dropout.probability.formatted) by \(dropout.by.formatted) \(unit)" }
-    d["test"] = "\(p.design.test.method), alpha \(p.design.test.alpha.formatted), \(p.design.test.sided)-sided"
+    d["test"] = "\(p.design.test.method.rawValue), alpha \(p.design.test.alpha.formatted), \(p.design.test.sided)-sided"
     design = d
     if let r = p.reference, let data = p.referenceData {
       reference = ReferenceRow(data: r.dataPath, rows: r.rows?.source, fileRows: data.cohort.rowCount,

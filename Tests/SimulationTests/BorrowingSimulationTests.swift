@@ -74,7 +74,7 @@ struct BorrowingSimulationTests {
   @Test("failed replicates are counted by kind and kept out of every rate; with none analysed every rate is NaN",
         .tags(.unit))
   func failuresAsData() throws {
-    let context = AnalysisContext(test: .init(method: "logrank", alpha: 0.05, sided: 2), intervals: HazardIntervals(cutPoints: []),
+    let context = AnalysisContext(test: .init(method: .logrank, alpha: 0.05, sided: 2), intervals: HazardIntervals(cutPoints: []),
                                   rule: .init(points: 8), generatorVariance: 0, informationCap: nil, threshold: nil)
     let design = Scenario.Design(id: "d", experimental: 10, realControls: 10, syntheticControls: 0, analysis: .none)
     let ok = ReplicateResult(logHazardRatio: -0.2, standardError: 0.1, lower: -0.4, upper: 0, statistic: -2.5, rejected: true,

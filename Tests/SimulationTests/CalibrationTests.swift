@@ -15,7 +15,7 @@ private func result(_ statistic: Double) -> ReplicateResult {
 }
 
 private func context(alpha: Double, sided: Int) -> AnalysisContext {
-  AnalysisContext(test: .init(method: "logrank", alpha: alpha, sided: sided), intervals: HazardIntervals(cutPoints: []),
+  AnalysisContext(test: .init(method: .logrank, alpha: alpha, sided: sided), intervals: HazardIntervals(cutPoints: []),
                   rule: GaussLegendre(points: 8), generatorVariance: 0, informationCap: nil, threshold: nil)
 }
 

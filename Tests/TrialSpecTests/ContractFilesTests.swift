@@ -73,7 +73,7 @@ struct ContractFilesTests {
     #expect(p.design.accrual == .uniform(duration: 36))
     #expect(p.design.analysis == .calendar(followUp: 24))
     #expect(p.design.dropout?.probability == 0.05 && p.design.dropout?.by == 12)
-    #expect(p.design.test == .init(method: "logrank", alpha: 0.05, sided: 2))
+    #expect(p.design.test == .init(method: .logrank, alpha: 0.05, sided: 2))
     #expect(p.synthesis?.constraints.map(\.source) == ["nodes <= 40"])
     // Missing values are kept as missing: nodes has 3 and differ 7 among the 315 (Python count).
     #expect(p.referenceData?.missingCount("nodes") == 3)
@@ -86,7 +86,7 @@ struct ContractFilesTests {
     #expect(p.reference == nil && p.referenceData == nil)
     #expect(p.endpoint.control == .exponential(median: 12))
     #expect(p.design.analysis == .events(380))
-    #expect(p.design.test == .init(method: "logrank", alpha: 0.025, sided: 1))
+    #expect(p.design.test == .init(method: .logrank, alpha: 0.025, sided: 1))
   }
 
   @Test("the contract colon scenario: designs, truth grid, savings, and sweep cells counted independently")

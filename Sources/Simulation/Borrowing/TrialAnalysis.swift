@@ -286,7 +286,7 @@ struct TrialAnalysis {
     let z95 = StandardNormal.quantile(0.975)
     // The decision statistic, signed so that negative favours the experimental arm.
     var z = beta / se
-    if context.test.method == "logrank" && !weighted && adjustmentCount == 0 {
+    if context.test.method == .logrank && !weighted && adjustmentCount == 0 {
       if let lr = try? LogRankTest(SurvivalData(times: data.times, events: data.events),  // unstratified log-rank
                                    group: patients.map { $0.experimental ? 1 : 0 }),
         lr.variance.count == 4, lr.variance[3] > 0
