@@ -13,11 +13,22 @@ import GSL
 /// moves the synthetic table away from the real one a little, as a generator would.
 func cohort(rows n: Int, stream: UInt64, shift: Double = 0) -> AuditTable {
   let rng = SeedSequence(masterSeed: 20_251_127).makeRandomSource(stream)
-  var age = [Double](), bmi = [Double](), albumin = [Double](), ldh = [Double](), crp = [Double](), weight = [Double]()
-  var sex = [Int32](), ecog = [Int32](), stage = [Int32](), smoker = [Int32]()
-  var times = [Double](), events = [Bool]()
+  var age = [Double]()
+  var bmi = [Double]()
+  var albumin = [Double]()
+  var ldh = [Double]()
+  var crp = [Double]()
+  var weight = [Double]()
+  var sex = [Int32]()
+  var ecog = [Int32]()
+  var stage = [Int32]()
+  var smoker = [Int32]()
+  var times = [Double]()
+  var events = [Bool]()
   for _ in 0..<n {
-    let z1 = rng.normal(), z2 = rng.normal(), z3 = rng.normal()
+    let z1 = rng.normal()
+    let z2 = rng.normal()
+    let z3 = rng.normal()
     age.append((62 + 9 * z1 + shift).rounded())
     bmi.append(26 + 4 * (0.6 * z1 + 0.8 * z2))
     albumin.append(rng.uniform() < 0.05 ? .nan : 3.9 - 0.4 * z3)
@@ -31,7 +42,8 @@ func cohort(rows n: Int, stream: UInt64, shift: Double = 0) -> AuditTable {
     smoker.append(Int32(rng.uniformInt(below: 3)))
     let linear: Double = 0.3 * Double(e) + 0.4 * z3 + 0.02 * ((age.last ?? 62) - 62)
     let hazard = 0.002 * exp(linear)
-    let t = rng.exponential(rate: hazard), c = 200 + 1800 * rng.uniform()
+    let t = rng.exponential(rate: hazard)
+    let c = 200 + 1800 * rng.uniform()
     times.append(min(t, c).rounded(.up))
     events.append(t <= c)
   }
@@ -74,12 +86,15 @@ for (label, h) in [("without holdout", nil), ("with a 1,000-row holdout", holdou
     times.append(try seconds { report = try AuditReport(train: train, synthetic: synthetic, holdout: h, seed: 7) })
   }
   let m = median(times)
-  print("  full audit \(label): median \(String(format: "%.3f", m)) s over \(runs) runs"
-        + " (min \(String(format: "%.3f", times.min() ?? .nan)) s); target ≤ 0.5 s: \(m <= 0.5 ? "met" : "NOT met")")
+  print(
+    "  full audit \(label): median \(String(format: "%.3f", m)) s over \(runs) runs"
+      + " (min \(String(format: "%.3f", times.min() ?? .nan)) s); target ≤ 0.5 s: \(m <= 0.5 ? "met" : "NOT met")")
 }
 
 // Parts, to see where the time goes (median of the same number of runs).
-let r = train.withOutcomeColumns(), s = synthetic.withOutcomeColumns(), h = holdout.withOutcomeColumns()
+let r = train.withOutcomeColumns()
+let s = synthetic.withOutcomeColumns()
+let h = holdout.withOutcomeColumns()
 let parts: [(String, () -> Void)] = [
   ("fidelity without detection", { _ = try? FidelityReport(real: r, synthetic: s, seed: 7, detection: false) }),
   ("fidelity with detection", { _ = try? FidelityReport(real: r, synthetic: s, seed: 7) }),

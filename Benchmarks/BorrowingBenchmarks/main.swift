@@ -39,42 +39,65 @@ do {
   func row(_ name: String, _ us: Double) {
     print(String(format: "%@ | %.2f | psborrow2 ~24 s (MCMC) | ≤ 20", name, us))
   }
-  row("power prior, J = 1 (closed form)", try perCall(100_000) {
-    sink += try HazardRatioPosterior(statistics: one, externalWeight: 0.5, priorShape: 0.001, priorRate: 0.001)
-      .summary(rule: rule).probabilityBelowZero
-  })
-  row("power prior, J = 4 (64-point quadrature)", try perCall(20_000) {
-    sink += try HazardRatioPosterior(statistics: stats, externalWeight: 0.5, priorShape: 0.001, priorRate: 0.001)
-      .summary(rule: rule).probabilityBelowZero
-  })
+  row(
+    "power prior, J = 1 (closed form)",
+    try perCall(100_000) {
+      sink += try HazardRatioPosterior(statistics: one, externalWeight: 0.5, priorShape: 0.001, priorRate: 0.001)
+        .summary(rule: rule).probabilityBelowZero
+    })
+  row(
+    "power prior, J = 4 (64-point quadrature)",
+    try perCall(20_000) {
+      sink += try HazardRatioPosterior(statistics: stats, externalWeight: 0.5, priorShape: 0.001, priorRate: 0.001)
+        .summary(rule: rule).probabilityBelowZero
+    })
   let informative = GammaComponent(shape: stats.external.events.map { $0 + 0.001 }, rate: stats.external.exposure.map { $0 + 0.001 })
   let vague = GammaComponent(shape: [1, 1, 1, 1], rate: informative.shape.indices.map { informative.rate[$0] / informative.shape[$0] })
-  row("robust mixture, J = 4", try perCall(10_000) {
-    sink += try GammaMixture.posterior(prior: [(0.5, informative), (0.5, vague)], control: stats.control,
-                                       experimental: stats.experimental, baseline: flat, rule: rule).summary.probabilityBelowZero
-  })
-  row("SAM, J = 4", try perCall(10_000) {
-    let w = GammaMixture.samWeight(control: stats.control, externalHazards: informative.shape.indices.map {
-      informative.shape[$0] / informative.rate[$0]
-    }, delta: 0.2)
-    sink += try GammaMixture.posterior(prior: [(w, informative), (1 - w, vague)], control: stats.control,
-                                       experimental: stats.experimental, baseline: flat, rule: rule).summary.probabilityBelowZero
-  })
-  row("empirical-Bayes power prior, J = 4", try perCall(10_000) {
-    let a0 = AdaptivePowerPrior.empiricalBayesWeight(external: stats.external, control: stats.control, priorShape: 0.001,
-                                                     priorRate: 0.001)
-    sink += try HazardRatioPosterior(statistics: stats, externalWeight: a0, priorShape: 0.001, priorRate: 0.001)
-      .summary(rule: rule).probabilityBelowZero
-  })
-  row("normalized power prior, J = 1 (32 a₀ nodes)", try perCall(10_000) {
-    sink += try AdaptivePowerPrior.normalized(statistics: one, priorShape: 0.001, priorRate: 0.001, rule: rule).0.probabilityBelowZero
-  })
-  row("normalized power prior, J = 4 (32 a₀ nodes)", try perCall(1_000) {
-    sink += try AdaptivePowerPrior.normalized(statistics: stats, priorShape: 0.001, priorRate: 0.001, rule: rule).0.probabilityBelowZero
-  })
-  row("commensurate, J = 4 (120 τ nodes)", try perCall(5_000) {
-    sink += try Commensurate.posterior(statistics: stats, prior: .gamma(shape: 0.001, rate: 0.001)).0.probabilityBelowZero
-  })
+  row(
+    "robust mixture, J = 4",
+    try perCall(10_000) {
+      sink += try GammaMixture.posterior(
+        prior: [(0.5, informative), (0.5, vague)], control: stats.control,
+        experimental: stats.experimental, baseline: flat, rule: rule
+      ).summary.probabilityBelowZero
+    })
+  row(
+    "SAM, J = 4",
+    try perCall(10_000) {
+      let w = GammaMixture.samWeight(
+        control: stats.control,
+        externalHazards: informative.shape.indices.map {
+          informative.shape[$0] / informative.rate[$0]
+        }, delta: 0.2)
+      sink += try GammaMixture.posterior(
+        prior: [(w, informative), (1 - w, vague)], control: stats.control,
+        experimental: stats.experimental, baseline: flat, rule: rule
+      ).summary.probabilityBelowZero
+    })
+  row(
+    "empirical-Bayes power prior, J = 4",
+    try perCall(10_000) {
+      let a0 = AdaptivePowerPrior.empiricalBayesWeight(
+        external: stats.external, control: stats.control, priorShape: 0.001,
+        priorRate: 0.001)
+      sink += try HazardRatioPosterior(statistics: stats, externalWeight: a0, priorShape: 0.001, priorRate: 0.001)
+        .summary(rule: rule).probabilityBelowZero
+    })
+  row(
+    "normalized power prior, J = 1 (32 a₀ nodes)",
+    try perCall(10_000) {
+      sink += try AdaptivePowerPrior.normalized(statistics: one, priorShape: 0.001, priorRate: 0.001, rule: rule).0.probabilityBelowZero
+    })
+  row(
+    "normalized power prior, J = 4 (32 a₀ nodes)",
+    try perCall(1_000) {
+      sink += try AdaptivePowerPrior.normalized(statistics: stats, priorShape: 0.001, priorRate: 0.001, rule: rule).0.probabilityBelowZero
+    })
+  row(
+    "commensurate, J = 4 (120 τ nodes)",
+    try perCall(5_000) {
+      sink += try Commensurate.posterior(statistics: stats, prior: .gamma(shape: 0.001, rate: 0.001)).0.probabilityBelowZero
+    })
   // The prognostic analysis works on patients, not on sums: 450 concurrent patients.
   let rng = SeedSequence(masterSeed: 1).makeRandomSource(1)
   let n = 450
@@ -83,9 +106,11 @@ do {
   let times = (0..<n).map { i in rng.exponential(rate: 0.02 * exp(score[i]) * (treated[i] ? 0.7 : 1)) }
   let events = times.map { $0 < 60 }
   let observed = times.map { min($0, 60) }
-  row("prognostic, adjusted log-rank and estimate, 450 patients", try perCall(2_000) {
-    sink += try CovariateAdjustedLogRank(times: observed, events: events, treated: treated, covariates: [score]).adjustedZ
-  })
+  row(
+    "prognostic, adjusted log-rank and estimate, 450 patients",
+    try perCall(2_000) {
+      sink += try CovariateAdjustedLogRank(times: observed, events: events, treated: treated, covariates: [score]).adjustedZ
+    })
   if sink.isNaN { print("(sink \(sink))") }
 } catch {
   print("benchmark failed: \(error)")

@@ -19,7 +19,8 @@ struct Case {
 /// Times are continuous, as simulated times are; `roundedTo` makes ties (e.g. whole days).
 func trialData(n: Int, covariates p: Int, seed: UInt64, roundedTo step: Double? = nil) -> SurvivalData {
   let rng = SeedSequence(masterSeed: seed).makeRandomSource(0)
-  var times: [Double] = [], events: [Bool] = []
+  var times: [Double] = []
+  var events: [Bool] = []
   var columns = [[Double]](repeating: [], count: p)
   for i in 0..<n {
     var eta = 0.0

@@ -27,8 +27,10 @@ do {
         trials += SweepCellRunner.run(scenario, cell: cell, settings: settings, threads: threads).trials
       }
     }
-    print(String(format: "20 cells × 3 designs × 2 truths × 1,000 replicates, refit %@ | %.1f s | %.0f trials/s | target ≤ 30 s",
-                 refit ? "on" : "off", seconds, Double(trials) / seconds))
+    print(
+      String(
+        format: "20 cells × 3 designs × 2 truths × 1,000 replicates, refit %@ | %.1f s | %.0f trials/s | target ≤ 30 s",
+        refit ? "on" : "off", seconds, Double(trials) / seconds))
   }
 } catch {
   print("benchmark failed: \(error)")

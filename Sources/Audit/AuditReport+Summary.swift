@@ -21,7 +21,10 @@ extension AuditReport {
     lines.append("Fidelity")
     lines.append(row("Quality score (all pairs)", fmt(fidelity.qualityScoreAllPairs)))
     let thresholdedCount = fidelity.pairs.filter(\.meetsThreshold).count
-    lines.append(row("Column Pair Trends (|ρ|>0.5, V>0.3)", fmt(fidelity.columnPairTrendsThresholded), "\(thresholdedCount) of \(fidelity.pairs.count) pairs"))
+    lines.append(
+      row(
+        "Column Pair Trends (|ρ|>0.5, V>0.3)", fmt(fidelity.columnPairTrendsThresholded),
+        "\(thresholdedCount) of \(fidelity.pairs.count) pairs"))
     lines.append(row("Quality score (thresholded)", fmt(fidelity.qualityScoreThresholded)))
     if let d = fidelity.detection {
       lines.append(row("Detection (logistic, 3-fold)", fmt(d.score), "mean AUC \(fmt(d.meanAUC))"))
@@ -47,9 +50,10 @@ extension AuditReport {
       lines.append(row("Log-rank R vs S", "χ² \(fmt(sv.logRankStatistic, digits: 2))", "p = \(fmt(sv.logRankPValue))"))
       lines.append(row("Median survival, real", medianText(sv.realMedian)))
       lines.append(row("Median survival, synthetic", medianText(sv.syntheticMedian)))
-      lines.append(row(
-        "RMST(τ = \(fmt(sv.horizon, digits: 1))) S − R", fmt(sv.rmstDifference, signed: true, digits: 2),
-        "bootstrap 95% CI \(fmt(sv.rmstDifferenceBootstrapLower, digits: 2)) to \(fmt(sv.rmstDifferenceBootstrapUpper, digits: 2))"))
+      lines.append(
+        row(
+          "RMST(τ = \(fmt(sv.horizon, digits: 1))) S − R", fmt(sv.rmstDifference, signed: true, digits: 2),
+          "bootstrap 95% CI \(fmt(sv.rmstDifferenceBootstrapLower, digits: 2)) to \(fmt(sv.rmstDifferenceBootstrapUpper, digits: 2))"))
       let overlaps = sv.coxComparisons.compactMap { c in c.confidenceIntervalOverlap.map { (c.term, $0) } }
       if let (term, lowest) = overlaps.min(by: { $0.1 < $1.1 }) {
         let mean = overlaps.reduce(0) { $0 + $1.1 } / Double(overlaps.count)
@@ -61,15 +65,22 @@ extension AuditReport {
     lines.append("Privacy")
     lines.append(row("DCRBaselineProtection", fmt(privacy.dcrBaselineProtection)))
     lines.append(row("NewRowSynthesis", fmt(privacy.newRowSynthesis)))
-    lines.append(row("DCR S→train median", fmt(privacy.dcrSyntheticToTrain?.median, digits: 4),
-                     privacy.dcrHoldoutToTrain.map { "holdout→train median \(fmt($0.median, digits: 4))" } ?? ""))
+    lines.append(
+      row(
+        "DCR S→train median", fmt(privacy.dcrSyntheticToTrain?.median, digits: 4),
+        privacy.dcrHoldoutToTrain.map { "holdout→train median \(fmt($0.median, digits: 4))" } ?? ""))
     if let h = privacy.hamming {
-      lines.append(row("Hamming to nearest real row", "median \(fmt(h.median, digits: 1))",
-                       "min \(h.minimum), share 0: \(percent(h.shareZero)), share ≤ 1: \(percent(h.shareAtMostOne))"))
+      lines.append(
+        row(
+          "Hamming to nearest real row", "median \(fmt(h.median, digits: 1))",
+          "min \(h.minimum), share 0: \(percent(h.shareZero)), share ≤ 1: \(percent(h.shareAtMostOne))"))
     }
     if let n = privacy.nndrSyntheticToTrain {
-      lines.append(row("NNDR S→train", "p5 \(fmt(n.percentile5))", "median \(fmt(n.median))"
-                       + (privacy.nndrHoldoutToTrain.map { "; holdout p5 \(fmt($0.percentile5))" } ?? "")))
+      lines.append(
+        row(
+          "NNDR S→train", "p5 \(fmt(n.percentile5))",
+          "median \(fmt(n.median))"
+            + (privacy.nndrHoldoutToTrain.map { "; holdout p5 \(fmt($0.percentile5))" } ?? "")))
     }
     if privacy.holdoutTooSmall == true {
       lines.append("  note: the holdout has fewer than half as many rows as the training table")
@@ -79,8 +90,10 @@ extension AuditReport {
       lines.append("")
       lines.append("Utility (Cox, Harrell's C on the holdout)")
       lines.append(row("Trained on synthetic", fmt(u.syntheticTrainedConcordance)))
-      lines.append(row("Trained on real", fmt(u.realTrainedConcordance),
-                       "difference \(fmt(u.concordanceDifference, signed: true))"))
+      lines.append(
+        row(
+          "Trained on real", fmt(u.realTrainedConcordance),
+          "difference \(fmt(u.concordanceDifference, signed: true))"))
     }
     return lines.joined(separator: "\n")
   }

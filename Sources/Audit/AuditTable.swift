@@ -164,7 +164,8 @@ public struct AuditTable: Sendable {
           throw .schemaMismatch("\(name) column '\(a.name)' has levels \(lb), the training table \(la)")
         }
       default:
-        throw .schemaMismatch("\(name) column '\(a.name)' is \(b.values.isNumeric ? "numeric" : "categorical"), not as in the training table")
+        throw .schemaMismatch(
+          "\(name) column '\(a.name)' is \(b.values.isNumeric ? "numeric" : "categorical"), not as in the training table")
       }
     }
   }

@@ -22,8 +22,11 @@ public enum ColumnMetrics {
   /// D for two sorted samples: walk both in step and evaluate |F_a − F_b| after every distinct
   /// value, where both ECDFs have jumped past it (the supremum is attained at a data point).
   static func ksStatistic(sortedA a: [Double], sortedB b: [Double]) -> Double {
-    let na = Double(a.count), nb = Double(b.count)
-    var i = 0, j = 0, d = 0.0
+    let na = Double(a.count)
+    let nb = Double(b.count)
+    var i = 0
+    var j = 0
+    var d = 0.0
     while i < a.count || j < b.count {
       let x = j >= b.count || (i < a.count && a[i] <= b[j]) ? a[i] : b[j]
       while i < a.count && a[i] <= x { i += 1 }
@@ -38,7 +41,8 @@ public enum ColumnMetrics {
   /// only in S counts with p_R = 0; SDMetrics adds 1e-6 to its real count instead, which moves
   /// the score by about 1e-6/n_R. nil when either side has no value.
   public static func tvComplement(real: [Int32], synthetic: [Int32], levelCount: Int) -> Double? {
-    let (cr, nr) = counts(real, levelCount), (cs, ns) = counts(synthetic, levelCount)
+    let (cr, nr) = counts(real, levelCount)
+    let (cs, ns) = counts(synthetic, levelCount)
     guard nr > 0, ns > 0 else { return nil }
     var total = 0.0
     for k in 0..<levelCount { total += abs(Double(cs[k]) / Double(ns) - Double(cr[k]) / Double(nr)) }
@@ -54,14 +58,16 @@ public enum ColumnMetrics {
     guard let (minR, maxR) = extremes(real), let (minS, maxS) = extremes(synthetic), maxR > minR
     else { return nil }
     let range = maxR - minR
-    let below = Swift.max(0, (minS - minR) / range), above = Swift.max(0, (maxR - maxS) / range)
+    let below = Swift.max(0, (minS - minR) / range)
+    let above = Swift.max(0, (maxR - maxS) / range)
     return Swift.max(0, 1 - (below + above))
   }
 
   /// CategoryCoverage = |cats_S ∩ cats_R| / |cats_R| over non-missing categories
   /// (SDMetrics `category_coverage.py`): low when S drops rare categories. nil when R has none.
   public static func categoryCoverage(real: [Int32], synthetic: [Int32], levelCount: Int) -> Double? {
-    let (cr, _) = counts(real, levelCount), (cs, _) = counts(synthetic, levelCount)
+    let (cr, _) = counts(real, levelCount)
+    let (cs, _) = counts(synthetic, levelCount)
     let inReal = cr.filter { $0 > 0 }.count
     guard inReal > 0 else { return nil }
     let both = (0..<levelCount).filter { cr[$0] > 0 && cs[$0] > 0 }.count
@@ -114,7 +120,8 @@ public enum ColumnMetrics {
 
   /// (min, max) of the non-missing values; nil when there are none.
   static func extremes(_ values: [Double]) -> (Double, Double)? {
-    var lo = Double.infinity, hi = -Double.infinity
+    var lo = Double.infinity
+    var hi = -Double.infinity
     for v in values where !v.isNaN {
       lo = Swift.min(lo, v)
       hi = Swift.max(hi, v)

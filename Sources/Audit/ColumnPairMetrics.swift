@@ -19,7 +19,10 @@ struct EqualWidthBins: Sendable {
       interior = []
       return
     }
-    if lo == hi { lo -= 0.5; hi += 0.5 }
+    if lo == hi {
+      lo -= 0.5
+      hi += 0.5
+    }
     let step = (hi - lo) / Double(Self.binCount)
     interior = (1..<Self.binCount).map { Double($0) * step + lo }
   }
@@ -41,7 +44,9 @@ public enum ColumnPairMetrics {
   /// such rows or a constant column (pandas returns NaN there).
   public static func pearson(_ x: [Double], _ y: [Double]) -> Double? {
     precondition(x.count == y.count, "pearson: \(x.count) != \(y.count) values")
-    var n = 0.0, mx = 0.0, my = 0.0
+    var n = 0.0
+    var mx = 0.0
+    var my = 0.0
     for i in x.indices where !x[i].isNaN && !y[i].isNaN {
       n += 1
       mx += x[i]
@@ -50,9 +55,12 @@ public enum ColumnPairMetrics {
     guard n >= 2 else { return nil }
     mx /= n
     my /= n
-    var sxy = 0.0, sxx = 0.0, syy = 0.0
+    var sxy = 0.0
+    var sxx = 0.0
+    var syy = 0.0
     for i in x.indices where !x[i].isNaN && !y[i].isNaN {
-      let dx = x[i] - mx, dy = y[i] - my
+      let dx = x[i] - mx
+      let dy = y[i] - my
       sxy += dx * dy
       sxx += dx * dx
       syy += dy * dy
@@ -67,7 +75,8 @@ public enum ColumnPairMetrics {
   public static func correlationSimilarity(
     realX: [Double], realY: [Double], syntheticX: [Double], syntheticY: [Double]
   ) -> (score: Double?, real: Double?, synthetic: Double?) {
-    let r = pearson(realX, realY), s = pearson(syntheticX, syntheticY)
+    let r = pearson(realX, realY)
+    let s = pearson(syntheticX, syntheticY)
     guard let r, let s else { return (nil, r, s) }
     return (1 - abs(r - s) / 2, r, s)
   }
@@ -82,7 +91,8 @@ public enum ColumnPairMetrics {
     guard !realA.isEmpty, !syntheticA.isEmpty else { return nil }
     let pr = jointCounts(realA, realB, kb: kb, cells: ka * kb)
     let ps = jointCounts(syntheticA, syntheticB, kb: kb, cells: ka * kb)
-    let nr = Double(realA.count), ns = Double(syntheticA.count)
+    let nr = Double(realA.count)
+    let ns = Double(syntheticA.count)
     var total = 0.0
     for c in 0..<(ka * kb) { total += abs(Double(pr[c]) / nr - Double(ps[c]) / ns) }
     return 1 - total / 2
@@ -94,14 +104,16 @@ public enum ColumnPairMetrics {
   /// nil when fewer than two rows or columns occur.
   public static func cramersV(_ a: [Int32], _ b: [Int32], ka: Int, kb: Int) -> Double? {
     let cells = jointCounts(a, b, kb: kb, cells: ka * kb)
-    var rowSum = [Int](repeating: 0, count: ka), colSum = [Int](repeating: 0, count: kb)
+    var rowSum = [Int](repeating: 0, count: ka)
+    var colSum = [Int](repeating: 0, count: kb)
     for i in 0..<ka {
       for j in 0..<kb {
         rowSum[i] += cells[i * kb + j]
         colSum[j] += cells[i * kb + j]
       }
     }
-    let rows = rowSum.filter { $0 > 0 }.count, cols = colSum.filter { $0 > 0 }.count
+    let rows = rowSum.filter { $0 > 0 }.count
+    let cols = colSum.filter { $0 > 0 }.count
     guard rows >= 2, cols >= 2 else { return nil }
     let n = Double(a.count)
     var chi2 = 0.0

@@ -41,7 +41,8 @@ public struct CoxTermComparison: Codable, Sendable, Hashable {
   static func univariable(real: AuditTable, synthetic: AuditTable) -> [CoxTermComparison] {
     var out: [CoxTermComparison] = []
     for j in real.columns.indices {
-      let r = CoxDesign(real, columns: [j]), s = CoxDesign(synthetic, columns: [j])
+      let r = CoxDesign(real, columns: [j])
+      let s = CoxDesign(synthetic, columns: [j])
       out += compare(r, s, covariate: real.columns[j].name)
     }
     return out
@@ -49,10 +50,12 @@ public struct CoxTermComparison: Codable, Sendable, Hashable {
 
   /// Fits the same design on both tables and pairs the terms.
   static func compare(_ r: CoxDesign, _ s: CoxDesign, covariate: String?) -> [CoxTermComparison] {
-    let fr = r.fit(), fs = s.fit()
+    let fr = r.fit()
+    let fs = s.fit()
     let z = StandardNormal.quantile(0.975)
     return r.termNames.indices.map { k in
-      let br = fr?.usable(k), bs = fs?.usable(k)
+      let br = fr?.usable(k)
+      let bs = fs?.usable(k)
       var c = CoxTermComparison(
         covariate: covariate ?? r.termColumns[k], term: r.termNames[k],
         realLogHazardRatio: br?.0, realStandardError: br?.1,

@@ -44,9 +44,13 @@ enum Detection {
   /// Cross-validated AUCs for a given fold assignment (exposed for the tests, which replay the
   /// same folds in Python).
   static func crossValidate(x: [Double], featureCount p: Int, labels: [Double], folds: [Int]) -> DetectionResult {
-    var aucs: [Double] = [], converged = true
+    var aucs: [Double] = []
+    var converged = true
     for f in 0..<foldCount {
-      var trainX: [Double] = [], trainY: [Double] = [], testX: [Double] = [], testY: [Double] = []
+      var trainX: [Double] = []
+      var trainY: [Double] = []
+      var testX: [Double] = []
+      var testY: [Double] = []
       for i in labels.indices {
         let row = x[(i * p)..<((i + 1) * p)]
         if folds[i] == f {
@@ -88,9 +92,11 @@ enum Detection {
   /// nil unless both classes occur.
   static func areaUnderROC(scores: [Double], labels: [Double]) -> Double? {
     let order = scores.indices.sorted { scores[$0] < scores[$1] }
-    let n1 = Double(labels.filter { $0 == 1 }.count), n0 = Double(labels.count) - n1
+    let n1 = Double(labels.filter { $0 == 1 }.count)
+    let n0 = Double(labels.count) - n1
     guard n1 > 0, n0 > 0 else { return nil }
-    var rankSum = 0.0, k = 0
+    var rankSum = 0.0
+    var k = 0
     while k < order.count {
       var end = k
       while end + 1 < order.count && scores[order[end + 1]] == scores[order[k]] { end += 1 }

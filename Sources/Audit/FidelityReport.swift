@@ -80,19 +80,22 @@ public struct FidelityReport: Codable, Sendable, Hashable {
           case .numeric(let sx) = synthetic.columns[a].values, case .numeric(let sy) = synthetic.columns[b].values
         {
           let c = ColumnPairMetrics.correlationSimilarity(realX: rx, realY: ry, syntheticX: sx, syntheticY: sy)
-          pairs.append(ColumnPairFidelity(
-            first: real.columns[a].name, second: real.columns[b].name, metric: "CorrelationSimilarity",
-            score: c.score, realCorrelation: c.real, syntheticCorrelation: c.synthetic, realAssociation: nil,
-            meetsThreshold: c.score != nil && abs(c.real ?? 0) > Self.correlationThreshold))
+          pairs.append(
+            ColumnPairFidelity(
+              first: real.columns[a].name, second: real.columns[b].name, metric: "CorrelationSimilarity",
+              score: c.score, realCorrelation: c.real, syntheticCorrelation: c.synthetic, realAssociation: nil,
+              meetsThreshold: c.score != nil && abs(c.real ?? 0) > Self.correlationThreshold))
         } else {
-          let (ra, sa, ka) = codings[a], (rb, sb, kb) = codings[b]
+          let (ra, sa, ka) = codings[a]
+          let (rb, sb, kb) = codings[b]
           let score = ColumnPairMetrics.contingencySimilarity(
             realA: ra, realB: rb, syntheticA: sa, syntheticB: sb, ka: ka, kb: kb)
           let v = ColumnPairMetrics.cramersV(ra, rb, ka: ka, kb: kb)
-          pairs.append(ColumnPairFidelity(
-            first: real.columns[a].name, second: real.columns[b].name, metric: "ContingencySimilarity",
-            score: score, realCorrelation: nil, syntheticCorrelation: nil, realAssociation: v,
-            meetsThreshold: score != nil && (v ?? 0) > Self.associationThreshold))
+          pairs.append(
+            ColumnPairFidelity(
+              first: real.columns[a].name, second: real.columns[b].name, metric: "ContingencySimilarity",
+              score: score, realCorrelation: nil, syntheticCorrelation: nil, realAssociation: v,
+              meetsThreshold: score != nil && (v ?? 0) > Self.associationThreshold))
         }
       }
     }

@@ -34,7 +34,8 @@ struct RidgeLogisticRegression: Sendable {
     var loss = objective(x, y, p, beta, lambda)
     var gradient = [Double](repeating: 0, count: d)
     var hessian = [Double](repeating: 0, count: d * d)
-    var iterations = 0, converged = false
+    var iterations = 0
+    var converged = false
     while iterations < maxIterations {
       iterations += 1
       // Gradient and Hessian at beta (upper triangle accumulated, then mirrored).
@@ -48,7 +49,8 @@ struct RidgeLogisticRegression: Sendable {
             var eta = beta[0]
             for j in 0..<p { eta += xb[row + j] * beta[j + 1] }
             let prob = sigmoid(eta)
-            let r = prob - y[i], w = prob * (1 - prob)
+            let r = prob - y[i]
+            let w = prob * (1 - prob)
             gradient[0] += r
             h[0] += w
             for j in 0..<p {
@@ -67,7 +69,9 @@ struct RidgeLogisticRegression: Sendable {
         let step = try? factor.solve(gradient)
       else { break }  // cannot happen with λ > 0; keep the last iterate if it does
       // Halve the step until the objective does not increase.
-      var scale = 1.0, candidate = beta, candidateLoss = loss
+      var scale = 1.0
+      var candidate = beta
+      var candidateLoss = loss
       for _ in 0..<30 {
         for k in 0..<d { candidate[k] = beta[k] - scale * step[k] }
         candidateLoss = objective(x, y, p, candidate, lambda)

@@ -40,9 +40,13 @@ struct DistanceEncoder: Sendable {
   }
 
   func encode(_ table: AuditTable) -> EncodedRows {
-    let n = table.rowCount, pc = continuousCount, pd = discreteCount
-    var continuous = [Double](repeating: 0, count: n * pc), discrete = [Double](repeating: 0, count: n * pd)
-    var c = 0, d = 0
+    let n = table.rowCount
+    let pc = continuousCount
+    let pd = discreteCount
+    var continuous = [Double](repeating: 0, count: n * pc)
+    var discrete = [Double](repeating: 0, count: n * pd)
+    var c = 0
+    var d = 0
     for (column, kind) in zip(table.columns, kinds) {
       switch (column.values, kind) {
       case (.numeric(let v), .scaled(let range)):
@@ -81,7 +85,8 @@ enum NearestRecords {
   /// column count) and the index of the nearest. With one reference row, `secondNearest` is +∞.
   static func search(_ queries: EncodedRows, in reference: EncodedRows) -> NearestDistances {
     precondition(queries.continuousCount == reference.continuousCount && queries.discreteCount == reference.discreteCount)
-    let pc = queries.continuousCount, pd = queries.discreteCount
+    let pc = queries.continuousCount
+    let pd = queries.discreteCount
     let p = Double(pc + pd)
     var nearest = [Double](repeating: .infinity, count: queries.count)
     var second = [Double](repeating: .infinity, count: queries.count)
@@ -91,11 +96,15 @@ enum NearestRecords {
         reference.continuous.withUnsafeBufferPointer { rc in
           reference.discrete.withUnsafeBufferPointer { rd in
             for i in 0..<queries.count {
-              var best = Double.infinity, next = Double.infinity, bestIndex = -1
-              let qcRow = i * pc, qdRow = i * pd
+              var best = Double.infinity
+              var next = Double.infinity
+              var bestIndex = -1
+              let qcRow = i * pc
+              let qdRow = i * pd
               for k in 0..<reference.count {
                 var s = 0.0
-                let rcRow = k * pc, rdRow = k * pd
+                let rcRow = k * pc
+                let rdRow = k * pd
                 for j in 0..<pd where qd[qdRow + j] != rd[rdRow + j] { s += 1 }
                 if s >= next { continue }
                 for j in 0..<pc {
@@ -124,7 +133,8 @@ enum NearestRecords {
   /// For every query row, the smallest number of differing fields to any reference row
   /// (`codes` row-major, `width` fields per row).
   static func nearestHamming(queries: [Int32], reference: [Int32], width: Int) -> [Int] {
-    let nq = width == 0 ? 0 : queries.count / width, nr = width == 0 ? 0 : reference.count / width
+    let nq = width == 0 ? 0 : queries.count / width
+    let nr = width == 0 ? 0 : reference.count / width
     var out = [Int](repeating: width, count: nq)
     queries.withUnsafeBufferPointer { q in
       reference.withUnsafeBufferPointer { r in

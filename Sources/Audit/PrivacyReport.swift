@@ -91,10 +91,12 @@ public struct PrivacyReport: Codable, Sendable, Hashable {
 
     // A copy has DCR 0; confirm with exact equality (division by the range can round two
     // different values to one quotient).
-    let rawS = RawRows(synthetic), rawR = RawRows(train)
-    exactCopies = (0..<synthetic.rowCount).filter { i in
-      toTrain.nearest[i] == 0 && rawS.hasMatch(row: i, in: rawR, tolerance: 0)
-    }.count
+    let rawS = RawRows(synthetic)
+    let rawR = RawRows(train)
+    exactCopies =
+      (0..<synthetic.rowCount).filter { i in
+        toTrain.nearest[i] == 0 && rawS.hasMatch(row: i, in: rawR, tolerance: 0)
+      }.count
     exactCopyFraction = Double(exactCopies) / Double(synthetic.rowCount)
     let newRows = (0..<synthetic.rowCount).filter { !rawS.hasMatch(row: $0, in: rawR, tolerance: 0.01) }.count
     newRowSynthesis = Double(newRows) / Double(synthetic.rowCount)
@@ -133,7 +135,8 @@ public struct PrivacyReport: Codable, Sendable, Hashable {
   /// Row-major discretised codes: categories (missing = level count), numerics in the ten bins
   /// with edges from `binsFrom` (missing = 10).
   static func binnedCodes(_ table: AuditTable, binsFrom reference: AuditTable) -> [Int32] {
-    let n = table.rowCount, width = table.columns.count
+    let n = table.rowCount
+    let width = table.columns.count
     var codes = [Int32](repeating: 0, count: n * width)
     for (j, (column, ref)) in zip(table.columns, reference.columns).enumerated() {
       switch (column.values, ref.values) {
@@ -158,14 +161,18 @@ public struct PrivacyReport: Codable, Sendable, Hashable {
       switch column.values {
       case .numeric(let v):
         let (lo, hi) = ColumnMetrics.extremes(v) ?? (.nan, .nan)
-        return .numeric(column.name, (0..<n).map { _ in
-          rng.uniform() < missing || lo.isNaN ? .nan : lo + (hi - lo) * rng.uniform()
-        })
+        return .numeric(
+          column.name,
+          (0..<n).map { _ in
+            rng.uniform() < missing || lo.isNaN ? .nan : lo + (hi - lo) * rng.uniform()
+          })
       case .categorical(let c, let levels, let ordered):
         let seen = (0..<Int32(levels.count)).filter { c.contains($0) }
-        return .categorical(column.name, codes: (0..<n).map { _ in
-          rng.uniform() < missing || seen.isEmpty ? -1 : seen[rng.uniformInt(below: seen.count)]
-        }, levels: levels, ordered: ordered)
+        return .categorical(
+          column.name,
+          codes: (0..<n).map { _ in
+            rng.uniform() < missing || seen.isEmpty ? -1 : seen[rng.uniformInt(below: seen.count)]
+          }, levels: levels, ordered: ordered)
       }
     }
     return AuditTable(validated: columns, times: nil, events: nil, rowCount: n)
@@ -203,7 +210,8 @@ struct RawRows: Sendable {
         for k in 0..<reference.count {
           var all = true
           for j in 0..<width {
-            let xs = s[base + j], xr = r[k * width + j]
+            let xs = s[base + j]
+            let xr = r[k * width + j]
             if xs == xr || (xs.isNaN && xr.isNaN) { continue }  // equal categories too
             if !isNumeric[j] || xs.isNaN || xr.isNaN || !(abs(xr - xs) <= tolerance * abs(xs)) {
               all = false

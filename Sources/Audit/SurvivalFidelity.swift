@@ -62,7 +62,9 @@ public struct SurvivalFidelity: Codable, Sendable, Hashable {
   ///   - bootstrapResamples: resamples for the RMST-difference interval (0 = none).
   /// - Throws: ``AuditError`` when a table is empty, lacks times and events, the schemas differ,
   ///   or an option is out of range.
-  public init(real: AuditTable, synthetic: AuditTable, horizon: Double? = nil, seed: UInt64, bootstrapResamples: Int = 200) throws(AuditError) {
+  public init(real: AuditTable, synthetic: AuditTable, horizon: Double? = nil, seed: UInt64, bootstrapResamples: Int = 200)
+    throws(AuditError)
+  {
     guard let tr = real.times, let er = real.events, let ts = synthetic.times, let es = synthetic.events else {
       throw .invalidTable("survival fidelity needs times and events in both tables")
     }
@@ -73,7 +75,9 @@ public struct SurvivalFidelity: Codable, Sendable, Hashable {
     guard bootstrapResamples >= 0 else { throw .invalidOption("bootstrapResamples must be >= 0, got \(bootstrapResamples)") }
     // Times are validated by AuditTable and both samples are non-empty: SurvivalAnalysis
     // cannot throw below, so a failure here is a programming error.
-    let kmR: KaplanMeierEstimate, kmS: KaplanMeierEstimate, logRank: LogRankTest
+    let kmR: KaplanMeierEstimate
+    let kmS: KaplanMeierEstimate
+    let logRank: LogRankTest
     do {
       kaplanMeier = try Self.kaplanMeierDistance(realTimes: tr, realEvents: er, syntheticTimes: ts, syntheticEvents: es)
       let pooled = SurvivalData(times: tr + ts, events: er + es)
@@ -123,14 +127,17 @@ public struct SurvivalFidelity: Codable, Sendable, Hashable {
     precondition(points >= 2, "the KM grid needs at least 2 points")
     let kmR = try KaplanMeierEstimate(SurvivalData(times: realTimes, events: realEvents))
     let kmS = try KaplanMeierEstimate(SurvivalData(times: syntheticTimes, events: syntheticEvents))
-    let maxR = realTimes.max() ?? 0, maxS = syntheticTimes.max() ?? 0
+    let maxR = realTimes.max() ?? 0
+    let maxS = syntheticTimes.max() ?? 0
     let tMax = Swift.max(maxR, maxS)
     let tMin = Swift.max(0, Swift.min(realTimes.min() ?? 0, syntheticTimes.min() ?? 0))
     guard tMax > 0 else { return KaplanMeierDistance(optimism: 0, absoluteOptimism: 0, shortSightedness: 0) }
     // np.linspace: start + k·step, with the last point set to stop exactly.
     let step = (tMax - tMin) / Double(points - 1)
-    var previousT = tMin, previousD = kmS.survival(at: tMin) - kmR.survival(at: tMin)
-    var signed = 0.0, absolute = 0.0
+    var previousT = tMin
+    var previousD = kmS.survival(at: tMin) - kmR.survival(at: tMin)
+    var signed = 0.0
+    var absolute = 0.0
     for k in 1..<points {
       let t = k == points - 1 ? tMax : Double(k) * step + tMin
       let d = kmS.survival(at: t) - kmR.survival(at: t)
@@ -157,7 +164,8 @@ struct RestrictedMeanBootstrap {
     let distinctTimes = Array(Set(times)).sorted()
     self.distinctTimes = distinctTimes
     group = times.map { t in
-      var lo = 0, hi = distinctTimes.count - 1
+      var lo = 0
+      var hi = distinctTimes.count - 1
       while lo < hi {
         let mid = (lo + hi) / 2
         if distinctTimes[mid] < t { lo = mid + 1 } else { hi = mid }
@@ -178,7 +186,10 @@ struct RestrictedMeanBootstrap {
       total += weights[i]
     }
     // Ŝ is a step function: area of each step from its start to the next time (or τ).
-    var remaining = total, survival = 1.0, start = 0.0, area = 0.0
+    var remaining = total
+    var survival = 1.0
+    var start = 0.0
+    var area = 0.0
     for g in distinctTimes.indices {
       let t = distinctTimes[g]
       if t > tau { break }

@@ -30,9 +30,11 @@ public struct UtilityReport: Codable, Sendable, Hashable {
       throw .invalidTable("utility needs times and events in the training, synthetic and holdout tables")
     }
     let all = Array(train.columns.indices)
-    let designR = CoxDesign(train, columns: all), designS = CoxDesign(synthetic, columns: all)
+    let designR = CoxDesign(train, columns: all)
+    let designS = CoxDesign(synthetic, columns: all)
     let designH = CoxDesign(holdout, columns: all)
-    let fitR = designR.fit(), fitS = designS.fit()
+    let fitR = designR.fit()
+    let fitS = designS.fit()
     syntheticRowsUsed = designS.times.count
     realRowsUsed = designR.times.count
     holdoutRowsUsed = designH.times.count
@@ -61,7 +63,8 @@ public enum Concordance {
   /// - Complexity: O(n²); n is a holdout of at most a few thousand patients.
   public static func harrell(times: [Double], events: [Bool], risk: [Double]) -> Double? {
     precondition(times.count == events.count && times.count == risk.count, "harrell: lengths differ")
-    var comparable = 0.0, concordant = 0.0
+    var comparable = 0.0
+    var concordant = 0.0
     for i in times.indices where events[i] {
       for j in times.indices where j != i {
         guard times[i] < times[j] || (times[i] == times[j] && !events[j]) else { continue }

@@ -54,7 +54,10 @@ public struct CSVTable: Sendable {
           afterClosingQuote = true
         } else {
           field.unicodeScalars.append(c)
-          if c == "\n" { line += 1; column = 0 }
+          if c == "\n" {
+            line += 1
+            column = 0
+          }
         }
         column += 1
         continue
@@ -78,20 +81,23 @@ public struct CSVTable: Sendable {
         quoteOpenedAt = (line, column)
       default:
         if afterClosingQuote {
-          throw CohortError(source: source, line: line, column: column,
-                            message: "unexpected character '\(c)' after a closing quote; a quoted field must end at a comma or line end")
+          throw CohortError(
+            source: source, line: line, column: column,
+            message: "unexpected character '\(c)' after a closing quote; a quoted field must end at a comma or line end")
         }
         if c == "\"" {
-          throw CohortError(source: source, line: line, column: column,
-                            message: "a double quote inside an unquoted field; quote the whole field and write \"\" for a quote")
+          throw CohortError(
+            source: source, line: line, column: column,
+            message: "a double quote inside an unquoted field; quote the whole field and write \"\" for a quote")
         }
         field.unicodeScalars.append(c)
       }
       column += 1
     }
     if inQuotes {
-      throw CohortError(source: source, line: quoteOpenedAt.line, column: quoteOpenedAt.column,
-                        message: "a quoted field is never closed")
+      throw CohortError(
+        source: source, line: quoteOpenedAt.line, column: quoteOpenedAt.column,
+        message: "a quoted field is never closed")
     }
     if !field.isEmpty || !record.isEmpty || fieldWasQuoted {
       endField()
@@ -110,15 +116,17 @@ public struct CSVTable: Sendable {
         throw CohortError(source: source, line: first.1, column: index + 1, message: "column \(index + 1) of the header has no name")
       }
       if let earlier = seen[name] {
-        throw CohortError(source: source, line: first.1, column: index + 1,
-                          message: "column name '\(name)' appears twice (columns \(earlier + 1) and \(index + 1))")
+        throw CohortError(
+          source: source, line: first.1, column: index + 1,
+          message: "column name '\(name)' appears twice (columns \(earlier + 1) and \(index + 1))")
       }
       seen[name] = index
     }
     let body = kept.dropFirst()
     for (fields, at) in body where fields.count != header.count {
-      throw CohortError(source: source, line: at, column: nil,
-                        message: "row has \(fields.count) fields but the header has \(header.count)")
+      throw CohortError(
+        source: source, line: at, column: nil,
+        message: "row has \(fields.count) fields but the header has \(header.count)")
     }
     self.header = header
     self.rows = body.map(\.0)
@@ -135,8 +143,9 @@ public struct CSVTable: Sendable {
       throw CohortError(source: path, line: nil, column: nil, message: "cannot read the file")
     }
     if let bad = firstInvalidUTF8(in: data) {
-      throw CohortError(source: path, line: bad.line, column: bad.column,
-                        message: "the file is not UTF-8 text: byte \(bad.byteOffset) is not valid UTF-8")
+      throw CohortError(
+        source: path, line: bad.line, column: bad.column,
+        message: "the file is not UTF-8 text: byte \(bad.byteOffset) is not valid UTF-8")
     }
     try self.init(text: String(decoding: data, as: UTF8.self), source: path)
   }
@@ -147,12 +156,19 @@ public struct CSVTable: Sendable {
 public func firstInvalidUTF8(in data: Data) -> (line: Int, column: Int, byteOffset: Int)? {
   var parser = Unicode.UTF8.ForwardParser()
   var bytes = data.makeIterator()
-  var line = 1, column = 1, offset = 0
+  var line = 1
+  var column = 1
+  var offset = 0
   while true {
     switch parser.parseScalar(from: &bytes) {
     case .valid(let encoded):
       offset += encoded.count
-      if encoded.count == 1 && encoded.first == UInt8(ascii: "\n") { line += 1; column = 1 } else { column += 1 }
+      if encoded.count == 1 && encoded.first == UInt8(ascii: "\n") {
+        line += 1
+        column = 1
+      } else {
+        column += 1
+      }
     case .emptyInput:
       return nil
     case .error:

@@ -81,8 +81,9 @@ public struct Cohort: Sendable {
   /// The column called `name`.
   public func column(_ name: String) throws(CohortError) -> Column {
     guard let j = columnNames.firstIndex(of: name) else {
-      throw CohortError(source: source, line: nil, column: nil,
-                        message: "no column named '\(name)'; the columns are \(Self.listed(columnNames))")
+      throw CohortError(
+        source: source, line: nil, column: nil,
+        message: "no column named '\(name)'; the columns are \(Self.listed(columnNames))")
     }
     return columns[j]
   }
@@ -93,9 +94,10 @@ public struct Cohort: Sendable {
     case .numeric(let v): return v
     case .text(let v):
       let row = v.firstIndex { $0 != nil && Double($0!) == nil } ?? 0
-      throw CohortError(source: source, line: lineNumbers.isEmpty ? nil : lineNumbers[row],
-                        column: (columnNames.firstIndex(of: name) ?? 0) + 1,
-                        message: "column '\(name)' must be numeric but holds '\(v[row] ?? "")'")
+      throw CohortError(
+        source: source, line: lineNumbers.isEmpty ? nil : lineNumbers[row],
+        column: (columnNames.firstIndex(of: name) ?? 0) + 1,
+        message: "column '\(name)' must be numeric but holds '\(v[row] ?? "")'")
     }
   }
 
@@ -109,8 +111,9 @@ public struct Cohort: Sendable {
 
   /// The rows at `indices`, in that order.
   public func selecting(rows indices: [Int]) -> Cohort {
-    Cohort(source: source, columns: zip(columnNames, columns.map { $0.selecting(indices) }).map { ($0, $1) },
-           lineNumbers: lineNumbers.isEmpty ? [] : indices.map { lineNumbers[$0] })
+    Cohort(
+      source: source, columns: zip(columnNames, columns.map { $0.selecting(indices) }).map { ($0, $1) },
+      lineNumbers: lineNumbers.isEmpty ? [] : indices.map { lineNumbers[$0] })
   }
 
   /// Names for a message, cut at 500 characters (a hostile header can be megabytes long).

@@ -51,7 +51,10 @@ public final class CholeskyFactorization {
     precondition(b.count == dimension, "b.count (\(b.count)) != dimension (\(dimension))")
     let bv = gsl_vector_alloc(dimension)!
     let xv = gsl_vector_alloc(dimension)!
-    defer { gsl_vector_free(bv); gsl_vector_free(xv) }
+    defer {
+      gsl_vector_free(bv)
+      gsl_vector_free(xv)
+    }
     for i in 0..<dimension { gsl_vector_set(bv, i, b[i]) }
     try check(gsl_linalg_cholesky_solve(factor, bv, xv), "gsl_linalg_cholesky_solve")
     return (0..<dimension).map { gsl_vector_get(xv, $0) }

@@ -71,9 +71,11 @@ private let callbackF: @convention(c) (UnsafePointer<gsl_vector>?, UnsafeMutable
 private let callbackDF: @convention(c) (UnsafePointer<gsl_vector>?, UnsafeMutableRawPointer?, UnsafeMutablePointer<gsl_vector>?) -> Void = {
   x, params, g in _ = box(params).evaluate(x!, gradient: g)
 }
-private let callbackFDF: @convention(c) (UnsafePointer<gsl_vector>?, UnsafeMutableRawPointer?, UnsafeMutablePointer<double_t>?, UnsafeMutablePointer<gsl_vector>?) -> Void = {
-  x, params, f, g in f!.pointee = box(params).evaluate(x!, gradient: g)
-}
+private let callbackFDF:
+  @convention(c) (UnsafePointer<gsl_vector>?, UnsafeMutableRawPointer?, UnsafeMutablePointer<double_t>?, UnsafeMutablePointer<gsl_vector>?)
+    -> Void = {
+      x, params, f, g in f!.pointee = box(params).evaluate(x!, gradient: g)
+    }
 
 /// Unconstrained minimization with GSL's multimin.
 public enum Minimizer {
@@ -102,7 +104,10 @@ public enum Minimizer {
       let params = Unmanaged.passUnretained(context).toOpaque()
       let s = gsl_multimin_fdfminimizer_alloc(gsl_multimin_fdfminimizer_vector_bfgs2, n)!
       let x0 = gsl_vector_alloc(n)!
-      defer { gsl_multimin_fdfminimizer_free(s); gsl_vector_free(x0) }
+      defer {
+        gsl_multimin_fdfminimizer_free(s)
+        gsl_vector_free(x0)
+      }
       for i in 0..<n { gsl_vector_set(x0, i, start[i]) }
       var function = gsl_multimin_function_fdf(f: callbackF, df: callbackDF, fdf: callbackFDF, n: n, params: params)
       let setStatus = gsl_multimin_fdfminimizer_set(s, &function, x0, initialStep, lineSearchTolerance)
@@ -149,7 +154,11 @@ public enum Minimizer {
       let s = gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, n)!
       let x0 = gsl_vector_alloc(n)!
       let step = gsl_vector_alloc(n)!
-      defer { gsl_multimin_fminimizer_free(s); gsl_vector_free(x0); gsl_vector_free(step) }
+      defer {
+        gsl_multimin_fminimizer_free(s)
+        gsl_vector_free(x0)
+        gsl_vector_free(step)
+      }
       for i in 0..<n {
         gsl_vector_set(x0, i, start[i])
         gsl_vector_set(step, i, steps[i])

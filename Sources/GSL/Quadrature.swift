@@ -17,9 +17,11 @@ public struct GaussLegendre: Sendable {
     _ = gslErrorHandlerDisabled
     let table = gsl_integration_glfixed_table_alloc(n)!
     defer { gsl_integration_glfixed_table_free(table) }
-    var x = [Double](repeating: 0, count: n), w = x
+    var x = [Double](repeating: 0, count: n)
+    var w = x
     for i in 0..<n {
-      var xi = 0.0, wi = 0.0
+      var xi = 0.0
+      var wi = 0.0
       gsl_integration_glfixed_point(-1, 1, i, &xi, &wi, table)
       x[i] = xi
       w[i] = wi
@@ -31,7 +33,8 @@ public struct GaussLegendre: Sendable {
   /// ∫ f over [a, b].
   @inlinable
   public func integrate(from a: Double, to b: Double, _ f: (Double) -> Double) -> Double {
-    let half = 0.5 * (b - a), mid = 0.5 * (a + b)
+    let half = 0.5 * (b - a)
+    let mid = 0.5 * (a + b)
     var sum = 0.0
     for i in nodes.indices { sum += weights[i] * f(mid + half * nodes[i]) }
     return sum * half

@@ -43,9 +43,10 @@ public struct PlotArea: Sendable, Hashable {
 
   /// The plot area of an image of `width` × `height` with `margins`; never negative in size.
   public init(width: Double, height: Double, margins: Margins) {
-    self.init(x: margins.left, y: margins.top,
-              width: max(width - margins.left - margins.right, 1),
-              height: max(height - margins.top - margins.bottom, 1))
+    self.init(
+      x: margins.left, y: margins.top,
+      width: max(width - margins.left - margins.right, 1),
+      height: max(height - margins.top - margins.bottom, 1))
   }
 
   public var maxX: Double { x + width }
@@ -147,31 +148,45 @@ func wrapped(_ text: String, toWidth width: Double, fontSize: Double) -> [String
 /// (which, unlike a <style> block, affects only this element) lets it shrink with the page.
 func startDocument(kind: String, width: Double, height: Double, title: String) -> SVGWriter {
   var w = SVGWriter()
-  w.open("svg", [
-    ("xmlns", "http://www.w3.org/2000/svg"),
-    ("class", "syntharm-plot \(kind)"),
-    ("width", svgNumber(width)), ("height", svgNumber(height)),
-    ("viewBox", "0 0 \(svgNumber(width)) \(svgNumber(height))"),
-    ("role", "img"), ("aria-label", title.isEmpty ? kind : title),
-    ("font-family", Style.fontFamily),
-    ("style", "max-width: 100%; height: auto;"),
-  ])
+  w.open(
+    "svg",
+    [
+      ("xmlns", "http://www.w3.org/2000/svg"),
+      ("class", "syntharm-plot \(kind)"),
+      ("width", svgNumber(width)), ("height", svgNumber(height)),
+      ("viewBox", "0 0 \(svgNumber(width)) \(svgNumber(height))"),
+      ("role", "img"), ("aria-label", title.isEmpty ? kind : title),
+      ("font-family", Style.fontFamily),
+      ("style", "max-width: 100%; height: auto;"),
+    ])
   if !title.isEmpty { w.element("title", text: title) }
-  w.element("rect", [("class", "background"), ("x", "0"), ("y", "0"),
-                     ("width", svgNumber(width)), ("height", svgNumber(height)), ("fill", "#FFFFFF")])
+  w.element(
+    "rect",
+    [
+      ("class", "background"), ("x", "0"), ("y", "0"),
+      ("width", svgNumber(width)), ("height", svgNumber(height)), ("fill", "#FFFFFF"),
+    ])
   if !title.isEmpty {
-    w.element("text", [("class", "title"), ("x", svgNumber(width / 2)), ("y", "26"),
-                       ("text-anchor", "middle"), ("font-size", svgNumber(Style.titleSize)),
-                       ("font-weight", "600"), ("fill", Style.text)], text: title)
+    w.element(
+      "text",
+      [
+        ("class", "title"), ("x", svgNumber(width / 2)), ("y", "26"),
+        ("text-anchor", "middle"), ("font-size", svgNumber(Style.titleSize)),
+        ("font-weight", "600"), ("fill", Style.text),
+      ], text: title)
   }
   return w
 }
 
 /// A centred "No data" note, so an empty chart says why it is empty.
 func drawNoData(_ w: inout SVGWriter, in area: PlotArea) {
-  w.element("text", [("class", "no-data"), ("x", svgNumber(area.midX)), ("y", svgNumber(area.midY)),
-                     ("text-anchor", "middle"), ("font-size", "13"), ("fill", "#767676")],
-            text: "No data")
+  w.element(
+    "text",
+    [
+      ("class", "no-data"), ("x", svgNumber(area.midX)), ("y", svgNumber(area.midY)),
+      ("text-anchor", "middle"), ("font-size", "13"), ("fill", "#767676"),
+    ],
+    text: "No data")
 }
 
 // MARK: - Axes
@@ -207,49 +222,86 @@ func drawGrid(_ w: inout SVGWriter, area: PlotArea, x: (LinearScale, AxisTicks)?
 }
 
 /// The x axis along the bottom of `area`: line, outward ticks, labels and a centred title.
-func drawXAxis(_ w: inout SVGWriter, area: PlotArea, scale: LinearScale, ticks: AxisTicks,
-               title: String, titleBaseline: Double) {
+func drawXAxis(
+  _ w: inout SVGWriter, area: PlotArea, scale: LinearScale, ticks: AxisTicks,
+  title: String, titleBaseline: Double
+) {
   w.open("g", [("class", "axis x-axis")])
   let baseY = area.maxY
-  w.element("line", [("x1", svgNumber(area.x)), ("y1", svgNumber(baseY)), ("x2", svgNumber(area.maxX)),
-                     ("y2", svgNumber(baseY)), ("stroke", Style.axis), ("stroke-width", "1")])
+  w.element(
+    "line",
+    [
+      ("x1", svgNumber(area.x)), ("y1", svgNumber(baseY)), ("x2", svgNumber(area.maxX)),
+      ("y2", svgNumber(baseY)), ("stroke", Style.axis), ("stroke-width", "1"),
+    ])
   for (value, label) in zip(ticks.values, ticks.labels) {
     let px = svgNumber(scale(value))
-    w.element("line", [("class", "tick"), ("x1", px), ("y1", svgNumber(baseY)), ("x2", px),
-                       ("y2", svgNumber(baseY + Style.tickLength)), ("stroke", Style.axis)])
-    w.element("text", [("class", "tick-label"), ("x", px), ("y", svgNumber(baseY + Style.tickLength + 13)),
-                       ("text-anchor", "middle"), ("font-size", svgNumber(Style.tickSize)),
-                       ("fill", Style.mutedText)], text: label)
+    w.element(
+      "line",
+      [
+        ("class", "tick"), ("x1", px), ("y1", svgNumber(baseY)), ("x2", px),
+        ("y2", svgNumber(baseY + Style.tickLength)), ("stroke", Style.axis),
+      ])
+    w.element(
+      "text",
+      [
+        ("class", "tick-label"), ("x", px), ("y", svgNumber(baseY + Style.tickLength + 13)),
+        ("text-anchor", "middle"), ("font-size", svgNumber(Style.tickSize)),
+        ("fill", Style.mutedText),
+      ], text: label)
   }
   if !title.isEmpty {
-    w.element("text", [("class", "axis-title"), ("x", svgNumber(area.midX)), ("y", svgNumber(titleBaseline)),
-                       ("text-anchor", "middle"), ("font-size", svgNumber(Style.axisTitleSize)),
-                       ("fill", Style.text)], text: title)
+    w.element(
+      "text",
+      [
+        ("class", "axis-title"), ("x", svgNumber(area.midX)), ("y", svgNumber(titleBaseline)),
+        ("text-anchor", "middle"), ("font-size", svgNumber(Style.axisTitleSize)),
+        ("fill", Style.text),
+      ], text: title)
   }
   w.close()
 }
 
 /// The y axis along the left of `area`, with a title rotated to read bottom to top.
-func drawYAxis(_ w: inout SVGWriter, area: PlotArea, scale: LinearScale, ticks: AxisTicks,
-               title: String, titleX: Double) {
+func drawYAxis(
+  _ w: inout SVGWriter, area: PlotArea, scale: LinearScale, ticks: AxisTicks,
+  title: String, titleX: Double
+) {
   w.open("g", [("class", "axis y-axis")])
-  w.element("line", [("x1", svgNumber(area.x)), ("y1", svgNumber(area.y)), ("x2", svgNumber(area.x)),
-                     ("y2", svgNumber(area.maxY)), ("stroke", Style.axis), ("stroke-width", "1")])
+  w.element(
+    "line",
+    [
+      ("x1", svgNumber(area.x)), ("y1", svgNumber(area.y)), ("x2", svgNumber(area.x)),
+      ("y2", svgNumber(area.maxY)), ("stroke", Style.axis), ("stroke-width", "1"),
+    ])
   for (value, label) in zip(ticks.values, ticks.labels) {
     let py = scale(value)
-    w.element("line", [("class", "tick"), ("x1", svgNumber(area.x - Style.tickLength)), ("y1", svgNumber(py)),
-                       ("x2", svgNumber(area.x)), ("y2", svgNumber(py)), ("stroke", Style.axis)])
+    w.element(
+      "line",
+      [
+        ("class", "tick"), ("x1", svgNumber(area.x - Style.tickLength)), ("y1", svgNumber(py)),
+        ("x2", svgNumber(area.x)), ("y2", svgNumber(py)), ("stroke", Style.axis),
+      ])
     // +4 px ≈ 0.33 em moves the baseline so digits are centred on the tick; dominant-baseline
     // would say this directly but is ignored by some SVG renderers (librsvg, older WebKit).
-    w.element("text", [("class", "tick-label"), ("x", svgNumber(area.x - Style.tickLength - 3)),
-                       ("y", svgNumber(py + 4)), ("text-anchor", "end"),
-                       ("font-size", svgNumber(Style.tickSize)), ("fill", Style.mutedText)], text: label)
+    w.element(
+      "text",
+      [
+        ("class", "tick-label"), ("x", svgNumber(area.x - Style.tickLength - 3)),
+        ("y", svgNumber(py + 4)), ("text-anchor", "end"),
+        ("font-size", svgNumber(Style.tickSize)), ("fill", Style.mutedText),
+      ], text: label)
   }
   if !title.isEmpty {
-    let x = svgNumber(titleX), y = svgNumber(area.midY)
-    w.element("text", [("class", "axis-title"), ("x", x), ("y", y), ("transform", "rotate(-90 \(x) \(y))"),
-                       ("text-anchor", "middle"), ("font-size", svgNumber(Style.axisTitleSize)),
-                       ("fill", Style.text)], text: title)
+    let x = svgNumber(titleX)
+    let y = svgNumber(area.midY)
+    w.element(
+      "text",
+      [
+        ("class", "axis-title"), ("x", x), ("y", y), ("transform", "rotate(-90 \(x) \(y))"),
+        ("text-anchor", "middle"), ("font-size", svgNumber(Style.axisTitleSize)),
+        ("fill", Style.text),
+      ], text: title)
   }
   w.close()
 }
@@ -284,12 +336,16 @@ enum Legend {
   /// The top-left corner for the legend box in `area`, or `nil` when hidden. `obstacles` are
   /// pixel positions of drawn data; ``LegendPosition/automatic`` takes the candidate corner
   /// covering the fewest (ties go to the earlier corner in the preference order).
-  static func origin(for position: LegendPosition, size: (width: Double, height: Double), in area: PlotArea,
-                     obstacles: [(Double, Double)]) -> (x: Double, y: Double)? {
+  static func origin(
+    for position: LegendPosition, size: (width: Double, height: Double), in area: PlotArea,
+    obstacles: [(Double, Double)]
+  ) -> (x: Double, y: Double)? {
     let inset = 8.0
     func corner(_ p: LegendPosition) -> (x: Double, y: Double) {
-      let left = area.x + inset, right = area.maxX - inset - size.width
-      let top = area.y + inset, bottom = area.maxY - inset - size.height
+      let left = area.x + inset
+      let right = area.maxX - inset - size.width
+      let top = area.y + inset
+      let bottom = area.maxY - inset - size.height
       switch p {
       case .topLeft: return (left, top)
       case .bottomLeft: return (left, bottom)
@@ -307,44 +363,69 @@ enum Legend {
         let o = corner(candidate)
         let box = PlotArea(x: o.x - 4, y: o.y - 4, width: size.width + 8, height: size.height + 8)
         let count = obstacles.reduce(0) { $0 + (box.contains($1.0, $1.1) ? 1 : 0) }
-        if count < bestCount { best = o; bestCount = count }
+        if count < bestCount {
+          best = o
+          bestCount = count
+        }
       }
       return best
     }
   }
 
-  static func draw(_ w: inout SVGWriter, entries: [LegendEntry], at origin: (x: Double, y: Double),
-                   size: (width: Double, height: Double)) {
+  static func draw(
+    _ w: inout SVGWriter, entries: [LegendEntry], at origin: (x: Double, y: Double),
+    size: (width: Double, height: Double)
+  ) {
     w.open("g", [("class", "legend"), ("font-size", svgNumber(Style.legendSize))])
     // Slightly translucent so data under the box is hinted at rather than hidden outright.
-    w.element("rect", [("x", svgNumber(origin.x)), ("y", svgNumber(origin.y)), ("width", svgNumber(size.width)),
-                       ("height", svgNumber(size.height)), ("rx", "3"), ("fill", "#FFFFFF"),
-                       ("fill-opacity", "0.9"), ("stroke", "#CCCCCC")])
+    w.element(
+      "rect",
+      [
+        ("x", svgNumber(origin.x)), ("y", svgNumber(origin.y)), ("width", svgNumber(size.width)),
+        ("height", svgNumber(size.height)), ("rx", "3"), ("fill", "#FFFFFF"),
+        ("fill-opacity", "0.9"), ("stroke", "#CCCCCC"),
+      ])
     let labelWidth = size.width - 2 * padding - swatchWidth - gap
     for (row, entry) in entries.enumerated() {
       let midY = origin.y + padding + Double(row) * rowHeight + 5
       let x0 = origin.x + padding
       w.open("g", [("class", "legend-entry"), ("data-series", entry.label)])
       switch entry.swatch {
-      case let .line(dash, width, marker, bandOpacity):
+      case .line(let dash, let width, let marker, let bandOpacity):
         if let bandOpacity {
-          w.element("rect", [("x", svgNumber(x0)), ("y", svgNumber(midY - 5)), ("width", svgNumber(swatchWidth)),
-                             ("height", "10"), ("fill", entry.color.hex), ("fill-opacity", svgNumber(bandOpacity))])
+          w.element(
+            "rect",
+            [
+              ("x", svgNumber(x0)), ("y", svgNumber(midY - 5)), ("width", svgNumber(swatchWidth)),
+              ("height", "10"), ("fill", entry.color.hex), ("fill-opacity", svgNumber(bandOpacity)),
+            ])
         }
-        w.element("line", [("x1", svgNumber(x0)), ("y1", svgNumber(midY)), ("x2", svgNumber(x0 + swatchWidth)),
-                           ("y2", svgNumber(midY)), ("stroke", entry.color.hex), ("stroke-width", svgNumber(width)),
-                           ("stroke-dasharray", dash.dashArray)])
+        w.element(
+          "line",
+          [
+            ("x1", svgNumber(x0)), ("y1", svgNumber(midY)), ("x2", svgNumber(x0 + swatchWidth)),
+            ("y2", svgNumber(midY)), ("stroke", entry.color.hex), ("stroke-width", svgNumber(width)),
+            ("stroke-dasharray", dash.dashArray),
+          ])
         if let marker {
           drawMarker(&w, shape: marker, x: x0 + swatchWidth / 2, y: midY, color: entry.color, attributes: [])
         }
-      case let .box(opacity):
-        w.element("rect", [("x", svgNumber(x0 + 4)), ("y", svgNumber(midY - 6)), ("width", "16"), ("height", "12"),
-                           ("fill", entry.color.hex), ("fill-opacity", svgNumber(opacity)),
-                           ("stroke", entry.color.hex)])
+      case .box(let opacity):
+        w.element(
+          "rect",
+          [
+            ("x", svgNumber(x0 + 4)), ("y", svgNumber(midY - 6)), ("width", "16"), ("height", "12"),
+            ("fill", entry.color.hex), ("fill-opacity", svgNumber(opacity)),
+            ("stroke", entry.color.hex),
+          ])
       }
-      w.element("text", [("x", svgNumber(x0 + swatchWidth + gap)), ("y", svgNumber(midY + 4)),
-                         ("fill", Style.text)],
-                text: truncated(entry.label, toWidth: labelWidth, fontSize: Style.legendSize))
+      w.element(
+        "text",
+        [
+          ("x", svgNumber(x0 + swatchWidth + gap)), ("y", svgNumber(midY + 4)),
+          ("fill", Style.text),
+        ],
+        text: truncated(entry.label, toWidth: labelWidth, fontSize: Style.legendSize))
       w.close()
     }
     w.close()
@@ -352,8 +433,10 @@ enum Legend {
 }
 
 /// Draws `entries` (if any) where `position` and the drawn `ink` allow.
-func drawLegend(_ w: inout SVGWriter, entries: [LegendEntry], position: LegendPosition, area: PlotArea,
-                ink: [(Double, Double)]) {
+func drawLegend(
+  _ w: inout SVGWriter, entries: [LegendEntry], position: LegendPosition, area: PlotArea,
+  ink: [(Double, Double)]
+) {
   let entries = entries.filter { !$0.label.isEmpty }
   guard !entries.isEmpty else { return }
   let size = Legend.size(of: entries, maxWidth: area.width * 0.6)
@@ -365,8 +448,10 @@ func drawLegend(_ w: inout SVGWriter, entries: [LegendEntry], position: LegendPo
 // MARK: - Markers
 
 /// Draws one marker centred on (`x`, `y`). Circles carry `cx`/`cy`; other shapes are paths.
-func drawMarker(_ w: inout SVGWriter, shape: MarkerShape, x: Double, y: Double, color: Color,
-                radius: Double = 3.5, attributes: [SVGWriter.Attribute]) {
+func drawMarker(
+  _ w: inout SVGWriter, shape: MarkerShape, x: Double, y: Double, color: Color,
+  radius: Double = 3.5, attributes: [SVGWriter.Attribute]
+) {
   // A thin white outline keeps overlapping markers of different series apart.
   let paint: [SVGWriter.Attribute] = [("fill", color.hex), ("stroke", "#FFFFFF"), ("stroke-width", "0.75")]
   let r = radius
@@ -375,12 +460,29 @@ func drawMarker(_ w: inout SVGWriter, shape: MarkerShape, x: Double, y: Double, 
     w.element("circle", attributes + [("cx", svgNumber(x)), ("cy", svgNumber(y)), ("r", svgNumber(r))] + paint)
   case .square:
     let s = r * 0.9
-    w.element("path", attributes + [("d", "M\(svgNumber(x - s)) \(svgNumber(y - s))h\(svgNumber(2 * s))v\(svgNumber(2 * s))h\(svgNumber(-2 * s))Z")] + paint)
+    w.element(
+      "path",
+      attributes + [("d", "M\(svgNumber(x - s)) \(svgNumber(y - s))h\(svgNumber(2 * s))v\(svgNumber(2 * s))h\(svgNumber(-2 * s))Z")] + paint
+    )
   case .diamond:
     let s = r * 1.3
-    w.element("path", attributes + [("d", "M\(svgNumber(x)) \(svgNumber(y - s))L\(svgNumber(x + s)) \(svgNumber(y))L\(svgNumber(x)) \(svgNumber(y + s))L\(svgNumber(x - s)) \(svgNumber(y))Z")] + paint)
+    w.element(
+      "path",
+      attributes + [
+        (
+          "d",
+          "M\(svgNumber(x)) \(svgNumber(y - s))L\(svgNumber(x + s)) \(svgNumber(y))L\(svgNumber(x)) \(svgNumber(y + s))L\(svgNumber(x - s)) \(svgNumber(y))Z"
+        )
+      ] + paint)
   case .triangle:
     let s = r * 1.3
-    w.element("path", attributes + [("d", "M\(svgNumber(x)) \(svgNumber(y - s))L\(svgNumber(x + s)) \(svgNumber(y + s * 0.8))L\(svgNumber(x - s)) \(svgNumber(y + s * 0.8))Z")] + paint)
+    w.element(
+      "path",
+      attributes + [
+        (
+          "d",
+          "M\(svgNumber(x)) \(svgNumber(y - s))L\(svgNumber(x + s)) \(svgNumber(y + s * 0.8))L\(svgNumber(x - s)) \(svgNumber(y + s * 0.8))Z"
+        )
+      ] + paint)
   }
 }

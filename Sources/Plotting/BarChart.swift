@@ -77,8 +77,9 @@ public struct HorizontalBarChart: Sendable, Hashable {
   public var plotArea: PlotArea {
     let labelRoom = min(bars.map { estimatedTextWidth($0.label, fontSize: Style.tickSize) }.max() ?? 0, width * 0.4)
     let valueRoom = bars.compactMap { valueText($0) }.map { estimatedTextWidth($0, fontSize: Style.tickSize) }.max() ?? 0
-    let margins = Margins(top: title.isEmpty ? 16 : 40, right: max(valueRoom + 14, 24),
-                          bottom: showsAxis ? (xTitle.isEmpty ? 30 : 48) : 10, left: labelRoom + 16)
+    let margins = Margins(
+      top: title.isEmpty ? 16 : 40, right: max(valueRoom + 14, 24),
+      bottom: showsAxis ? (xTitle.isEmpty ? 30 : 48) : 10, left: labelRoom + 16)
     return PlotArea(width: width, height: resolvedHeight, margins: margins)
   }
 
@@ -93,7 +94,9 @@ public struct HorizontalBarChart: Sendable, Hashable {
 
   /// The chart as a standalone `<svg>` element.
   public func svg() -> String {
-    let area = plotArea, xs = xScale, height = resolvedHeight
+    let area = plotArea
+    let xs = xScale
+    let height = resolvedHeight
     var w = startDocument(kind: "bar-chart", width: width, height: height, title: title)
     // Whole-number value labels suit the bars, but the axis may need decimals for small values,
     // so the default format gives way to the tick step's own.
@@ -105,23 +108,40 @@ public struct HorizontalBarChart: Sendable, Hashable {
     for (i, bar) in bars.enumerated() {
       let midY = area.y + (Double(i) + 0.5) * band
       w.open("g", [("class", "bar-row"), ("data-label", bar.label)])
-      w.element("text", [("class", "bar-label"), ("x", svgNumber(area.x - 8)), ("y", svgNumber(midY + 4)),
-                         ("text-anchor", "end"), ("font-size", svgNumber(Style.tickSize)), ("fill", Style.text)],
-                text: truncated(bar.label, toWidth: labelRoom, fontSize: Style.tickSize))
+      w.element(
+        "text",
+        [
+          ("class", "bar-label"), ("x", svgNumber(area.x - 8)), ("y", svgNumber(midY + 4)),
+          ("text-anchor", "end"), ("font-size", svgNumber(Style.tickSize)), ("fill", Style.text),
+        ],
+        text: truncated(bar.label, toWidth: labelRoom, fontSize: Style.tickSize))
       if bar.value.isFinite, let text = valueText(bar) {
-        let x0 = xs(min(bar.value, 0)), x1 = xs(max(bar.value, 0))
-        w.element("rect", [("class", "bar"), ("data-value", dataNumber(bar.value)), ("x", svgNumber(x0)),
-                           ("y", svgNumber(midY - barHeight / 2)), ("width", svgNumber(x1 - x0)),
-                           ("height", svgNumber(barHeight)), ("fill", (bar.color ?? color).hex)])
-        w.element("text", [("class", "value-label"), ("x", svgNumber(xs(bar.value) + (bar.value < 0 ? -6 : 6))),
-                           ("y", svgNumber(midY + 4)), ("text-anchor", bar.value < 0 ? "end" : "start"),
-                           ("font-size", svgNumber(Style.tickSize)), ("fill", Style.text)], text: text)
+        let x0 = xs(min(bar.value, 0))
+        let x1 = xs(max(bar.value, 0))
+        w.element(
+          "rect",
+          [
+            ("class", "bar"), ("data-value", dataNumber(bar.value)), ("x", svgNumber(x0)),
+            ("y", svgNumber(midY - barHeight / 2)), ("width", svgNumber(x1 - x0)),
+            ("height", svgNumber(barHeight)), ("fill", (bar.color ?? color).hex),
+          ])
+        w.element(
+          "text",
+          [
+            ("class", "value-label"), ("x", svgNumber(xs(bar.value) + (bar.value < 0 ? -6 : 6))),
+            ("y", svgNumber(midY + 4)), ("text-anchor", bar.value < 0 ? "end" : "start"),
+            ("font-size", svgNumber(Style.tickSize)), ("fill", Style.text),
+          ], text: text)
       }
       w.close()
     }
     // The zero line, over the bars' starts.
-    w.element("line", [("class", "baseline"), ("x1", svgNumber(xs(0))), ("y1", svgNumber(area.y)),
-                       ("x2", svgNumber(xs(0))), ("y2", svgNumber(area.maxY)), ("stroke", Style.axis)])
+    w.element(
+      "line",
+      [
+        ("class", "baseline"), ("x1", svgNumber(xs(0))), ("y1", svgNumber(area.y)),
+        ("x2", svgNumber(xs(0))), ("y2", svgNumber(area.maxY)), ("stroke", Style.axis),
+      ])
     if showsAxis {
       drawXAxis(&w, area: area, scale: xs, ticks: ticks, title: xTitle, titleBaseline: height - 10)
     }

@@ -55,8 +55,9 @@ public struct HistogramOverlay: Sendable, Hashable {
     width: Double = 640, height: Double = 400, margins: Margins = .standard
   ) {
     for group in groups {
-      precondition(group.values.count == max(binEdges.count - 1, 0),
-                   "HistogramOverlay group \"\(group.name)\" has \(group.values.count) values for \(max(binEdges.count - 1, 0)) bins")
+      precondition(
+        group.values.count == max(binEdges.count - 1, 0),
+        "HistogramOverlay group \"\(group.name)\" has \(group.values.count) values for \(max(binEdges.count - 1, 0)) bins")
     }
     self.title = title
     self.xTitle = xTitle
@@ -87,7 +88,9 @@ public struct HistogramOverlay: Sendable, Hashable {
 
   /// The chart as a standalone `<svg>` element.
   public func svg() -> String {
-    let area = plotArea, xs = xScale, ys = yScale
+    let area = plotArea
+    let xs = xScale
+    let ys = yScale
     let xTicks = AxisTicks(scale: xs, count: 6, format: .automatic)
     let yTicks = AxisTicks(scale: ys, count: 5, format: yTickFormat)
     var w = startDocument(kind: "histogram", width: width, height: height, title: title)
@@ -114,23 +117,34 @@ public struct HistogramOverlay: Sendable, Hashable {
           finishRun()
           continue
         }
-        let x0 = xs(left), x1 = xs(right), top = ys(max(value, 0)), bottom = ys(min(value, 0))
+        let x0 = xs(left)
+        let x1 = xs(right)
+        let top = ys(max(value, 0))
+        let bottom = ys(min(value, 0))
         ink += sampledRectangle(x0, top, x1, bottom)
         drewBars = true
         if outline.isEmpty { outline.append((x0, ys(0))) }
         outline += [(x0, ys(value)), (x1, ys(value))]
-        w.element("rect", [("class", "bar"), ("data-series", group.name), ("data-bin", String(bin)),
-                           ("data-value", dataNumber(value)), ("x", svgNumber(x0)), ("y", svgNumber(top)),
-                           ("width", svgNumber(x1 - x0)), ("height", svgNumber(bottom - top)),
-                           ("fill", color.hex), ("fill-opacity", svgNumber(opacity))])
+        w.element(
+          "rect",
+          [
+            ("class", "bar"), ("data-series", group.name), ("data-bin", String(bin)),
+            ("data-value", dataNumber(value)), ("x", svgNumber(x0)), ("y", svgNumber(top)),
+            ("width", svgNumber(x1 - x0)), ("height", svgNumber(bottom - top)),
+            ("fill", color.hex), ("fill-opacity", svgNumber(opacity)),
+          ])
       }
       w.close()
       finishRun()
     }
     for outline in outlines {
-      w.element("polyline", [("class", "series"), ("data-series", outline.name), ("points", pointList(outline.points)),
-                             ("fill", "none"), ("stroke", outline.color.hex), ("stroke-width", "1.75"),
-                             ("stroke-linejoin", "miter")])
+      w.element(
+        "polyline",
+        [
+          ("class", "series"), ("data-series", outline.name), ("points", pointList(outline.points)),
+          ("fill", "none"), ("stroke", outline.color.hex), ("stroke-width", "1.75"),
+          ("stroke-linejoin", "miter"),
+        ])
     }
     drawXAxis(&w, area: area, scale: xs, ticks: xTicks, title: xTitle, titleBaseline: height - 12)
     drawYAxis(&w, area: area, scale: ys, ticks: yTicks, title: yTitle, titleX: 16)
@@ -175,8 +189,9 @@ public struct GroupedBarChart: Sendable, Hashable {
     width: Double = 640, height: Double = 400, margins: Margins = .standard
   ) {
     for group in groups {
-      precondition(group.values.count == categories.count,
-                   "GroupedBarChart group \"\(group.name)\" has \(group.values.count) values for \(categories.count) categories")
+      precondition(
+        group.values.count == categories.count,
+        "GroupedBarChart group \"\(group.name)\" has \(group.values.count) values for \(categories.count) categories")
     }
     self.title = title
     self.xTitle = xTitle
@@ -245,31 +260,46 @@ public struct GroupedBarChart: Sendable, Hashable {
       w.open("g", [("class", "bars"), ("data-series", group.name)])
       for (c, value) in group.values.enumerated() where value.isFinite {
         let x0 = area.x + Double(c) * band + band * 0.1 + Double(index) * barWidth
-        let top = ys(max(value, 0)), bottom = ys(min(value, 0))
+        let top = ys(max(value, 0))
+        let bottom = ys(min(value, 0))
         ink += sampledRectangle(x0, top, x0 + barWidth, bottom)
         drewBars = true
-        w.element("rect", [("class", "bar"), ("data-series", group.name), ("data-category", categories[c]),
-                           ("data-value", dataNumber(value)), ("x", svgNumber(x0)), ("y", svgNumber(top)),
-                           ("width", svgNumber(barWidth)), ("height", svgNumber(bottom - top)),
-                           ("fill", color.hex)])
+        w.element(
+          "rect",
+          [
+            ("class", "bar"), ("data-series", group.name), ("data-category", categories[c]),
+            ("data-value", dataNumber(value)), ("x", svgNumber(x0)), ("y", svgNumber(top)),
+            ("width", svgNumber(barWidth)), ("height", svgNumber(bottom - top)),
+            ("fill", color.hex),
+          ])
         if let valueFormat {
-          w.element("text", [("class", "value-label"), ("x", svgNumber(x0 + barWidth / 2)),
-                             ("y", svgNumber(top - 4)), ("text-anchor", "middle"), ("font-size", "11"),
-                             ("fill", Style.mutedText)],
-                    text: valueFormat.text(value, automaticDecimals: 2))
+          w.element(
+            "text",
+            [
+              ("class", "value-label"), ("x", svgNumber(x0 + barWidth / 2)),
+              ("y", svgNumber(top - 4)), ("text-anchor", "middle"), ("font-size", "11"),
+              ("fill", Style.mutedText),
+            ],
+            text: valueFormat.text(value, automaticDecimals: 2))
         }
       }
       w.close()
     }
     // The category axis: a baseline and one label per category, centred under its bars.
     w.open("g", [("class", "axis x-axis")])
-    w.element("line", [("x1", svgNumber(area.x)), ("y1", svgNumber(ys(0))), ("x2", svgNumber(area.maxX)),
-                       ("y2", svgNumber(ys(0))), ("stroke", Style.axis)])
+    w.element(
+      "line",
+      [
+        ("x1", svgNumber(area.x)), ("y1", svgNumber(ys(0))), ("x2", svgNumber(area.maxX)),
+        ("y2", svgNumber(ys(0))), ("stroke", Style.axis),
+      ])
     for (c, category) in categories.enumerated() {
       let cx = svgNumber(area.x + (Double(c) + 0.5) * band)
       let y = area.maxY + 17
-      var attributes: [SVGWriter.Attribute] = [("class", "tick-label"), ("x", cx), ("y", svgNumber(y)),
-                                               ("font-size", svgNumber(Style.tickSize)), ("fill", Style.mutedText)]
+      var attributes: [SVGWriter.Attribute] = [
+        ("class", "tick-label"), ("x", cx), ("y", svgNumber(y)),
+        ("font-size", svgNumber(Style.tickSize)), ("fill", Style.mutedText),
+      ]
       switch labelMode {
       case .straight:
         w.element("text", attributes + [("text-anchor", "middle")], text: category)
@@ -285,9 +315,13 @@ public struct GroupedBarChart: Sendable, Hashable {
       }
     }
     if !xTitle.isEmpty {
-      w.element("text", [("class", "axis-title"), ("x", svgNumber(area.midX)), ("y", svgNumber(height - 12)),
-                         ("text-anchor", "middle"), ("font-size", svgNumber(Style.axisTitleSize)),
-                         ("fill", Style.text)], text: xTitle)
+      w.element(
+        "text",
+        [
+          ("class", "axis-title"), ("x", svgNumber(area.midX)), ("y", svgNumber(height - 12)),
+          ("text-anchor", "middle"), ("font-size", svgNumber(Style.axisTitleSize)),
+          ("fill", Style.text),
+        ], text: xTitle)
     }
     w.close()
     drawYAxis(&w, area: area, scale: ys, ticks: yTicks, title: yTitle, titleX: 16)

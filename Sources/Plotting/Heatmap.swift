@@ -49,15 +49,18 @@ public struct Heatmap: Sendable, Hashable {
     rowTitle: String = "", columnTitle: String = "", legendTitle: String = "",
     squareCells: Bool = true, width: Double = 640, height: Double = 480
   ) {
-    precondition(values.count == rowLabels.count,
-                 "Heatmap has \(values.count) rows of values for \(rowLabels.count) row labels")
+    precondition(
+      values.count == rowLabels.count,
+      "Heatmap has \(values.count) rows of values for \(rowLabels.count) row labels")
     for (r, row) in values.enumerated() {
-      precondition(row.count == columnLabels.count,
-                   "Heatmap row \(r) has \(row.count) values for \(columnLabels.count) column labels")
+      precondition(
+        row.count == columnLabels.count,
+        "Heatmap row \(r) has \(row.count) values for \(columnLabels.count) column labels")
     }
     if case .custom(let text) = cellText {
-      precondition(text.count == values.count && zip(text, values).allSatisfy { $0.count == $1.count },
-                   "Heatmap custom cell text must have the same shape as the values")
+      precondition(
+        text.count == values.count && zip(text, values).allSatisfy { $0.count == $1.count },
+        "Heatmap custom cell text must have the same shape as the values")
     }
     self.title = title
     self.rowLabels = rowLabels
@@ -95,8 +98,9 @@ public struct Heatmap: Sendable, Hashable {
     for count in stride(from: maxCount, through: 2, by: -1) {
       let ticks = scale.ticks(count: count)
       if let first = ticks.first, let last = ticks.last,
-         abs(first - colorScale.domain.lowerBound) < 1e-9 * max(1, abs(first)),
-         abs(last - colorScale.domain.upperBound) < 1e-9 * max(1, abs(last)) {
+        abs(first - colorScale.domain.lowerBound) < 1e-9 * max(1, abs(first)),
+        abs(last - colorScale.domain.upperBound) < 1e-9 * max(1, abs(last))
+      {
         return (ticks, scale.tickDecimals(count: count))
       }
     }
@@ -104,16 +108,18 @@ public struct Heatmap: Sendable, Hashable {
   }
 
   private var layout: Layout {
-    let rows = max(rowLabels.count, 1), columns = max(columnLabels.count, 1)
+    let rows = max(rowLabels.count, 1)
+    let columns = max(columnLabels.count, 1)
     let top = title.isEmpty ? 16.0 : 44.0
     let widestRow = rowLabels.map { estimatedTextWidth($0, fontSize: Style.tickSize) }.max() ?? 0
     let rowLabelRoom = min(widestRow, width * 0.3)
     let left = rowLabelRoom + 12 + (rowTitle.isEmpty ? 0 : 24)
     // Colour bar: gap, bar, tick, labels, and the rotated legend title.
     let sample = legendTicks(barHeight: height / 2)
-    let widestTick = sample.ticks.map {
-      estimatedTextWidth(formatFixed($0, decimals: sample.decimals), fontSize: Style.tickSize)
-    }.max() ?? 0
+    let widestTick =
+      sample.ticks.map {
+        estimatedTextWidth(formatFixed($0, decimals: sample.decimals), fontSize: Style.tickSize)
+      }.max() ?? 0
     let right = 20 + 14 + 4 + 4 + widestTick + (legendTitle.isEmpty ? 0 : 22) + 10
     let columnTitleRoom = columnTitle.isEmpty ? 0.0 : 22
     let availableWidth = max(width - left - right, 1)
@@ -130,9 +136,10 @@ public struct Heatmap: Sendable, Hashable {
     }
     let grid = PlotArea(x: left, y: top, width: cellWidth * Double(columns), height: cellHeight * Double(rows))
     let ticks = legendTicks(barHeight: grid.height)
-    return Layout(grid: grid, cellWidth: cellWidth, cellHeight: cellHeight, rotatedColumnLabels: rotated,
-                  columnLabelRoom: columnLabelRoom, rowLabelRoom: rowLabelRoom,
-                  legendTicks: ticks.ticks, legendDecimals: ticks.decimals)
+    return Layout(
+      grid: grid, cellWidth: cellWidth, cellHeight: cellHeight, rotatedColumnLabels: rotated,
+      columnLabelRoom: columnLabelRoom, rowLabelRoom: rowLabelRoom,
+      legendTicks: ticks.ticks, legendDecimals: ticks.decimals)
   }
 
   // MARK: - Rendering
@@ -150,21 +157,30 @@ public struct Heatmap: Sendable, Hashable {
     w.open("g", [("class", "cells")])
     for (r, row) in values.enumerated() {
       for (c, value) in row.enumerated() {
-        let x = l.grid.x + Double(c) * l.cellWidth, y = l.grid.y + Double(r) * l.cellHeight
+        let x = l.grid.x + Double(c) * l.cellWidth
+        let y = l.grid.y + Double(r) * l.cellHeight
         let color = colorScale.color(for: value)
         // A 1 px white gap between cells keeps neighbouring similar colours apart.
-        w.element("rect", [("class", color == nil ? "cell missing" : "cell"), ("data-row", rowLabels[r]),
-                           ("data-column", columnLabels[c]), ("data-value", value.isFinite ? dataNumber(value) : nil),
-                           ("x", svgNumber(x)), ("y", svgNumber(y)), ("width", svgNumber(l.cellWidth)),
-                           ("height", svgNumber(l.cellHeight)), ("fill", (color ?? Color(packed: 0xD9D9D9)).hex),
-                           ("stroke", "#FFFFFF"), ("stroke-width", "1")])
+        w.element(
+          "rect",
+          [
+            ("class", color == nil ? "cell missing" : "cell"), ("data-row", rowLabels[r]),
+            ("data-column", columnLabels[c]), ("data-value", value.isFinite ? dataNumber(value) : nil),
+            ("x", svgNumber(x)), ("y", svgNumber(y)), ("width", svgNumber(l.cellWidth)),
+            ("height", svgNumber(l.cellHeight)), ("fill", (color ?? Color(packed: 0xD9D9D9)).hex),
+            ("stroke", "#FFFFFF"), ("stroke-width", "1"),
+          ])
         guard let color, let cellFont, let text = text(row: r, column: c) else { continue }
         // Dark cells get white text; the 0.18 luminance cut-off is where black and white text
         // have equal WCAG contrast, (L + 0.05)² = 1.05 × 0.05.
-        w.element("text", [("class", "cell-text"), ("x", svgNumber(x + l.cellWidth / 2)),
-                           ("y", svgNumber(y + l.cellHeight / 2 + cellFont * 0.35)), ("text-anchor", "middle"),
-                           ("font-size", svgNumber(cellFont)),
-                           ("fill", color.relativeLuminance < 0.18 ? "#FFFFFF" : "#1A1A1A")], text: text)
+        w.element(
+          "text",
+          [
+            ("class", "cell-text"), ("x", svgNumber(x + l.cellWidth / 2)),
+            ("y", svgNumber(y + l.cellHeight / 2 + cellFont * 0.35)), ("text-anchor", "middle"),
+            ("font-size", svgNumber(cellFont)),
+            ("fill", color.relativeLuminance < 0.18 ? "#FFFFFF" : "#1A1A1A"),
+          ], text: text)
       }
     }
     w.close()
@@ -198,9 +214,13 @@ public struct Heatmap: Sendable, Hashable {
     w.open("g", [("class", "axis row-labels"), ("font-size", svgNumber(Style.tickSize)), ("fill", Style.mutedText)])
     for (r, label) in rowLabels.enumerated() {
       let y = l.grid.y + (Double(r) + 0.5) * l.cellHeight + 4
-      w.element("text", [("class", "tick-label"), ("x", svgNumber(l.grid.x - 6)), ("y", svgNumber(y)),
-                         ("text-anchor", "end")],
-                text: truncated(label, toWidth: l.rowLabelRoom, fontSize: Style.tickSize))
+      w.element(
+        "text",
+        [
+          ("class", "tick-label"), ("x", svgNumber(l.grid.x - 6)), ("y", svgNumber(y)),
+          ("text-anchor", "end"),
+        ],
+        text: truncated(label, toWidth: l.rowLabelRoom, fontSize: Style.tickSize))
     }
     w.close()
     w.open("g", [("class", "axis column-labels"), ("font-size", svgNumber(Style.tickSize)), ("fill", Style.mutedText)])
@@ -209,33 +229,52 @@ public struct Heatmap: Sendable, Hashable {
       let x = l.grid.x + (Double(c) + 0.5) * l.cellWidth
       let text = truncated(label, toWidth: l.columnLabelRoom, fontSize: Style.tickSize)
       if l.rotatedColumnLabels {
-        w.element("text", [("class", "tick-label"), ("x", svgNumber(x)), ("y", svgNumber(labelY)),
-                           ("text-anchor", "end"), ("transform", "rotate(-45 \(svgNumber(x)) \(svgNumber(labelY - 4)))")],
-                  text: text)
+        w.element(
+          "text",
+          [
+            ("class", "tick-label"), ("x", svgNumber(x)), ("y", svgNumber(labelY)),
+            ("text-anchor", "end"), ("transform", "rotate(-45 \(svgNumber(x)) \(svgNumber(labelY - 4)))"),
+          ],
+          text: text)
       } else {
-        w.element("text", [("class", "tick-label"), ("x", svgNumber(x)), ("y", svgNumber(labelY)),
-                           ("text-anchor", "middle")], text: text)
+        w.element(
+          "text",
+          [
+            ("class", "tick-label"), ("x", svgNumber(x)), ("y", svgNumber(labelY)),
+            ("text-anchor", "middle"),
+          ], text: text)
       }
     }
     w.close()
     if !rowTitle.isEmpty {
-      let x = svgNumber(16), y = svgNumber(l.grid.midY)
-      w.element("text", [("class", "axis-title"), ("x", x), ("y", y), ("transform", "rotate(-90 \(x) \(y))"),
-                         ("text-anchor", "middle"), ("font-size", svgNumber(Style.axisTitleSize)),
-                         ("fill", Style.text)], text: rowTitle)
+      let x = svgNumber(16)
+      let y = svgNumber(l.grid.midY)
+      w.element(
+        "text",
+        [
+          ("class", "axis-title"), ("x", x), ("y", y), ("transform", "rotate(-90 \(x) \(y))"),
+          ("text-anchor", "middle"), ("font-size", svgNumber(Style.axisTitleSize)),
+          ("fill", Style.text),
+        ], text: rowTitle)
     }
     if !columnTitle.isEmpty {
       let labelHeight = l.rotatedColumnLabels ? l.columnLabelRoom * 0.707 + 16 : 20
-      w.element("text", [("class", "axis-title"), ("x", svgNumber(l.grid.midX)),
-                         ("y", svgNumber(min(l.grid.maxY + labelHeight + 18, height - 6))),
-                         ("text-anchor", "middle"), ("font-size", svgNumber(Style.axisTitleSize)),
-                         ("fill", Style.text)], text: columnTitle)
+      w.element(
+        "text",
+        [
+          ("class", "axis-title"), ("x", svgNumber(l.grid.midX)),
+          ("y", svgNumber(min(l.grid.maxY + labelHeight + 18, height - 6))),
+          ("text-anchor", "middle"), ("font-size", svgNumber(Style.axisTitleSize)),
+          ("fill", Style.text),
+        ], text: columnTitle)
     }
   }
 
   private func drawColorBar(_ w: inout SVGWriter, _ l: Layout) {
-    let barX = l.grid.maxX + 20, barWidth = 14.0
-    let top = l.grid.y, height = l.grid.height
+    let barX = l.grid.maxX + 20
+    let barWidth = 14.0
+    let top = l.grid.y
+    let height = l.grid.height
     let slices = 48
     w.open("g", [("class", "color-legend")])
     for i in 0..<slices {
@@ -243,27 +282,49 @@ public struct Heatmap: Sendable, Hashable {
       // so anti-aliasing leaves no hairline gaps.
       let t = 1 - (Double(i) + 0.5) / Double(slices)
       let y = top + Double(i) * height / Double(slices)
-      w.element("rect", [("class", "legend-swatch"), ("x", svgNumber(barX)), ("y", svgNumber(y)),
-                         ("width", svgNumber(barWidth)), ("height", svgNumber(height / Double(slices) + 0.5)),
-                         ("fill", colorScale.ramp.color(at: t).hex)])
+      w.element(
+        "rect",
+        [
+          ("class", "legend-swatch"), ("x", svgNumber(barX)), ("y", svgNumber(y)),
+          ("width", svgNumber(barWidth)), ("height", svgNumber(height / Double(slices) + 0.5)),
+          ("fill", colorScale.ramp.color(at: t).hex),
+        ])
     }
-    w.element("rect", [("x", svgNumber(barX)), ("y", svgNumber(top)), ("width", svgNumber(barWidth)),
-                       ("height", svgNumber(height)), ("fill", "none"), ("stroke", "#999999"), ("stroke-width", "0.75")])
+    w.element(
+      "rect",
+      [
+        ("x", svgNumber(barX)), ("y", svgNumber(top)), ("width", svgNumber(barWidth)),
+        ("height", svgNumber(height)), ("fill", "none"), ("stroke", "#999999"), ("stroke-width", "0.75"),
+      ])
     let scale = LinearScale(domain: colorScale.domain, rangeStart: top + height, rangeEnd: top)
     var widest = 0.0
     for value in l.legendTicks {
-      let y = scale(value), label = formatFixed(value, decimals: l.legendDecimals)
+      let y = scale(value)
+      let label = formatFixed(value, decimals: l.legendDecimals)
       widest = max(widest, estimatedTextWidth(label, fontSize: Style.tickSize))
-      w.element("line", [("class", "tick"), ("x1", svgNumber(barX + barWidth)), ("y1", svgNumber(y)),
-                         ("x2", svgNumber(barX + barWidth + 4)), ("y2", svgNumber(y)), ("stroke", Style.axis)])
-      w.element("text", [("class", "tick-label"), ("x", svgNumber(barX + barWidth + 7)), ("y", svgNumber(y + 4)),
-                         ("font-size", svgNumber(Style.tickSize)), ("fill", Style.mutedText)], text: label)
+      w.element(
+        "line",
+        [
+          ("class", "tick"), ("x1", svgNumber(barX + barWidth)), ("y1", svgNumber(y)),
+          ("x2", svgNumber(barX + barWidth + 4)), ("y2", svgNumber(y)), ("stroke", Style.axis),
+        ])
+      w.element(
+        "text",
+        [
+          ("class", "tick-label"), ("x", svgNumber(barX + barWidth + 7)), ("y", svgNumber(y + 4)),
+          ("font-size", svgNumber(Style.tickSize)), ("fill", Style.mutedText),
+        ], text: label)
     }
     if !legendTitle.isEmpty {
-      let x = svgNumber(barX + barWidth + 7 + widest + 14), y = svgNumber(top + height / 2)
-      w.element("text", [("class", "legend-title"), ("x", x), ("y", y), ("transform", "rotate(90 \(x) \(y))"),
-                         ("text-anchor", "middle"), ("font-size", svgNumber(Style.tickSize)),
-                         ("fill", Style.text)], text: legendTitle)
+      let x = svgNumber(barX + barWidth + 7 + widest + 14)
+      let y = svgNumber(top + height / 2)
+      w.element(
+        "text",
+        [
+          ("class", "legend-title"), ("x", x), ("y", y), ("transform", "rotate(90 \(x) \(y))"),
+          ("text-anchor", "middle"), ("font-size", svgNumber(Style.tickSize)),
+          ("fill", Style.text),
+        ], text: legendTitle)
     }
     w.close()
   }

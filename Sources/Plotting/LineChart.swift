@@ -83,7 +83,9 @@ public struct LineChart: Sendable, Hashable {
   /// Maps x data values to pixels: the domain's lower bound to the plot area's left edge.
   public var xScale: LinearScale {
     let area = plotArea
-    let domain = xDomain ?? LinearScale(domain: dataExtent(allX), rangeStart: 0, rangeEnd: 1)
+    let domain =
+      xDomain
+      ?? LinearScale(domain: dataExtent(allX), rangeStart: 0, rangeEnd: 1)
       .niced(count: xTickCount).domain
     return LinearScale(domain: domain, rangeStart: area.x, rangeEnd: area.maxX)
   }
@@ -91,7 +93,9 @@ public struct LineChart: Sendable, Hashable {
   /// Maps y data values to pixels: the domain's lower bound to the plot area's *bottom* edge.
   public var yScale: LinearScale {
     let area = plotArea
-    let domain = yDomain ?? LinearScale(domain: dataExtent(allY), rangeStart: 0, rangeEnd: 1)
+    let domain =
+      yDomain
+      ?? LinearScale(domain: dataExtent(allY), rangeStart: 0, rangeEnd: 1)
       .niced(count: yTickCount).domain
     return LinearScale(domain: domain, rangeStart: area.maxY, rangeEnd: area.y)
   }
@@ -125,7 +129,8 @@ public struct LineChart: Sendable, Hashable {
   /// The chart as a standalone `<svg>` element, ready to inline in HTML.
   public func svg() -> String {
     let area = plotArea
-    let xs = xScale, ys = yScale
+    let xs = xScale
+    let ys = yScale
     let xTicks = AxisTicks(scale: xs, count: xTickCount, format: xTickFormat)
     let yTicks = AxisTicks(scale: ys, count: yTickCount, format: yTickFormat)
     var w = startDocument(kind: "line-chart", width: width, height: height, title: title)
@@ -134,10 +139,17 @@ public struct LineChart: Sendable, Hashable {
     // Pixel positions of everything drawn, so the legend can avoid them.
     var ink: [(Double, Double)] = []
     let slack = 4.0
-    w.open("svg", [("class", "plot-area"), ("x", svgNumber(area.x - slack)), ("y", svgNumber(area.y - slack)),
-                   ("width", svgNumber(area.width + 2 * slack)), ("height", svgNumber(area.height + 2 * slack)),
-                   ("viewBox", "\(svgNumber(area.x - slack)) \(svgNumber(area.y - slack)) \(svgNumber(area.width + 2 * slack)) \(svgNumber(area.height + 2 * slack))"),
-                   ("overflow", "hidden")])
+    w.open(
+      "svg",
+      [
+        ("class", "plot-area"), ("x", svgNumber(area.x - slack)), ("y", svgNumber(area.y - slack)),
+        ("width", svgNumber(area.width + 2 * slack)), ("height", svgNumber(area.height + 2 * slack)),
+        (
+          "viewBox",
+          "\(svgNumber(area.x - slack)) \(svgNumber(area.y - slack)) \(svgNumber(area.width + 2 * slack)) \(svgNumber(area.height + 2 * slack))"
+        ),
+        ("overflow", "hidden"),
+      ])
     for (index, s) in series.enumerated() {
       guard let band = s.band else { continue }
       let color = s.color ?? Palette.color(at: index)
@@ -146,39 +158,58 @@ public struct LineChart: Sendable, Hashable {
       let upper = vertices(kept.map { (s.x[$0], band.upper[$0]) }, s.interpolation, xs, ys)
       let lower = vertices(kept.map { (s.x[$0], band.lower[$0]) }, s.interpolation, xs, ys)
       ink += upper + lower
-      w.element("polygon", [("class", "band"), ("data-series", s.name), ("points", pointList(upper + lower.reversed())),
-                            ("fill", color.hex), ("fill-opacity", svgNumber(band.opacity)), ("stroke", "none")])
+      w.element(
+        "polygon",
+        [
+          ("class", "band"), ("data-series", s.name), ("points", pointList(upper + lower.reversed())),
+          ("fill", color.hex), ("fill-opacity", svgNumber(band.opacity)), ("stroke", "none"),
+        ])
     }
     for line in referenceLines where line.value.isFinite {
       let isHorizontal = line.orientation == .horizontal
       guard (isHorizontal ? ys : xs).contains(line.value) else { continue }
-      let (x1, y1, x2, y2) = isHorizontal
+      let (x1, y1, x2, y2) =
+        isHorizontal
         ? (area.x, ys(line.value), area.maxX, ys(line.value))
         : (xs(line.value), area.y, xs(line.value), area.maxY)
       ink += sampled([(x1, y1), (x2, y2)])
-      w.element("line", [("class", "reference-line"), ("x1", svgNumber(x1)), ("y1", svgNumber(y1)),
-                         ("x2", svgNumber(x2)), ("y2", svgNumber(y2)), ("stroke", line.color.hex),
-                         ("stroke-width", "1.25"), ("stroke-dasharray", line.dash.dashArray)])
+      w.element(
+        "line",
+        [
+          ("class", "reference-line"), ("x1", svgNumber(x1)), ("y1", svgNumber(y1)),
+          ("x2", svgNumber(x2)), ("y2", svgNumber(y2)), ("stroke", line.color.hex),
+          ("stroke-width", "1.25"), ("stroke-dasharray", line.dash.dashArray),
+        ])
     }
     for (index, s) in series.enumerated() {
       let color = s.color ?? Palette.color(at: index)
       let points = vertices(s.finitePoints.map { ($0.x, $0.y) }, s.interpolation, xs, ys)
       guard !points.isEmpty else { continue }
       ink += sampled(points)
-      w.element("polyline", [("class", "series"), ("data-series", s.name), ("points", pointList(points)),
-                             ("fill", "none"), ("stroke", color.hex), ("stroke-width", svgNumber(s.lineWidth)),
-                             ("stroke-linejoin", "round"), ("stroke-dasharray", s.dash.dashArray)])
+      w.element(
+        "polyline",
+        [
+          ("class", "series"), ("data-series", s.name), ("points", pointList(points)),
+          ("fill", "none"), ("stroke", color.hex), ("stroke-width", svgNumber(s.lineWidth)),
+          ("stroke-linejoin", "round"), ("stroke-dasharray", s.dash.dashArray),
+        ])
     }
     for (index, s) in series.enumerated() {
       guard let errors = s.errorBars else { continue }
       let color = s.color ?? Palette.color(at: index)
       for i in s.x.indices where s.x[i].isFinite && s.y[i].isFinite && errors[i].isFinite && errors[i] >= 0 {
-        let px = xs(s.x[i]), top = ys(s.y[i] + errors[i]), bottom = ys(s.y[i] - errors[i])
+        let px = xs(s.x[i])
+        let top = ys(s.y[i] + errors[i])
+        let bottom = ys(s.y[i] - errors[i])
         let (x, l, r) = (svgNumber(px), svgNumber(px - 3), svgNumber(px + 3))
         ink += [(px, top), (px, bottom)]
-        w.element("path", [("class", "error-bar"), ("data-series", s.name),
-                           ("d", "M\(x) \(svgNumber(top))V\(svgNumber(bottom))M\(l) \(svgNumber(top))H\(r)M\(l) \(svgNumber(bottom))H\(r)"),
-                           ("stroke", color.hex), ("stroke-width", "1.25"), ("fill", "none")])
+        w.element(
+          "path",
+          [
+            ("class", "error-bar"), ("data-series", s.name),
+            ("d", "M\(x) \(svgNumber(top))V\(svgNumber(bottom))M\(l) \(svgNumber(top))H\(r)M\(l) \(svgNumber(bottom))H\(r)"),
+            ("stroke", color.hex), ("stroke-width", "1.25"), ("fill", "none"),
+          ])
       }
     }
     w.close()
@@ -190,9 +221,12 @@ public struct LineChart: Sendable, Hashable {
       guard let marker = s.marker else { continue }
       let color = s.color ?? Palette.color(at: index)
       for p in s.finitePoints where xs.contains(p.x) && ys.contains(p.y) {
-        drawMarker(&w, shape: marker, x: xs(p.x), y: ys(p.y), color: color,
-                   attributes: [("class", "point"), ("data-series", s.name),
-                                ("data-x", dataNumber(p.x)), ("data-y", dataNumber(p.y))])
+        drawMarker(
+          &w, shape: marker, x: xs(p.x), y: ys(p.y), color: color,
+          attributes: [
+            ("class", "point"), ("data-series", s.name),
+            ("data-x", dataNumber(p.x)), ("data-y", dataNumber(p.y)),
+          ])
       }
     }
     drawHighlights(&w, area: area, xs: xs, ys: ys, ink: &ink)
@@ -200,8 +234,9 @@ public struct LineChart: Sendable, Hashable {
 
     let entries = series.enumerated().compactMap { index, s -> LegendEntry? in
       guard s.showsInLegend, !s.name.isEmpty else { return nil }
-      return LegendEntry(label: s.name, color: s.color ?? Palette.color(at: index),
-                         swatch: .line(dash: s.dash, width: s.lineWidth, marker: s.marker, bandOpacity: s.band?.opacity))
+      return LegendEntry(
+        label: s.name, color: s.color ?? Palette.color(at: index),
+        swatch: .line(dash: s.dash, width: s.lineWidth, marker: s.marker, bandOpacity: s.band?.opacity))
     }
     drawLegend(&w, entries: entries, position: legendPosition, area: area, ink: ink)
     if series.allSatisfy({ $0.finitePoints.isEmpty }) { drawNoData(&w, in: area) }
@@ -209,33 +244,47 @@ public struct LineChart: Sendable, Hashable {
     return w.finish()
   }
 
-  private func drawHighlights(_ w: inout SVGWriter, area: PlotArea, xs: LinearScale, ys: LinearScale,
-                              ink: inout [(Double, Double)]) {
+  private func drawHighlights(
+    _ w: inout SVGWriter, area: PlotArea, xs: LinearScale, ys: LinearScale,
+    ink: inout [(Double, Double)]
+  ) {
     for h in highlights where h.x.isFinite && h.y.isFinite && xs.contains(h.x) && ys.contains(h.y) {
-      let px = xs(h.x), py = ys(h.y)
+      let px = xs(h.x)
+      let py = ys(h.y)
       ink += sampledRectangle(px - 7, py - 7, px + 7, py + 7)
       w.open("g", [("class", "highlight"), ("data-x", dataNumber(h.x)), ("data-y", dataNumber(h.y))])
-      w.element("circle", [("cx", svgNumber(px)), ("cy", svgNumber(py)), ("r", "7"), ("fill", "#FFFFFF"),
-                           ("stroke", h.color.hex), ("stroke-width", "2")])
+      w.element(
+        "circle",
+        [
+          ("cx", svgNumber(px)), ("cy", svgNumber(py)), ("r", "7"), ("fill", "#FFFFFF"),
+          ("stroke", h.color.hex), ("stroke-width", "2"),
+        ])
       w.element("circle", [("cx", svgNumber(px)), ("cy", svgNumber(py)), ("r", "2.5"), ("fill", h.color.hex)])
       if !h.label.isEmpty {
         let width = estimatedTextWidth(h.label, fontSize: 12)
-        let label = TextPlacement.leastCrowded([
-          TextPlacement(x: px + 10, y: py - 10, anchor: "start", width: width),  // above right
-          TextPlacement(x: px + 10, y: py + 20, anchor: "start", width: width),  // below right
-          TextPlacement(x: px - 10, y: py - 10, anchor: "end", width: width),    // above left
-          TextPlacement(x: px - 10, y: py + 20, anchor: "end", width: width),    // below left
-        ], area: area, ink: &ink)
-        w.element("text", [("class", "highlight-label"), ("x", svgNumber(label.x)), ("y", svgNumber(label.y)),
-                           ("text-anchor", label.anchor), ("font-size", "12"), ("font-weight", "600"),
-                           ("fill", h.color.hex)] + TextPlacement.halo, text: h.label)
+        let label = TextPlacement.leastCrowded(
+          [
+            TextPlacement(x: px + 10, y: py - 10, anchor: "start", width: width),  // above right
+            TextPlacement(x: px + 10, y: py + 20, anchor: "start", width: width),  // below right
+            TextPlacement(x: px - 10, y: py - 10, anchor: "end", width: width),  // above left
+            TextPlacement(x: px - 10, y: py + 20, anchor: "end", width: width),  // below left
+          ], area: area, ink: &ink)
+        w.element(
+          "text",
+          [
+            ("class", "highlight-label"), ("x", svgNumber(label.x)), ("y", svgNumber(label.y)),
+            ("text-anchor", label.anchor), ("font-size", "12"), ("font-weight", "600"),
+            ("fill", h.color.hex),
+          ] + TextPlacement.halo, text: h.label)
       }
       w.close()
     }
   }
 
-  private func drawReferenceLabels(_ w: inout SVGWriter, area: PlotArea, xs: LinearScale, ys: LinearScale,
-                                   ink: inout [(Double, Double)]) {
+  private func drawReferenceLabels(
+    _ w: inout SVGWriter, area: PlotArea, xs: LinearScale, ys: LinearScale,
+    ink: inout [(Double, Double)]
+  ) {
     for line in referenceLines where line.value.isFinite && !line.label.isEmpty {
       let width = estimatedTextWidth(line.label, fontSize: 12)
       let candidates: [TextPlacement]
@@ -260,9 +309,13 @@ public struct LineChart: Sendable, Hashable {
         ]
       }
       let label = TextPlacement.leastCrowded(candidates, area: area, ink: &ink)
-      w.element("text", [("class", "reference-label"), ("x", svgNumber(label.x)), ("y", svgNumber(label.y)),
-                         ("text-anchor", label.anchor), ("font-size", "12"), ("fill", line.color.hex)]
-                  + TextPlacement.halo, text: line.label)
+      w.element(
+        "text",
+        [
+          ("class", "reference-label"), ("x", svgNumber(label.x)), ("y", svgNumber(label.y)),
+          ("text-anchor", label.anchor), ("font-size", "12"), ("fill", line.color.hex),
+        ]
+          + TextPlacement.halo, text: line.label)
     }
   }
 }
@@ -291,8 +344,10 @@ struct TextPlacement {
   /// The first candidate among those covering the fewest drawn points (candidates that leave
   /// the plot area count as crowded); its box is added to `ink` so later labels and the legend
   /// avoid it.
-  static func leastCrowded(_ candidates: [TextPlacement], area: PlotArea,
-                           ink: inout [(Double, Double)]) -> TextPlacement {
+  static func leastCrowded(
+    _ candidates: [TextPlacement], area: PlotArea,
+    ink: inout [(Double, Double)]
+  ) -> TextPlacement {
     precondition(!candidates.isEmpty)
     var best = candidates[0]
     var bestCount = Int.max
@@ -300,7 +355,10 @@ struct TextPlacement {
       let b = candidate.box
       let inside = b.x >= area.x && b.maxX <= area.maxX && b.y >= area.y && b.maxY <= area.maxY
       let crowd = ink.reduce(0) { $0 + (b.contains($1.0, $1.1) ? 1 : 0) } + (inside ? 0 : 1_000_000)
-      if crowd < bestCount { best = candidate; bestCount = crowd }
+      if crowd < bestCount {
+        best = candidate
+        bestCount = crowd
+      }
     }
     let b = best.box
     ink += sampledRectangle(b.x, b.y, b.maxX, b.maxY)
@@ -312,8 +370,10 @@ struct TextPlacement {
 
 /// Pixel vertices for points joined per `interpolation`. A step function at (x₀,y₀), (x₁,y₁), …
 /// becomes (x₀,y₀), (x₁,y₀), (x₁,y₁), (x₂,y₁), (x₂,y₂), …: horizontal first, then vertical.
-func vertices(_ points: [(Double, Double)], _ interpolation: Interpolation, _ xs: LinearScale,
-              _ ys: LinearScale) -> [(Double, Double)] {
+func vertices(
+  _ points: [(Double, Double)], _ interpolation: Interpolation, _ xs: LinearScale,
+  _ ys: LinearScale
+) -> [(Double, Double)] {
   var out: [(Double, Double)] = []
   out.reserveCapacity(interpolation == .step ? 2 * points.count : points.count)
   for (i, p) in points.enumerated() {
@@ -354,7 +414,10 @@ func sampledRectangle(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double) ->
   var y = top
   while y <= bottom {
     var x = left
-    while x <= right { out.append((x, y)); x += 10 }
+    while x <= right {
+      out.append((x, y))
+      x += 10
+    }
     y += 10
   }
   return out

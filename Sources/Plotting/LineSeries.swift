@@ -81,12 +81,14 @@ public struct LineSeries: Sendable, Hashable {
   ) {
     precondition(x.count == y.count, "LineSeries \"\(name)\": x.count (\(x.count)) != y.count (\(y.count))")
     if let band {
-      precondition(band.lower.count == x.count,
-                   "LineSeries \"\(name)\": band has \(band.lower.count) values for \(x.count) points")
+      precondition(
+        band.lower.count == x.count,
+        "LineSeries \"\(name)\": band has \(band.lower.count) values for \(x.count) points")
     }
     if let errorBars {
-      precondition(errorBars.count == x.count,
-                   "LineSeries \"\(name)\": \(errorBars.count) error bars for \(x.count) points")
+      precondition(
+        errorBars.count == x.count,
+        "LineSeries \"\(name)\": \(errorBars.count) error bars for \(x.count) points")
     }
     self.name = name
     self.x = x
@@ -120,8 +122,10 @@ public struct ReferenceLine: Sendable, Hashable {
   public var dash: LineDash
 
   /// Creates a reference line; see also ``horizontal(y:label:)`` and ``vertical(x:label:)``.
-  public init(_ orientation: Orientation, at value: Double, label: String = "",
-              color: Color = .referenceGrey, dash: LineDash = .dashed) {
+  public init(
+    _ orientation: Orientation, at value: Double, label: String = "",
+    color: Color = .referenceGrey, dash: LineDash = .dashed
+  ) {
     self.orientation = orientation
     self.value = value
     self.label = label

@@ -157,8 +157,9 @@ public struct ColorScale: Sendable, Hashable {
 
   /// Creates a scale stretching `ramp` over a finite `domain`.
   public init(domain: ClosedRange<Double>, ramp: ColorRamp) {
-    precondition(domain.lowerBound.isFinite && domain.upperBound.isFinite,
-                 "ColorScale domain \(domain) must be finite")
+    precondition(
+      domain.lowerBound.isFinite && domain.upperBound.isFinite,
+      "ColorScale domain \(domain) must be finite")
     self.domain = domain
     self.ramp = ramp
   }

@@ -27,7 +27,9 @@ struct NiceStep: Hashable {
     case ...(1 + 1e-9): mantissa = 1
     case ...(2 + 1e-9): mantissa = 2
     case ...(5 + 1e-9): mantissa = 5
-    default: mantissa = 1; exponent += 1
+    default:
+      mantissa = 1
+      exponent += 1
     }
     self.mantissa = mantissa
     self.exponent = exponent
@@ -84,8 +86,9 @@ public struct LinearScale: Sendable, Hashable {
   /// Creates a scale mapping `domain.lowerBound` to `rangeStart` and `domain.upperBound` to
   /// `rangeEnd`.
   public init(domain: ClosedRange<Double>, rangeStart: Double, rangeEnd: Double) {
-    precondition(domain.lowerBound.isFinite && domain.upperBound.isFinite,
-                 "LinearScale domain \(domain) must be finite")
+    precondition(
+      domain.lowerBound.isFinite && domain.upperBound.isFinite,
+      "LinearScale domain \(domain) must be finite")
     self.domain = domain
     self.rangeStart = rangeStart
     self.rangeEnd = rangeEnd

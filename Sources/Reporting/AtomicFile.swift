@@ -27,7 +27,8 @@ public enum FileWriteError: Error, Equatable, Sendable, CustomStringConvertible 
   public var description: String {
     switch self {
     case .notARegularFile(let path, let kind):
-      return "refusing to write \(path): it is \(kind), not a regular file; SynthArm replaces only regular files (remove it or choose another path)"
+      return
+        "refusing to write \(path): it is \(kind), not a regular file; SynthArm replaces only regular files (remove it or choose another path)"
     case .cannotWrite(let path, let reason): return "cannot write \(path): \(reason)"
     case .cannotCreateFolder(let path, let reason): return "cannot create the folder \(path): \(reason)"
     case .outsideFolder(let path, let folder): return "refusing to write \(path): it lies outside the output folder \(folder)"

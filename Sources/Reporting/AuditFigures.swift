@@ -77,8 +77,9 @@ public struct AuditFigures: Sendable, Codable, Equatable {
   /// Computes the figures of `real` (the training patients) against `synthetic`, which must
   /// share its columns (as the audit's tables do).
   public init(real: AuditTable, synthetic: AuditTable, timeUnit: TimeUnit, protocolTimeUnit: TimeUnit) {
-    precondition(real.columns.map(\.name) == synthetic.columns.map(\.name),
-                 "AuditFigures: real and synthetic columns differ")
+    precondition(
+      real.columns.map(\.name) == synthetic.columns.map(\.name),
+      "AuditFigures: real and synthetic columns differ")
     self.timeUnit = timeUnit
     self.protocolTimeUnit = protocolTimeUnit
     realSurvival = Self.curve(real)?.thinned(maxSteps: Self.maxSteps)
@@ -92,7 +93,8 @@ public struct AuditFigures: Sendable, Codable, Equatable {
   /// The Kaplan–Meier curve of a table's outcome, or nil without one (or without rows).
   static func curve(_ table: AuditTable) -> SurvivalCurve? {
     guard let times = table.times, let events = table.events,
-          let km = try? KaplanMeierEstimate(SurvivalData(times: times, events: events)) else { return nil }
+      let km = try? KaplanMeierEstimate(SurvivalData(times: times, events: events))
+    else { return nil }
     return SurvivalCurve(km)
   }
 
@@ -102,13 +104,15 @@ public struct AuditFigures: Sendable, Codable, Equatable {
     switch (real.values, synthetic.values) {
     case (.numeric(let r), .numeric(let s)):
       let edges = histogramEdges(r + s)
-      return Distribution(name: real.name, kind: .numeric, binEdges: edges, levels: [],
-                          real: proportions(r, edges: edges), synthetic: proportions(s, edges: edges),
-                          realMissing: missingShare(r.map { $0.isNaN }), syntheticMissing: missingShare(s.map { $0.isNaN }))
+      return Distribution(
+        name: real.name, kind: .numeric, binEdges: edges, levels: [],
+        real: proportions(r, edges: edges), synthetic: proportions(s, edges: edges),
+        realMissing: missingShare(r.map { $0.isNaN }), syntheticMissing: missingShare(s.map { $0.isNaN }))
     case (.categorical(let r, let levels, _), .categorical(let s, _, _)):
-      return Distribution(name: real.name, kind: .categorical, binEdges: [], levels: levels,
-                          real: proportions(r, levels: levels.count), synthetic: proportions(s, levels: levels.count),
-                          realMissing: missingShare(r.map { $0 < 0 }), syntheticMissing: missingShare(s.map { $0 < 0 }))
+      return Distribution(
+        name: real.name, kind: .categorical, binEdges: [], levels: levels,
+        real: proportions(r, levels: levels.count), synthetic: proportions(s, levels: levels.count),
+        realMissing: missingShare(r.map { $0 < 0 }), syntheticMissing: missingShare(s.map { $0 < 0 }))
     default:
       preconditionFailure("AuditFigures: column '\(real.name)' has different kinds in the two tables")
     }
@@ -159,7 +163,8 @@ public struct AuditFigures: Sendable, Codable, Equatable {
     for v in values where v.isFinite {
       known += 1
       // The last edge that is ≤ v, by binary search; v at the top edge goes in the last bin.
-      var lo = 0, hi = edges.count - 1
+      var lo = 0
+      var hi = edges.count - 1
       while hi - lo > 1 {
         let mid = (lo + hi) / 2
         if edges[mid] <= v { lo = mid } else { hi = mid }
@@ -196,7 +201,8 @@ public struct AuditFigures: Sendable, Codable, Equatable {
   }
 
   static func correlations(real: AuditTable, synthetic: AuditTable) -> Correlations {
-    let r = numericCodes(real), s = numericCodes(synthetic)
+    let r = numericCodes(real)
+    let s = numericCodes(synthetic)
     func matrix(_ columns: [(name: String, values: [Double])]) -> [[Double?]] {
       columns.indices.map { i in
         columns.indices.map { j in i == j ? 1 : pearson(columns[i].values, columns[j].values) }
@@ -211,8 +217,11 @@ public struct AuditFigures: Sendable, Codable, Equatable {
     let pairs = zip(x, y).filter { $0.0.isFinite && $0.1.isFinite }
     guard pairs.count >= 3 else { return nil }
     let n = Double(pairs.count)
-    let mx = pairs.reduce(0) { $0 + $1.0 } / n, my = pairs.reduce(0) { $0 + $1.1 } / n
-    var sxy = 0.0, sxx = 0.0, syy = 0.0
+    let mx = pairs.reduce(0) { $0 + $1.0 } / n
+    let my = pairs.reduce(0) { $0 + $1.1 } / n
+    var sxy = 0.0
+    var sxx = 0.0
+    var syy = 0.0
     for (a, b) in pairs {
       sxy += (a - mx) * (b - my)
       sxx += (a - mx) * (a - mx)
@@ -227,7 +236,10 @@ extension AuditFigures.SurvivalCurve {
   /// The curve of `km`: (0, 1) first, then every time with an event, then the last follow-up
   /// time (so the final flat step is drawn to the end of follow-up).
   init(_ km: KaplanMeierEstimate) {
-    var time = [0.0], survival = [1.0], lower: [Double?] = [1], upper: [Double?] = [1]
+    var time = [0.0]
+    var survival = [1.0]
+    var lower: [Double?] = [1]
+    var upper: [Double?] = [1]
     for i in km.times.indices where km.events[i] > 0 || i == km.times.count - 1 {
       time.append(km.times[i])
       survival.append(km.survival[i])
@@ -250,7 +262,8 @@ extension AuditFigures.SurvivalCurve {
       let next = i + 1 < time.count ? min(Int(time[i + 1] / width), maxSteps - 1) : -1
       if bucket != next { keep.append(i) }  // the last point of its interval
     }
-    return Self(patients: patients, events: events, time: keep.map { time[$0] }, survival: keep.map { survival[$0] },
-                lower: keep.map { lower[$0] }, upper: keep.map { upper[$0] })
+    return Self(
+      patients: patients, events: events, time: keep.map { time[$0] }, survival: keep.map { survival[$0] },
+      lower: keep.map { lower[$0] }, upper: keep.map { upper[$0] })
   }
 }

@@ -45,8 +45,10 @@ public struct SyntheticDataCard: Sendable, Encodable {
   public var supportWarning: String?
   public var audit: [AuditGoal]
 
-  public init(protocol p: TrialProtocol, generator g: SyntheticControlGenerator, result: SyntheticAuditResult,
-              output: String, rows: Int, seed: UInt64, toolVersion: String) throws {
+  public init(
+    protocol p: TrialProtocol, generator g: SyntheticControlGenerator, result: SyntheticAuditResult,
+    output: String, rows: Int, seed: UInt64, toolVersion: String
+  ) throws {
     guard let spec = p.reference, let data = p.referenceData, let generation = result.generation else {
       throw SynthesisError.notConfigured("a data card needs a reference cohort and a generation report")
     }
@@ -57,9 +59,10 @@ public struct SyntheticDataCard: Sendable, Encodable {
     self.output = output
     self.rows = rows
     self.seed = seed
-    source = Source(file: spec.resolvedDataPath, sha256: try Self.sha256(ofFile: spec.resolvedDataPath),
-                    fileRows: data.cohort.rowCount, referenceRows: data.referenceRows.count,
-                    eligibleReferenceRows: generation.support, trainingRows: result.trainingRows, holdoutRows: result.holdoutRows)
+    source = Source(
+      file: spec.resolvedDataPath, sha256: try Self.sha256(ofFile: spec.resolvedDataPath),
+      fileRows: data.cohort.rowCount, referenceRows: data.referenceRows.count,
+      eligibleReferenceRows: generation.support, trainingRows: result.trainingRows, holdoutRows: result.holdoutRows)
     eligibility = p.eligibility.rules.map { Rule(id: $0.id, kind: $0.kind.rawValue, condition: $0.expression.source) }
     generator = Generator(
       method: p.synthesis?.generator ?? "gaussian-copula", outcome: g.outcome.kind.rawValue, fitOn: g.fitOn.rawValue,
@@ -85,7 +88,9 @@ public struct SyntheticDataCard: Sendable, Encodable {
     lines.append("\(rows) synthetic control patients for protocol `\(protocolID)` (\(protocolFile)), seed \(seed), made by \(tool).")
     lines.append("")
     lines.append("## Source")
-    lines.append("- reference: `\(source.file)` (SHA-256 `\(source.sha256)`), \(source.fileRows) rows, \(source.referenceRows) reference patients, \(source.eligibleReferenceRows) eligible")
+    lines.append(
+      "- reference: `\(source.file)` (SHA-256 `\(source.sha256)`), \(source.fileRows) rows, \(source.referenceRows) reference patients, \(source.eligibleReferenceRows) eligible"
+    )
     lines.append("- fitted on \(source.trainingRows) patients; \(source.holdoutRows) eligible patients held out for the audit")
     lines.append("- protocol SHA-256 `\(protocolSHA256)`")
     if let warning = supportWarning { lines.append("- **warning**: \(warning)") }
@@ -97,8 +102,10 @@ public struct SyntheticDataCard: Sendable, Encodable {
     lines.append("## Generator")
     lines.append("- \(generator.method), outcome \(generator.outcome), fitted on the \(generator.fitOn) population")
     lines.append("- covariates: \(generator.covariates.joined(separator: ", "))")
-    lines.append(String(format: "- sampling: %@, acceptance %.3f over %d candidates; correlation shrinkage %.2f",
-                        generator.sampling, generator.acceptanceRate, generator.candidates, generator.correlationShrinkage))
+    lines.append(
+      String(
+        format: "- sampling: %@, acceptance %.3f over %d candidates; correlation shrinkage %.2f",
+        generator.sampling, generator.acceptanceRate, generator.candidates, generator.correlationShrinkage))
     lines.append("")
     lines.append("## Audit")
     lines.append("| metric | value | goal | |")

@@ -28,14 +28,17 @@ extension HTMLReport {
     var remaining = reference
     for rule in cell.attrition {
       remaining -= rule.excludedInOrder
-      bars.append(.init(label: "\(rule.id) · \(rule.text ?? rule.expression)", value: Double(remaining),
-                        valueText: "\(remaining) (−\(rule.excludedInOrder))", color: .skyBlue))
+      bars.append(
+        .init(
+          label: "\(rule.id) · \(rule.text ?? rule.expression)", value: Double(remaining),
+          valueText: "\(remaining) (−\(rule.excludedInOrder))", color: .skyBlue))
     }
     let eligible = cell.eligibleReference ?? remaining
     let share = reference > 0 ? " (\(percent(Double(eligible) / Double(reference), 0)))" : ""
     bars.append(.init(label: "Eligible", value: Double(eligible), valueText: "\(eligible)\(share)", color: .blue))
-    return HorizontalBarChart(title: "Eligibility attrition (rules applied in order)", xTitle: "Patients",
-                              bars: bars, width: halfWidth)
+    return HorizontalBarChart(
+      title: "Eligibility attrition (rules applied in order)", xTitle: "Patients",
+      bars: bars, width: halfWidth)
   }
 
   // MARK: - Audit
@@ -47,17 +50,21 @@ extension HTMLReport {
     let unit = figures.protocolTimeUnit
     func series(_ curve: AuditFigures.SurvivalCurve?, _ name: String, _ color: Color, _ dash: LineDash) -> LineSeries? {
       guard let curve, !curve.time.isEmpty else { return nil }
-      return LineSeries(name: "\(name) (n = \(curve.patients))",
-                        x: curve.time.map { figures.timeUnit.convert($0, to: unit) }, y: curve.survival,
-                        interpolation: .step, color: color, dash: dash,
-                        band: ConfidenceBand(lower: curve.lower.map { $0 ?? .nan }, upper: curve.upper.map { $0 ?? .nan }))
+      return LineSeries(
+        name: "\(name) (n = \(curve.patients))",
+        x: curve.time.map { figures.timeUnit.convert($0, to: unit) }, y: curve.survival,
+        interpolation: .step, color: color, dash: dash,
+        band: ConfidenceBand(lower: curve.lower.map { $0 ?? .nan }, upper: curve.upper.map { $0 ?? .nan }))
     }
-    let all = [series(figures.realSurvival, "Real, training", .blue, .solid),
-               series(figures.syntheticSurvival, "Synthetic", .vermillion, .dashed)].compactMap { $0 }
+    let all = [
+      series(figures.realSurvival, "Real, training", .blue, .solid),
+      series(figures.syntheticSurvival, "Synthetic", .vermillion, .dashed),
+    ].compactMap { $0 }
     guard !all.isEmpty else { return nil }
-    var chart = LineChart(title: "Overall survival: real vs synthetic controls (95% CI)",
-                          xTitle: "Time since entry (\(unit.rawValue)s)", yTitle: "Survival probability",
-                          series: all, yDomain: 0...1, width: halfWidth, height: 380)
+    var chart = LineChart(
+      title: "Overall survival: real vs synthetic controls (95% CI)",
+      xTitle: "Time since entry (\(unit.rawValue)s)", yTitle: "Survival probability",
+      series: all, yDomain: 0...1, width: halfWidth, height: 380)
     chart.yTickFormat = .percent(decimals: 0)
     if let horizon, horizon.isFinite {
       let t = figures.timeUnit.convert(horizon, to: unit)
@@ -71,22 +78,27 @@ extension HTMLReport {
   static func distributionChart(_ d: AuditFigures.Distribution, shapeScore: Double?) -> String {
     var title = d.name
     if let shapeScore { title += " (shape \(number(shapeScore, 2)))" }
-    let groups = [BarGroup(name: "Real", values: d.real, color: .blue),
-                  BarGroup(name: "Synthetic", values: d.synthetic, color: .vermillion)]
-    let missing = d.realMissing > 0 || d.syntheticMissing > 0
+    let groups = [
+      BarGroup(name: "Real", values: d.real, color: .blue),
+      BarGroup(name: "Synthetic", values: d.synthetic, color: .vermillion),
+    ]
+    let missing =
+      d.realMissing > 0 || d.syntheticMissing > 0
       ? "missing: real \(percent(d.realMissing, 0)), synthetic \(percent(d.syntheticMissing, 0))" : ""
     // A line more at the bottom when the missing shares are written under the axis labels.
     let margins = Margins(top: 34, right: 12, bottom: missing.isEmpty ? 40 : 56, left: 50)
     switch d.kind {
     case .numeric:
-      var chart = HistogramOverlay(title: title, xTitle: missing, yTitle: "", binEdges: d.binEdges, groups: groups,
-                                   width: 270, height: 200, margins: margins)
+      var chart = HistogramOverlay(
+        title: title, xTitle: missing, yTitle: "", binEdges: d.binEdges, groups: groups,
+        width: 270, height: 200, margins: margins)
       chart.yTickFormat = .percent(decimals: 0)
       chart.legendPosition = .hidden
       return chart.svg()
     case .categorical:
-      var chart = GroupedBarChart(title: title, xTitle: missing, yTitle: "", categories: d.levels, groups: groups,
-                                  width: 270, height: 200, margins: margins)
+      var chart = GroupedBarChart(
+        title: title, xTitle: missing, yTitle: "", categories: d.levels, groups: groups,
+        width: 270, height: 200, margins: margins)
       chart.yTickFormat = .percent(decimals: 0)
       chart.legendPosition = .hidden
       return chart.svg()
@@ -103,9 +115,10 @@ extension HTMLReport {
         return s - r
       }
     }
-    return Heatmap(title: "Correlation difference (synthetic − real)", rowLabels: c.names, columnLabels: c.names,
-                   values: difference, colorScale: .diverging(limit: 0.5), cellText: .decimals(2),
-                   legendTitle: "Synthetic − real", width: halfWidth, height: 500)
+    return Heatmap(
+      title: "Correlation difference (synthetic − real)", rowLabels: c.names, columnLabels: c.names,
+      values: difference, colorScale: .diverging(limit: 0.5), cellText: .decimals(2),
+      legendTitle: "Synthetic − real", width: halfWidth, height: 500)
   }
 
   // MARK: - Power and type-I error against real controls
@@ -123,10 +136,11 @@ extension HTMLReport {
     if let n = search.schoenfeldPatients {
       lines.append(ReferenceLine(.vertical, at: Double(n), label: "Schoenfeld \(n)", color: .referenceGrey, dash: .dashed))
     }
-    var chart = LineChart(title: "Conventional design: power at HR \(short(search.hazardRatio)) by total patients",
-                          xTitle: "Patients (both arms)", yTitle: "Power",
-                          series: measured(search.conventionalPower, name: "conventional", color: .blue, marker: .circle),
-                          referenceLines: lines, highlights: highlights, yDomain: 0...1, width: halfWidth, height: 400)
+    var chart = LineChart(
+      title: "Conventional design: power at HR \(short(search.hazardRatio)) by total patients",
+      xTitle: "Patients (both arms)", yTitle: "Power",
+      series: measured(search.conventionalPower, name: "conventional", color: .blue, marker: .circle),
+      referenceLines: lines, highlights: highlights, yDomain: 0...1, width: halfWidth, height: 400)
     chart.yTickFormat = .percent(decimals: 0)
     chart.legendPosition = .bottomRight
     return chart
@@ -144,10 +158,11 @@ extension HTMLReport {
       lines.append(ReferenceLine(.vertical, at: Double(n), color: .vermillion, dash: .dotted))
       highlights.append(HighlightedPoint(x: Double(n), y: search.targetPower, label: "\(n)", color: .vermillion))
     }
-    var chart = LineChart(title: "\(search.design): power at HR \(short(search.hazardRatio)) by real controls",
-                          xTitle: "Real control patients", yTitle: "Power",
-                          series: measured(search.augmentedPower, name: search.design, color: .vermillion, marker: .square),
-                          referenceLines: lines, highlights: highlights, yDomain: 0...1, width: halfWidth, height: 400)
+    var chart = LineChart(
+      title: "\(search.design): power at HR \(short(search.hazardRatio)) by real controls",
+      xTitle: "Real control patients", yTitle: "Power",
+      series: measured(search.augmentedPower, name: search.design, color: .vermillion, marker: .square),
+      referenceLines: lines, highlights: highlights, yDomain: 0...1, width: halfWidth, height: 400)
     chart.yTickFormat = .percent(decimals: 0)
     chart.legendPosition = .bottomRight
     return chart
@@ -158,14 +173,16 @@ extension HTMLReport {
   static func driftRiskChart(_ search: SavingsSearch) -> LineChart? {
     guard !search.byDrift.isEmpty else { return nil }
     let x = search.byDrift.map(\.drift)
-    let typeI = LineSeries(name: "type-I error", x: x, y: search.byDrift.map(\.typeIError), color: .vermillion,
-                           marker: .circle, errorBars: search.byDrift.map(\.typeIErrorMCSE))
+    let typeI = LineSeries(
+      name: "type I", x: x, y: search.byDrift.map(\.typeIError), color: .vermillion,
+      marker: .circle, errorBars: search.byDrift.map(\.typeIErrorMCSE))
     let top = max((search.byDrift.map { $0.typeIError + $0.typeIErrorMCSE }.filter(\.isFinite).max() ?? 0), search.alpha) * 1.4
-    var chart = LineChart(title: "\(search.design) at \(search.realControls.map(String.init) ?? "–") real controls: type-I error by drift",
-                          xTitle: "Drift (hazard of the external source / concurrent controls)", yTitle: "Type-I error",
-                          series: [typeI],
-                          referenceLines: [ReferenceLine(.horizontal, at: search.alpha, label: "α = \(short(search.alpha, 3))")],
-                          yDomain: 0...niceCeiling(top), width: halfWidth, height: 400)
+    var chart = LineChart(
+      title: "\(search.design) at \(search.realControls.map(String.init) ?? "–") real controls: type-I error by drift",
+      xTitle: "Drift (hazard of the external source / concurrent controls)", yTitle: "Type-I error",
+      series: [typeI],
+      referenceLines: [ReferenceLine(.horizontal, at: search.alpha, label: "α = \(short(search.alpha, 3))")],
+      yDomain: 0...niceCeiling(top), width: halfWidth, height: 400)
     chart.yTickFormat = .percent(decimals: 0)
     return chart
   }
@@ -175,10 +192,12 @@ extension HTMLReport {
     guard !points.isEmpty else { return [] }
     let x = points.map { Double($0.count) }
     return [
-      LineSeries(name: name + " ± MCSE", x: x, y: points.map(\.rate), color: color, lineWidth: 0, marker: marker,
-                 errorBars: points.map(\.mcse)),
-      LineSeries(name: "\(name), isotonic fit", x: x, y: points.map(\.fitted), color: color, lineWidth: 1.75,
-                 showsInLegend: false),
+      LineSeries(
+        name: name + " ± MCSE", x: x, y: points.map(\.rate), color: color, lineWidth: 0, marker: marker,
+        errorBars: points.map(\.mcse)),
+      LineSeries(
+        name: "\(name), isotonic fit", x: x, y: points.map(\.fitted), color: color, lineWidth: 1.75,
+        showsInLegend: false),
     ]
   }
 
@@ -198,15 +217,18 @@ extension HTMLReport {
     for (k, design) in designs.enumerated() {
       let rows = null.filter { $0.design == design }.sorted { $0.drift < $1.drift }
       let dodge = (Double(k) - Double(designs.count - 1) / 2) * 0.012 * span
-      series.append(LineSeries(name: design, x: rows.map { $0.drift + dodge }, y: rows.map(\.rejectionRate),
-                               color: Palette.color(at: k), lineWidth: 1.5,
-                               marker: [MarkerShape.circle, .square, .diamond, .triangle][k % 4],
-                               errorBars: rows.map(\.rejectionMCSE)))
+      series.append(
+        LineSeries(
+          name: design, x: rows.map { $0.drift + dodge }, y: rows.map(\.rejectionRate),
+          color: Palette.color(at: k), lineWidth: 1.5,
+          marker: [MarkerShape.circle, .square, .diamond, .triangle][k % 4],
+          errorBars: rows.map(\.rejectionMCSE)))
     }
     let top = null.map { $0.rejectionRate + $0.rejectionMCSE }.filter(\.isFinite).max() ?? 0
-    var chart = LineChart(title: "Type-I error against drift of the synthetic source", xTitle: "Drift (hazard ratio, synthetic vs concurrent controls)",
-                          yTitle: "Type-I error", series: series,
-                          yDomain: 0...niceCeiling(max(top, alpha ?? 0) * 1.6), width: halfWidth, height: 400)
+    var chart = LineChart(
+      title: "Type-I error against drift of the synthetic source", xTitle: "Drift (hazard ratio, synthetic vs concurrent controls)",
+      yTitle: "Type-I error", series: series,
+      yDomain: 0...niceCeiling(max(top, alpha ?? 0) * 1.6), width: halfWidth, height: 400)
     if let first = drifts.first, let last = drifts.last {
       // Room either side so the end points sit inside the axes, and above them (the y domain's
       // head room) for the legend.
@@ -244,11 +266,12 @@ extension HTMLReport {
       }
     }
     let text = values.map { row in row.map { $0.isFinite ? percent($0, 0) : "" } }
-    return Heatmap(title: "Power at HR \(short(hr)) by cell and design", rowLabels: report.cells.map(\.id),
-                   columnLabels: columns.map(\.label), values: values, colorScale: .sequential(0...1),
-                   cellText: .custom(text), columnTitle: columns.contains { $0.label.contains(",") } ? "Design, drift" : "Design",
-                   legendTitle: "Power", squareCells: false,
-                   width: fullWidth, height: 190 + 40 * Double(report.cells.count))
+    return Heatmap(
+      title: "Power at HR \(short(hr)) by cell and design", rowLabels: report.cells.map(\.id),
+      columnLabels: columns.map(\.label), values: values, colorScale: .sequential(0...1),
+      cellText: .custom(text), columnTitle: columns.contains { $0.label.contains(",") } ? "Design, drift" : "Design",
+      legendTitle: "Power", squareCells: false,
+      width: fullWidth, height: 190 + 40 * Double(report.cells.count))
   }
 
   /// Real controls saved (as % of the conventional control arm) by each compared design in each
@@ -258,9 +281,11 @@ extension HTMLReport {
     let searches = report.savings
     guard !searches.isEmpty else { return nil }
     let designs = unique(searches.map(\.design))
-    var values: [[Double]] = [], text: [[String]] = []
+    var values: [[Double]] = []
+    var text: [[String]] = []
     for cell in report.cells {
-      var row: [Double] = [], labels: [String] = []
+      var row: [Double] = []
+      var labels: [String] = []
       for design in designs {
         let s = cell.savings.first { $0.design == design }
         row.append((s?.savedPercent).map { $0 / 100 } ?? .nan)
@@ -269,10 +294,11 @@ extension HTMLReport {
       values.append(row)
       text.append(labels)
     }
-    return Heatmap(title: "Real controls saved by cell", rowLabels: report.cells.map(\.id), columnLabels: designs, values: values,
-                   colorScale: .diverging(limit: 0.5, ramp: ColorRamp(ColorRamp.blueWhiteRed.stops.reversed())),
-                   cellText: .custom(text), legendTitle: "Saved (share)",
-                   squareCells: false, width: halfWidth, height: 120 + 44 * Double(report.cells.count))
+    return Heatmap(
+      title: "Real controls saved by cell", rowLabels: report.cells.map(\.id), columnLabels: designs, values: values,
+      colorScale: .diverging(limit: 0.5, ramp: ColorRamp(ColorRamp.blueWhiteRed.stops.reversed())),
+      cellText: .custom(text), legendTitle: "Saved (share)",
+      squareCells: false, width: halfWidth, height: 120 + 44 * Double(report.cells.count))
   }
 
   /// "+45 (−20 to 110)", or the status when there is no saving.

@@ -22,15 +22,17 @@ extension HTMLReport {
     // each cell's own table, and the largest is quoted here.
     let shown = ocs.filter { $0.drift == drift && ($0.hazardRatio == 1 || $0.hazardRatio == powerHR) }
     let largestMCSE = shown.map(\.rejectionMCSE).filter(\.isFinite).max()
-    var intro = "One row per eligibility cell. Power at HR \(short(powerHR)) and type-I error at HR 1, both with "
+    var intro =
+      "One row per eligibility cell. Power at HR \(short(powerHR)) and type-I error at HR 1, both with "
       + "\(driftText); the largest Monte Carlo SE among them is \(percent(largestMCSE, 1)) (each cell's table gives every MCSE)."
     if let target = report.savings.first?.targetPower {
       intro += " Saved: real controls the augmented design needs fewer than the conventional one for \(percent(target, 0)) power."
     }
     page.element("p", text: intro)
     page.open("table", class: "sweep")
-    page.raw("<thead><tr><th rowspan=\"2\">Cell</th><th rowspan=\"2\" class=\"num\">Eligible</th>"
-             + "<th rowspan=\"2\" class=\"num\">Support</th>")
+    page.raw(
+      "<thead><tr><th rowspan=\"2\">Cell</th><th rowspan=\"2\" class=\"num\">Eligible</th>"
+        + "<th rowspan=\"2\" class=\"num\">Support</th>")
     for design in designs {
       page.raw("<th colspan=\"\((powerHR != nil ? 1 : 0) + (hasNull ? 1 : 0))\">\(escape(design))</th>")
     }
@@ -43,8 +45,11 @@ extension HTMLReport {
     page.raw("</tr></thead>\n<tbody>\n")
     var notes: [String] = []
     for cell in report.cells {
-      let warning = cell.supportWarning != nil ? " <span class=\"attention\" title=\"\(escape(cell.supportWarning ?? ""))\">⚠ &lt; \(SweepCellRunner.minimumSupport)</span>" : ""
-      var row = "<tr><td class=\"name\"><a href=\"#\(anchor(cell))\">\(escape(cell.id))</a></td>"
+      let warning =
+        cell.supportWarning != nil
+        ? " <span class=\"attention\" title=\"\(escape(cell.supportWarning ?? ""))\">⚠ &lt; \(SweepCellRunner.minimumSupport)</span>" : ""
+      var row =
+        "<tr><td class=\"name\"><a href=\"#\(anchor(cell))\">\(escape(cell.id))</a></td>"
         + "<td class=\"num\">\(cell.eligibleReference.map(String.init) ?? "–")</td>"
         + "<td class=\"num\">\(cell.generatorSupport.map(String.init) ?? "–")\(warning)</td>"
       for design in designs {
@@ -75,9 +80,11 @@ extension HTMLReport {
       page.figure(heatmap.svg(), caption: "Power of each design (and drift) in each cell; darker is more powerful.")
     }
     if let heatmap = sweepSavingsHeatmap(report) {
-      page.figure(heatmap.svg(), caption: "Real controls saved at drift 1 and a common type-I error α, as a share of the "
-                  + "conventional control arm: blue saves, red costs (the compared design needs more); grey where no "
-                  + "count reached the target power.")
+      page.figure(
+        heatmap.svg(),
+        caption: "Real controls saved at drift 1 and a common type-I error α, as a share of the "
+          + "conventional control arm: blue saves, red costs (the compared design needs more); grey where no "
+          + "count reached the target power.")
     }
     page.close()
   }

@@ -33,8 +33,9 @@ public enum HTMLReport {
       cellSection(&page, cell, report: report, open: position == 0)
     }
     sweepSection(&page, report)
-    page.raw("<footer class=\"muted\">Written by \(escape(report.manifest.tool)) from the stored cells of the run; "
-             + "every number is also in results.json and the CSV files beside this page.</footer>\n")
+    page.raw(
+      "<footer class=\"muted\">Written by \(escape(report.manifest.tool)) from the stored cells of the run; "
+        + "every number is also in results.json and the CSV files beside this page.</footer>\n")
     page.raw("</main>\n</body>\n</html>\n")
     return page.text
   }
@@ -47,10 +48,11 @@ public enum HTMLReport {
     page.element("h1", text: "SynthArm report: \(m.scenario)")
     let designs = designOrder(report.operatingCharacteristics)
     let truths = truthOrder(report.operatingCharacteristics)
-    page.element("p", class: "lede",
-                 text: "Simulated randomised trials with real and synthetic control patients: \(m.cells.count) "
-                   + plural(m.cells.count, "eligibility cell") + ", \(designs.count) " + plural(designs.count, "design")
-                   + " × \(truths.count) " + plural(truths.count, "truth") + ", \(m.settings.replicates) replicates each.")
+    page.element(
+      "p", class: "lede",
+      text: "Simulated randomised trials with real and synthetic control patients: \(m.cells.count) "
+        + plural(m.cells.count, "eligibility cell") + ", \(designs.count) " + plural(designs.count, "design")
+        + " × \(truths.count) " + plural(truths.count, "truth") + ", \(m.settings.replicates) replicates each.")
     page.open("div", class: "header-grid")
     page.open("dl", class: "facts")
     fact(&page, "Scenario", m.scenario)
@@ -67,8 +69,9 @@ public enum HTMLReport {
       page.raw("<thead><tr><th>Input</th><th>File</th><th>SHA-256</th></tr></thead>\n<tbody>\n")
       for input in m.inputs {
         // The first 12 hex digits identify a file for a reader; the full hash is in the tooltip.
-        page.raw("<tr><td>\(escape(input.role))</td><td><code>\(escape(input.file))</code></td>"
-                 + "<td><code title=\"\(escape(input.sha256))\">\(escape(String(input.sha256.prefix(12))))…</code></td></tr>\n")
+        page.raw(
+          "<tr><td>\(escape(input.role))</td><td><code>\(escape(input.file))</code></td>"
+            + "<td><code title=\"\(escape(input.sha256))\">\(escape(String(input.sha256.prefix(12))))…</code></td></tr>\n")
       }
       page.raw("</tbody>\n")
       page.close()
@@ -103,12 +106,18 @@ public enum HTMLReport {
     }
     row("Designs", designOrder(ocs).joined(separator: ", "))
     let hazardRatios = unique(ocs.map(\.hazardRatio))
-    row("True hazard ratios", hazardRatios.map { short($0) }.joined(separator: ", ")
+    row(
+      "True hazard ratios",
+      hazardRatios.map { short($0) }.joined(separator: ", ")
         + (hazardRatios.contains(1) ? " (1 measures type-I error)" : ""))
-    row("Drift of the synthetic source", unique(ocs.map(\.drift)).map { short($0) }.joined(separator: ", ")
+    row(
+      "Drift of the synthetic source",
+      unique(ocs.map(\.drift)).map { short($0) }.joined(separator: ", ")
         + " (hazard relative to concurrent controls; 1 = none)")
     if let search = report.savings.first {
-      row("Savings search", unique(report.savings.map(\.design)).joined(separator: ", ")
+      row(
+        "Savings search",
+        unique(report.savings.map(\.design)).joined(separator: ", ")
           + " against conventional, target power \(percent(search.targetPower, 0)), type-I error α = \(number(search.alpha, 3)) "
           + "at drift 1 (calibrated thresholds)")
     } else {
@@ -121,16 +130,22 @@ public enum HTMLReport {
     page.close()
     page.open("div", class: "how-to-read")
     page.element("h3", text: "How to read this")
-    page.element("p", text: "Each cell is one version of the eligibility rules. For each, the report shows who is "
-                   + "eligible, how closely the synthetic control patients resemble the real ones (the audit), "
-                   + "and how the trial designs perform in simulated trials.")
-    page.element("p", text: "Power is the share of simulated trials that reject the null hypothesis when the true "
-                   + "hazard ratio is below 1; type-I error is the same share when it equals 1. Every simulated "
-                   + "number carries Monte Carlo error: ± is one Monte Carlo standard error (MCSE), and error "
-                   + "bars in the charts span ± 1 MCSE.")
-    page.element("p", text: "Savings are real control patients an augmented design needs fewer than the conventional "
-                   + "design for the same power, while its type-I error stays within α + 2·MCSE. Negative savings "
-                   + "mean the augmented design needs more real controls.")
+    page.element(
+      "p",
+      text: "Each cell is one version of the eligibility rules. For each, the report shows who is "
+        + "eligible, how closely the synthetic control patients resemble the real ones (the audit), "
+        + "and how the trial designs perform in simulated trials.")
+    page.element(
+      "p",
+      text: "Power is the share of simulated trials that reject the null hypothesis when the true "
+        + "hazard ratio is below 1; type-I error is the same share when it equals 1. Every simulated "
+        + "number carries Monte Carlo error: ± is one Monte Carlo standard error (MCSE), and error "
+        + "bars in the charts span ± 1 MCSE.")
+    page.element(
+      "p",
+      text: "Savings are real control patients an augmented design needs fewer than the conventional "
+        + "design for the same power, while its type-I error stays within α + 2·MCSE. Negative savings "
+        + "mean the augmented design needs more real controls.")
     page.close()
     page.close()
     page.close()
@@ -204,7 +219,8 @@ struct HTMLPage {
   mutating func raw(_ text: String) { markup += text }
 
   mutating func open(_ name: String, class className: String? = nil, id: String? = nil) {
-    markup += "<\(name)" + (id.map { " id=\"\(HTMLReport.escape($0))\"" } ?? "")
+    markup +=
+      "<\(name)" + (id.map { " id=\"\(HTMLReport.escape($0))\"" } ?? "")
       + (className.map { " class=\"\(HTMLReport.escape($0))\"" } ?? "") + ">\n"
     open.append(name)
   }
@@ -216,7 +232,8 @@ struct HTMLPage {
 
   /// An element with escaped text content.
   mutating func element(_ name: String, class className: String? = nil, text: String) {
-    markup += "<\(name)" + (className.map { " class=\"\(HTMLReport.escape($0))\"" } ?? "") + ">"
+    markup +=
+      "<\(name)" + (className.map { " class=\"\(HTMLReport.escape($0))\"" } ?? "") + ">"
       + HTMLReport.escape(text) + "</\(name)>\n"
   }
 

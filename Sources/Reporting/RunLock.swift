@@ -79,8 +79,9 @@ public final class RunLock: @unchecked Sendable {
     case .shard(let index, let count):
       try take(folderLock, exclusive: false, record: nil)
       do {
-        try take((folder as NSString).appendingPathComponent(Self.shardLockName(index: index, count: count)), exclusive: true,
-                 record: Self.record("syntharm run --shard \(index)/\(count)"))
+        try take(
+          (folder as NSString).appendingPathComponent(Self.shardLockName(index: index, count: count)), exclusive: true,
+          record: Self.record("syntharm run --shard \(index)/\(count)"))
       } catch {
         release()
         throw error
@@ -122,12 +123,15 @@ public final class RunLock: @unchecked Sendable {
         close(fd)
         if code == EWOULDBLOCK || code == EAGAIN { throw .held(folder: folder, holder: holderText(path)) }
         if code == ENOLCK || code == EINVAL || code == EOPNOTSUPP || code == ENOSYS {
-          warnings.append("\(folder): the file system does not support locks (\(errnoText(code))); running without a lock, so make sure no other run writes into this folder")
+          warnings.append(
+            "\(folder): the file system does not support locks (\(errnoText(code))); running without a lock, so make sure no other run writes into this folder"
+          )
           return
         }
         throw .cannotLock(folder: folder, reason: "\(path): \(errnoText(code))")
       }
-      var opened = stat(), named = stat()
+      var opened = stat()
+      var named = stat()
       guard fstat(fd, &opened) == 0, lstat(path, &named) == 0, opened.st_ino == named.st_ino, opened.st_dev == named.st_dev else {
         close(fd)
         continue
@@ -135,7 +139,8 @@ public final class RunLock: @unchecked Sendable {
       // We hold it: whatever it says was left by a run that has ended.
       let previous = Self.read(fd)
       if let previous, !previous.isEmpty {
-        warnings.append("\(folder): taking over the stale lock \((path as NSString).lastPathComponent) of \(Self.describe(previous)), which has ended")
+        warnings.append(
+          "\(folder): taking over the stale lock \((path as NSString).lastPathComponent) of \(Self.describe(previous)), which has ended")
         if !exclusive { _ = ftruncate(fd, 0) }
       }
       if let record {
@@ -196,7 +201,8 @@ public final class RunLock: @unchecked Sendable {
   }
 
   private static func unlinkIfSame(_ path: String, fd: Int32) {
-    var opened = stat(), named = stat()
+    var opened = stat()
+    var named = stat()
     if fstat(fd, &opened) == 0, lstat(path, &named) == 0, opened.st_ino == named.st_ino, opened.st_dev == named.st_dev {
       unlink(path)
     }

@@ -27,13 +27,15 @@ public struct RunReport: Sendable, Codable {
   /// One row per cell × design × truth, with the contract's columns first; NA for a value that
   /// does not exist (a rate with no analysed replicate, an implied drift without a synthetic source).
   public var csv: String {
-    let header = ["cell", "design", "hazard_ratio", "drift", "replicates", "rejection_rate", "rejection_mcse", "mean_hr",
-                  "bias_log_hr", "empirical_se_log_hr", "coverage", "mean_events", "failures", "estimand_log_hr",
-                  "conditional_log_hr", "rmse_log_hr", "coverage_mcse", "eligible_reference", "generator_support",
-                  "method", "source", "borrowed_events", "borrowed_events_sd", "failure_rate", "implied_drift",
-                  "implied_drift_lower", "implied_drift_upper", "analysed", "cap_rate", "decision", "threshold",
-                  "generator_log_cumhaz_sd", "variance_ratio", "calibrated_threshold", "calibrated_threshold_low",
-                  "calibrated_threshold_high", "threshold_scale", "calibrated_rejection_rate", "calibrated_rejection_mcse"]
+    let header = [
+      "cell", "design", "hazard_ratio", "drift", "replicates", "rejection_rate", "rejection_mcse", "mean_hr",
+      "bias_log_hr", "empirical_se_log_hr", "coverage", "mean_events", "failures", "estimand_log_hr",
+      "conditional_log_hr", "rmse_log_hr", "coverage_mcse", "eligible_reference", "generator_support",
+      "method", "source", "borrowed_events", "borrowed_events_sd", "failure_rate", "implied_drift",
+      "implied_drift_lower", "implied_drift_upper", "analysed", "cap_rate", "decision", "threshold",
+      "generator_log_cumhaz_sd", "variance_ratio", "calibrated_threshold", "calibrated_threshold_low",
+      "calibrated_threshold_high", "threshold_scale", "calibrated_rejection_rate", "calibrated_rejection_mcse",
+    ]
     var rows: [String] = []
     for cell in cells {
       let drift = cell.impliedDrift
@@ -43,16 +45,22 @@ public struct RunReport: Sendable, Codable {
         var fields = [o.cell, o.design, String(o.hazardRatio), String(o.drift), String(o.replicates)]
         fields += numbers.map(Self.number) + [String(o.failures)] + more.map(Self.number)
         fields += [Self.field(cell.eligibleReference), Self.field(cell.generatorSupport)]
-        fields += [o.method.rawValue, o.source?.rawValue ?? "NA", Self.number(o.borrowedEvents), Self.number(o.borrowedEventsSD),
-                   Self.number(o.failureRate)]
+        fields += [
+          o.method.rawValue, o.source?.rawValue ?? "NA", Self.number(o.borrowedEvents), Self.number(o.borrowedEventsSD),
+          Self.number(o.failureRate),
+        ]
         // The implied drift belongs to designs that draw synthetic controls.
         let synthetic = o.source == .synthetic
         fields += [drift?.hazardRatio, drift?.lower, drift?.upper].map { synthetic ? Self.number($0) : "NA" }
-        fields += [String(o.analysed), Self.number(o.capRate), o.decision, Self.number(o.threshold),
-                   synthetic ? Self.number(cell.generatorUncertainty?.logCumulativeHazardSD) : "NA", Self.number(o.varianceRatio)]
+        fields += [
+          String(o.analysed), Self.number(o.capRate), o.decision, Self.number(o.threshold),
+          synthetic ? Self.number(cell.generatorUncertainty?.logCumulativeHazardSD) : "NA", Self.number(o.varianceRatio),
+        ]
         let c = o.calibration
-        fields += [Self.number(c?.threshold), Self.number(c?.low), Self.number(c?.high), Self.quoted(c?.scale ?? "NA"),
-                   Self.number(o.calibratedRejectionRate), Self.number(o.calibratedRejectionMCSE)]
+        fields += [
+          Self.number(c?.threshold), Self.number(c?.low), Self.number(c?.high), Self.quoted(c?.scale ?? "NA"),
+          Self.number(o.calibratedRejectionRate), Self.number(o.calibratedRejectionMCSE),
+        ]
         rows.append(fields.joined(separator: ","))
       }
     }
@@ -68,19 +76,23 @@ public struct RunReport: Sendable, Codable {
   /// One row per cell × compared design, the contract's columns first; NA where a value does
   /// not exist (the status says why).
   public var savingsCSV: String {
-    let header = ["cell", "design", "conventional_experimental", "conventional_controls", "conventional_events",
-                  "conventional_months", "real_controls", "synthetic_controls", "saved", "saved_low", "saved_high", "saved_percent",
-                  "months_saved", "threshold", "threshold_low", "threshold_high", "status", "threshold_scale", "target_power",
-                  "hazard_ratio", "conventional_patients", "schoenfeld_patients", "replicates", "bootstrap_resamples"]
+    let header = [
+      "cell", "design", "conventional_experimental", "conventional_controls", "conventional_events",
+      "conventional_months", "real_controls", "synthetic_controls", "saved", "saved_low", "saved_high", "saved_percent",
+      "months_saved", "threshold", "threshold_low", "threshold_high", "status", "threshold_scale", "target_power",
+      "hazard_ratio", "conventional_patients", "schoenfeld_patients", "replicates", "bootstrap_resamples",
+    ]
     var rows: [String] = []
     for s in savings {
-      let fields = [s.cell, s.design, Self.field(s.conventionalExperimental), Self.field(s.conventionalControls),
-                    Self.number(s.conventionalEvents), Self.number(s.conventionalMonths), Self.field(s.realControls),
-                    String(s.syntheticControls), Self.field(s.saved), Self.field(s.savedLow), Self.field(s.savedHigh),
-                    Self.number(s.savedPercent), Self.number(s.monthsSaved), Self.number(s.threshold), Self.number(s.thresholdLow),
-                    Self.number(s.thresholdHigh), s.status.rawValue, Self.quoted(s.thresholdScale), String(s.targetPower),
-                    String(s.hazardRatio), Self.field(s.conventionalPatients), Self.field(s.schoenfeldPatients),
-                    String(s.replicates), String(s.bootstrapResamples)]
+      let fields = [
+        s.cell, s.design, Self.field(s.conventionalExperimental), Self.field(s.conventionalControls),
+        Self.number(s.conventionalEvents), Self.number(s.conventionalMonths), Self.field(s.realControls),
+        String(s.syntheticControls), Self.field(s.saved), Self.field(s.savedLow), Self.field(s.savedHigh),
+        Self.number(s.savedPercent), Self.number(s.monthsSaved), Self.number(s.threshold), Self.number(s.thresholdLow),
+        Self.number(s.thresholdHigh), s.status.rawValue, Self.quoted(s.thresholdScale), String(s.targetPower),
+        String(s.hazardRatio), Self.field(s.conventionalPatients), Self.field(s.schoenfeldPatients),
+        String(s.replicates), String(s.bootstrapResamples),
+      ]
       rows.append(fields.joined(separator: ","))
     }
     return ([header.joined(separator: ",")] + rows).joined(separator: "\n") + "\n"
@@ -93,8 +105,11 @@ public struct RunReport: Sendable, Codable {
     var rows: [String] = []
     for s in savings {
       for d in s.byDrift {
-        rows.append([s.cell, s.design, String(d.drift), Self.number(d.power), Self.number(d.powerMCSE), Self.number(d.typeIError),
-                     Self.number(d.typeIErrorMCSE)].joined(separator: ","))
+        rows.append(
+          [
+            s.cell, s.design, String(d.drift), Self.number(d.power), Self.number(d.powerMCSE), Self.number(d.typeIError),
+            Self.number(d.typeIErrorMCSE),
+          ].joined(separator: ","))
       }
     }
     return ([header.joined(separator: ",")] + rows).joined(separator: "\n") + "\n"
@@ -146,8 +161,10 @@ public struct RunLog: Sendable, Codable {
   public var wallSeconds: Double
   public var trialsSimulated: Int
 
-  public init(tool: String, scenario: String, shard: String?, threads: Int, cellsSimulated: [String], cellsReused: [String],
-              wallSeconds: Double, trialsSimulated: Int) {
+  public init(
+    tool: String, scenario: String, shard: String?, threads: Int, cellsSimulated: [String], cellsReused: [String],
+    wallSeconds: Double, trialsSimulated: Int
+  ) {
     self.tool = tool
     self.scenario = scenario
     self.shard = shard

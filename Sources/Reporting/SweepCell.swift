@@ -73,8 +73,10 @@ public enum SweepCellRunner {
 
   /// Simulates cell `index` of `scenario`. Numerical trouble inside replicates is counted in the
   /// operating characteristics; a cell that cannot be simulated at all records why.
-  public static func run(_ scenario: Scenario, cell index: Int, settings: RunSettings, threads: Int,
-                         progress: (@Sendable (Int, Int) -> Void)? = nil) -> CellResult {
+  public static func run(
+    _ scenario: Scenario, cell index: Int, settings: RunSettings, threads: Int,
+    progress: (@Sendable (Int, Int) -> Void)? = nil
+  ) -> CellResult {
     let cell = scenario.sweep[index]
     var p = scenario.trialProtocol
     p.eligibility = cell.eligibility
@@ -89,7 +91,8 @@ public enum SweepCellRunner {
       if needsSynthetic {
         result.generatorSupport = attrition.eligibleCount
         if attrition.eligibleCount < minimumSupport {
-          result.supportWarning = "only \(attrition.eligibleCount) reference patients meet the rules of cell '\(cell.id)' "
+          result.supportWarning =
+            "only \(attrition.eligibleCount) reference patients meet the rules of cell '\(cell.id)' "
             + "(fewer than \(minimumSupport)): its synthetic controls rest on very little real data"
         }
         result.audit = audit(p, count: settings.auditPatients, seed: scenario.seed &+ UInt64(index), fitOn: cell.fitOn)
@@ -97,9 +100,10 @@ public enum SweepCellRunner {
     }
     do {
       let model = try TrialModel(scenario: scenario, cellIndex: index, refit: settings.refit)
-      let simulation = MonteCarlo.simulateCell(model: model, scenario: scenario, cellIndex: index,
-                                               replicates: settings.replicates, threads: threads,
-                                               estimandPatients: settings.estimandPatients, progress: progress)
+      let simulation = MonteCarlo.simulateCell(
+        model: model, scenario: scenario, cellIndex: index,
+        replicates: settings.replicates, threads: threads,
+        estimandPatients: settings.estimandPatients, progress: progress)
       result.operatingCharacteristics = simulation.operatingCharacteristics
       result.savings = simulation.savings
       result.generatorUncertainty = simulation.generatorUncertainty
@@ -116,8 +120,9 @@ public enum SweepCellRunner {
   static func audit(_ p: TrialProtocol, count: Int, seed: UInt64, fitOn: FitPopulation) -> CellAudit {
     do {
       let (result, _, _) = try SyntheticAudit.generateAndAudit(p, count: count, seed: seed, holdout: auditHoldout, fitOn: fitOn)
-      return CellAudit(report: result.audit, generation: result.generation, holdoutFraction: auditHoldout,
-                       figures: result.figures)
+      return CellAudit(
+        report: result.audit, generation: result.generation, holdoutFraction: auditHoldout,
+        figures: result.figures)
     } catch {
       return CellAudit(holdoutFraction: auditHoldout, failure: "\(error)")
     }

@@ -27,8 +27,12 @@ public struct RunManifest: Sendable, Codable, Equatable {
   public var cells: [String]
 
   public init(scenario: Scenario, settings: RunSettings, toolVersion: String) throws {
-    var inputs = [Input(role: "scenario", file: scenario.file, sha256: ""), Input(role: "protocol", file: scenario.protocolPath, sha256: "")]
-    if let reference = scenario.trialProtocol.reference { inputs.append(Input(role: "reference data", file: reference.resolvedDataPath, sha256: "")) }
+    var inputs = [
+      Input(role: "scenario", file: scenario.file, sha256: ""), Input(role: "protocol", file: scenario.protocolPath, sha256: ""),
+    ]
+    if let reference = scenario.trialProtocol.reference {
+      inputs.append(Input(role: "reference data", file: reference.resolvedDataPath, sha256: ""))
+    }
     for k in inputs.indices {
       inputs[k].sha256 = try SyntheticDataCard.sha256(ofFile: inputs[k].file)
       inputs[k].file = (inputs[k].file as NSString).lastPathComponent
@@ -62,9 +66,11 @@ public enum SweepFolderError: Error, CustomStringConvertible {
     switch self {
     case .unreadable(let file, let why): return "\(file): not a SynthArm cell file (\(why)); remove it and rerun that cell"
     case .mixedRuns(let file, let other):
-      return "\(file) was made by a different run than \(other) (scenario, inputs or settings differ); remove the stale files or merge each run's folder on its own"
+      return
+        "\(file) was made by a different run than \(other) (scenario, inputs or settings differ); remove the stale files or merge each run's folder on its own"
     case .missingCells(let folder, let ids):
-      return "\(folder): cells not finished yet: \(ids.joined(separator: ", ")); run the missing shards (or rerun `syntharm run` on the same folder) before merging"
+      return
+        "\(folder): cells not finished yet: \(ids.joined(separator: ", ")); run the missing shards (or rerun `syntharm run` on the same folder) before merging"
     case .noCells(let folder): return "\(folder): no finished cells (expected files in its cells/ folder)"
     case .strayCells(let folder, let files):
       return "\(folder) holds files that are not cells of this run: \(files.joined(separator: "; ")); "
@@ -140,7 +146,8 @@ public struct SweepFolder: Sendable {
   /// Every stored cell of `folders` (one run's shards), in cell order, checked to come from one
   /// run and to be complete. A cell stored in several folders must be the same cell.
   public static func completeCells(_ folders: [SweepFolder]) throws -> (RunManifest, [CellResult]) {
-    var manifest: RunManifest?, first = ""
+    var manifest: RunManifest?
+    var first = ""
     var cells: [Int: CellResult] = [:]
     for folder in folders {
       let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.cellsPath)) ?? [])
@@ -163,7 +170,8 @@ public struct SweepFolder: Sendable {
   /// Only those: shards sharing the folder may be writing their own at this moment.
   public func removeTemporaries(of files: [String]) {
     for file in files {
-      let folder = (file as NSString).deletingLastPathComponent, name = (file as NSString).lastPathComponent
+      let folder = (file as NSString).deletingLastPathComponent
+      let name = (file as NSString).lastPathComponent
       for entry in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where entry.hasPrefix(".\(name).tmp-") {
         try? FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(entry))
       }

@@ -32,8 +32,10 @@ public enum SyntheticAudit {
   }
 
   /// Audits `synthetic` (typed like the reference) against the protocol's eligible reference.
-  public static func audit(_ p: TrialProtocol, synthetic: ReferenceData, holdout fraction: Double, seed: UInt64,
-                           generation: GenerationReport? = nil) throws -> SyntheticAuditResult {
+  public static func audit(
+    _ p: TrialProtocol, synthetic: ReferenceData, holdout fraction: Double, seed: UInt64,
+    generation: GenerationReport? = nil
+  ) throws -> SyntheticAuditResult {
     guard let data = p.referenceData else {
       throw SynthesisError.notConfigured("protocol '\(p.id)' has no reference cohort to audit against")
     }
@@ -49,13 +51,16 @@ public enum SyntheticAudit {
     let figures = p.reference.map {
       AuditFigures(real: train, synthetic: syntheticTable, timeUnit: $0.timeUnit, protocolTimeUnit: p.timeUnit)
     }
-    return SyntheticAuditResult(audit: report, generation: generation, trainingRows: training.count,
-                                holdoutRows: holdout.count, holdoutFraction: fraction, figures: figures)
+    return SyntheticAuditResult(
+      audit: report, generation: generation, trainingRows: training.count,
+      holdoutRows: holdout.count, holdoutFraction: fraction, figures: figures)
   }
 
   /// Generates `count` patients from a generator fitted without the holdout, and audits them.
-  public static func generateAndAudit(_ p: TrialProtocol, count: Int, seed: UInt64, holdout fraction: Double,
-                                      fitOn: FitPopulation = .reference) throws -> (SyntheticAuditResult, SyntheticReplica, SyntheticControlGenerator) {
+  public static func generateAndAudit(
+    _ p: TrialProtocol, count: Int, seed: UInt64, holdout fraction: Double,
+    fitOn: FitPopulation = .reference
+  ) throws -> (SyntheticAuditResult, SyntheticReplica, SyntheticControlGenerator) {
     let (_, holdout) = split(p, holdout: fraction, seed: seed)
     let generator = try SyntheticControlGenerator(protocol: p, fitOn: fitOn, excluding: Set(holdout))
     let (patients, generation) = try generator.generate(count: count, seed: seed)
@@ -67,8 +72,9 @@ public enum SyntheticAudit {
   /// Generated patients as reference-typed data (label positions, NaN missing).
   static func typed(_ replica: SyntheticReplica, _ p: TrialProtocol) -> ReferenceData {
     let columns = replica.patients.columns
-    return ReferenceData(cohort: p.referenceData!.cohort, columns: columns, referenceRows: Array(0..<replica.times.count),
-                         times: replica.times, events: replica.events.map { $0 })
+    return ReferenceData(
+      cohort: p.referenceData!.cohort, columns: columns, referenceRows: Array(0..<replica.times.count),
+      times: replica.times, events: replica.events.map { $0 })
   }
 
   /// An audit table of `variables` at `rows`, with the survival outcome.

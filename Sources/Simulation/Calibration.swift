@@ -51,7 +51,8 @@ enum Calibration {
   static func threshold(nulls: [(drift: Double, results: [ReplicateResult])], bayesian: Bool, context: AnalysisContext)
     -> CalibratedThreshold?
   {
-    let alpha = context.test.alpha, sided = context.test.sided
+    let alpha = context.test.alpha
+    let sided = context.test.sided
     var best: (Double, Double, Double)?
     var counts: [Int] = []
     for (_, results) in nulls {
@@ -67,8 +68,9 @@ enum Calibration {
       if best == nil || c.0 > best!.0 { best = c }
     }
     guard let (c, low, high) = best else { return nil }
-    return CalibratedThreshold(threshold: c, low: low, high: high, nominal: nominal(bayesian: bayesian, context: context),
-                               scale: scale(bayesian: bayesian, sided: sided), drifts: nulls.map(\.drift), nullTrials: counts)
+    return CalibratedThreshold(
+      threshold: c, low: low, high: high, nominal: nominal(bayesian: bayesian, context: context),
+      scale: scale(bayesian: bayesian, sided: sided), drifts: nulls.map(\.drift), nullTrials: counts)
   }
 
   /// The share of analysed trials whose score exceeds `threshold`, and its MCSE.

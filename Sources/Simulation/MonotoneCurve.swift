@@ -32,7 +32,8 @@ public struct MonotoneCurve: Sendable {
     for value in y {
       blocks.append((value, 1))
       while blocks.count > 1 {
-        let last = blocks[blocks.count - 1], previous = blocks[blocks.count - 2]
+        let last = blocks[blocks.count - 1]
+        let previous = blocks[blocks.count - 2]
         guard previous.sum / Double(previous.count) > last.sum / Double(last.count) else { break }
         blocks.removeLast(2)
         blocks.append((previous.sum + last.sum, previous.count + last.count))
@@ -57,8 +58,13 @@ public struct MonotoneCurve: Sendable {
     // Fritsch–Carlson: flat on a flat segment; tangents scaled into the monotone region α² + β² ≤ 9.
     for k in 0..<(n - 1) {
       let secant: Double = secants[k]
-      if secant == 0 { m[k] = 0; m[k + 1] = 0; continue }
-      let a: Double = m[k] / secant, b: Double = m[k + 1] / secant
+      if secant == 0 {
+        m[k] = 0
+        m[k + 1] = 0
+        continue
+      }
+      let a: Double = m[k] / secant
+      let b: Double = m[k + 1] / secant
       let radius: Double = (a * a + b * b).squareRoot()
       if radius > 3 {
         m[k] = 3 / radius * a * secant
@@ -74,9 +80,12 @@ public struct MonotoneCurve: Sendable {
     if t >= x[x.count - 1] { return fitted[fitted.count - 1] }
     var k = 0
     while x[k + 1] < t { k += 1 }
-    let h = x[k + 1] - x[k], s = (t - x[k]) / h
-    let h00 = (1 + 2 * s) * (1 - s) * (1 - s), h10 = s * (1 - s) * (1 - s)
-    let h01 = s * s * (3 - 2 * s), h11 = s * s * (s - 1)
+    let h = x[k + 1] - x[k]
+    let s = (t - x[k]) / h
+    let h00 = (1 + 2 * s) * (1 - s) * (1 - s)
+    let h10 = s * (1 - s) * (1 - s)
+    let h01 = s * s * (3 - 2 * s)
+    let h11 = s * s * (s - 1)
     return h00 * fitted[k] + h10 * h * slopes[k] + h01 * fitted[k + 1] + h11 * h * slopes[k + 1]
   }
 

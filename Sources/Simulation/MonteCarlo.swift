@@ -96,19 +96,25 @@ public enum MonteCarlo {
   ///   - replicates: trials per design × truth (default: the scenario's).
   ///   - threads: worker threads (default: all cores).
   ///   - progress: called now and then with (trials done, trials in all), from any thread.
-  public static func run(model: TrialModel, scenario: Scenario, cellIndex: Int = 0, replicates: Int? = nil,
-                         threads: Int? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil) -> [OperatingCharacteristics] {
-    simulateCell(model: model, scenario: scenario, cellIndex: cellIndex, replicates: replicates, threads: threads,
-                 searchSavings: false, progress: progress).operatingCharacteristics
+  public static func run(
+    model: TrialModel, scenario: Scenario, cellIndex: Int = 0, replicates: Int? = nil,
+    threads: Int? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil
+  ) -> [OperatingCharacteristics] {
+    simulateCell(
+      model: model, scenario: scenario, cellIndex: cellIndex, replicates: replicates, threads: threads,
+      searchSavings: false, progress: progress
+    ).operatingCharacteristics
   }
 
   /// Operating characteristics and, when the scenario asks for it, the savings search of one cell.
   ///
   /// - Parameter estimandPatients: patients per arm of the large-sample trial that gives the
   ///   estimand (Docs/Methods.md asks for at least 200,000; fewer only to make tests quick).
-  public static func simulateCell(model: TrialModel, scenario: Scenario, cellIndex: Int, replicates: Int? = nil,
-                                  threads: Int? = nil, searchSavings: Bool = true, estimandPatients: Int = 200_000,
-                                  progress: (@Sendable (Int, Int) -> Void)? = nil) -> CellSimulation {
+  public static func simulateCell(
+    model: TrialModel, scenario: Scenario, cellIndex: Int, replicates: Int? = nil,
+    threads: Int? = nil, searchSavings: Bool = true, estimandPatients: Int = 200_000,
+    progress: (@Sendable (Int, Int) -> Void)? = nil
+  ) -> CellSimulation {
     let b = replicates ?? scenario.replicates
     let cell = scenario.sweep[cellIndex].id
     let seeds = SeedSequence(masterSeed: scenario.seed)
@@ -121,8 +127,9 @@ public enum MonteCarlo {
     }
     // The generator's estimation error, measured once per cell, and the implied drift.
     let borrowing = scenario.borrowing
-    let uncertainty = model.generatorUncertainty(refits: borrowing.refits, seeds: seeds, cellIndex: cellIndex,
-                                                 included: borrowing.generatorUncertainty)
+    let uncertainty = model.generatorUncertainty(
+      refits: borrowing.refits, seeds: seeds, cellIndex: cellIndex,
+      included: borrowing.generatorUncertainty)
     let drift = uncertainty.flatMap { model.impliedDrift(uncertainty: $0, seeds: seeds, cellIndex: cellIndex) }
     let variance = uncertainty.map { $0.included && $0.variance.isFinite ? $0.variance : 0 } ?? 0
     let context = AnalysisContext(
@@ -135,20 +142,25 @@ public enum MonteCarlo {
     var estimands: [LargeSampleKey: Double] = [:]
     for (h, hr) in scenario.truth.hazardRatios.enumerated() {
       for design in scenario.designs where estimands[LargeSampleKey(hr, design)] == nil {
-        estimands[LargeSampleKey(hr, design)] = hr == 1 ? 0
-          : model.marginalLogHazardRatio(hazardRatio: hr, design: design, seeds: seeds, cellIndex: cellIndex, truthIndex: h,
-                                         perArm: estimandPatients)
+        estimands[LargeSampleKey(hr, design)] =
+          hr == 1
+          ? 0
+          : model.marginalLogHazardRatio(
+            hazardRatio: hr, design: design, seeds: seeds, cellIndex: cellIndex, truthIndex: h,
+            perArm: estimandPatients)
       }
     }
     var plans = searchSavings ? SavingsPlan.plans(scenario: scenario, model: model, estimands: estimands, replicates: b) : []
     let redraws = Counter()
-    var results = execute(jobs, model: model, seeds: seeds, cellIndex: cellIndex, replicates: b, workers: workers,
-                          context: context, redraws: redraws, progress: progress)
+    var results = execute(
+      jobs, model: model, seeds: seeds, cellIndex: cellIndex, replicates: b, workers: workers,
+      context: context, redraws: redraws, progress: progress)
     var trials = results.count * b
     var operating = (0..<jobs.count).map { j in
       let job = jobs[j]
-      return summarize(results[j], cell: cell, design: job.design, hazardRatio: job.hazardRatio, drift: job.drift,
-                       estimand: estimands[LargeSampleKey(job.hazardRatio, job.design)] ?? 0, context: context)
+      return summarize(
+        results[j], cell: cell, design: job.design, hazardRatio: job.hazardRatio, drift: job.drift,
+        estimand: estimands[LargeSampleKey(job.hazardRatio, job.design)] ?? 0, context: context)
     }
     if let calibration = scenario.calibration {
       calibrate(&operating, jobs: jobs, results: results, calibration: calibration, context: context)
@@ -157,8 +169,9 @@ public enum MonteCarlo {
     // chosen count); every phase's jobs of every plan in one parallel pass.
     var pending = plans.map { $0.pendingJobs() }
     while !pending.allSatisfy(\.isEmpty) {
-      results = execute(pending.flatMap { $0 }, model: model, seeds: seeds, cellIndex: cellIndex, replicates: b, workers: workers,
-                        context: context, redraws: redraws, progress: progress)
+      results = execute(
+        pending.flatMap { $0 }, model: model, seeds: seeds, cellIndex: cellIndex, replicates: b, workers: workers,
+        context: context, redraws: redraws, progress: progress)
       trials += results.count * b
       var next = 0
       for p in plans.indices {
@@ -168,14 +181,17 @@ public enum MonteCarlo {
       pending = plans.map { $0.pendingJobs() }
     }
     let savings = plans.map { $0.search(cell: cell, seeds: seeds, cellIndex: cellIndex) }
-    return CellSimulation(operatingCharacteristics: operating, savings: savings, trials: trials, generatorUncertainty: uncertainty,
-                          impliedDrift: drift, refitRedraws: redraws.add(0))
+    return CellSimulation(
+      operatingCharacteristics: operating, savings: savings, trials: trials, generatorUncertainty: uncertainty,
+      impliedDrift: drift, refitRedraws: redraws.add(0))
   }
 
   /// Calibrates each design the scenario lists from its null trials (HR 1 at the calibration
   /// drifts) and reads every truth's rejection rate at the calibrated threshold.
-  static func calibrate(_ operating: inout [OperatingCharacteristics], jobs: [TrialJob], results: [[ReplicateResult]],
-                        calibration: Scenario.Calibration, context: AnalysisContext) {
+  static func calibrate(
+    _ operating: inout [OperatingCharacteristics], jobs: [TrialJob], results: [[ReplicateResult]],
+    calibration: Scenario.Calibration, context: AnalysisContext
+  ) {
     for (d, design) in Set(jobs.map(\.designIndex)).sorted().map({ i in (i, jobs.first { $0.designIndex == i }!.design) })
     where calibration.applies(to: design.id) {
       let bayesian = design.analysis.isBayesian
@@ -185,8 +201,9 @@ public enum MonteCarlo {
       }.map { (drift: jobs[$0].drift, results: results[$0]) }
       guard let threshold = Calibration.threshold(nulls: nulls, bayesian: bayesian, context: context) else { continue }
       for j in jobs.indices where jobs[j].designIndex == d {
-        let (rate, mcse) = Calibration.rejectionRate(results[j], threshold: threshold.threshold, bayesian: bayesian,
-                                                     sided: context.test.sided)
+        let (rate, mcse) = Calibration.rejectionRate(
+          results[j], threshold: threshold.threshold, bayesian: bayesian,
+          sided: context.test.sided)
         operating[j].calibration = threshold
         operating[j].calibratedRejectionRate = rate
         operating[j].calibratedRejectionMCSE = mcse
@@ -197,9 +214,11 @@ public enum MonteCarlo {
   /// Runs every job in every replicate. Replicates are spread over the workers; within a
   /// replicate the synthetic-control generator is refitted once (stream: cell, replicate) and
   /// serves every job. Returns the results by job, then replicate.
-  static func execute(_ jobs: [TrialJob], model: TrialModel, seeds: SeedSequence, cellIndex: Int, replicates b: Int,
-                      workers: Int, context: AnalysisContext, redraws: Counter,
-                      progress: (@Sendable (Int, Int) -> Void)?) -> [[ReplicateResult]] {
+  static func execute(
+    _ jobs: [TrialJob], model: TrialModel, seeds: SeedSequence, cellIndex: Int, replicates b: Int,
+    workers: Int, context: AnalysisContext, redraws: Counter,
+    progress: (@Sendable (Int, Int) -> Void)?
+  ) -> [[ReplicateResult]] {
     let needsGenerator = model.hasSyntheticSource && jobs.contains { $0.design.syntheticControls > 0 }
     let results = Results(jobs: jobs.count, replicates: b)
     let done = Counter()
@@ -229,8 +248,10 @@ public enum MonteCarlo {
             continue
           }
           let streams = ReplicateStreams(seeds, [UInt64(cellIndex), UInt64(job.truthIndex), UInt64(job.designIndex), UInt64(r)])
-          row.append(model.simulate(design: job.design, hazardRatio: job.hazardRatio, drift: job.drift, streams: streams,
-                                    generator: generator, context: context))
+          row.append(
+            model.simulate(
+              design: job.design, hazardRatio: job.hazardRatio, drift: job.drift, streams: streams,
+              generator: generator, context: context))
         }
         results.store(replicate: r, row)
         progress?(done.add(jobs.count), total)
@@ -246,10 +267,13 @@ public enum MonteCarlo {
   /// The stream index of the per-replicate generator refit (distinct from any truth index).
   static let refitStream: UInt64 = 0x5EF1_7000
 
-  static func summarize(_ results: [ReplicateResult], cell: String, design: Scenario.Design, hazardRatio: Double, drift: Double,
-                        estimand: Double, context: AnalysisContext) -> OperatingCharacteristics {
+  static func summarize(
+    _ results: [ReplicateResult], cell: String, design: Scenario.Design, hazardRatio: Double, drift: Double,
+    estimand: Double, context: AnalysisContext
+  ) -> OperatingCharacteristics {
     let ok = results.filter { !$0.failed }
-    let b = Double(results.count), m = Double(ok.count)
+    let b = Double(results.count)
+    let m = Double(ok.count)
     // Every rate over the analysed replicates (NaN when none was analysed).
     let rejection = Double(ok.filter(\.rejected).count) / m
     let mean = ok.reduce(0) { $0 + $1.logHazardRatio } / m
@@ -308,24 +332,30 @@ extension TrialModel {
   /// with the design's allocation (1:1 for a design without real controls), accrued at the
   /// protocol's rate scaled so that the accrual period is the design's own, the event target
   /// scaled with it, analysed the same way (Docs/Methods.md, "Estimand"). Nil when that trial fails.
-  func marginalLogHazardRatio(hazardRatio: Double, design: Scenario.Design, seeds: SeedSequence, cellIndex: Int,
-                              truthIndex: Int, perArm: Int = 200_000) -> Double {
-    let e = design.experimental, c = design.realControls > 0 ? design.realControls : design.experimental
+  func marginalLogHazardRatio(
+    hazardRatio: Double, design: Scenario.Design, seeds: SeedSequence, cellIndex: Int,
+    truthIndex: Int, perArm: Int = 200_000
+  ) -> Double {
+    let e = design.experimental
+    let c = design.realControls > 0 ? design.realControls : design.experimental
     let k = max(1, Int((Double(2 * perArm) / Double(e + c)).rounded(.up)))
     // A prognostic analysis converges to its own estimand (conditional on the score for Cox,
     // the marginal HR for the adjusted log-rank): analysed the same way.
     let analysis = design.analysis.method == .prognostic ? design.analysis : Scenario.Analysis.none
-    let large = Scenario.Design(id: "estimand", experimental: e * k, realControls: c * k, syntheticControls: 0,
-                                analysis: analysis, adjust: design.adjust)
+    let large = Scenario.Design(
+      id: "estimand", experimental: e * k, realControls: c * k, syntheticControls: 0,
+      analysis: analysis, adjust: design.adjust)
     var scaled = self
     // The design's real patients accrue over (e + c)/rate at the protocol's rate; the large trial
     // keeps that period.
     scaled.scale(by: Double((e + c) * k) / Double(design.experimental + design.realControls))
     let streams = ReplicateStreams(seeds, [0xE57, UInt64(cellIndex), UInt64(truthIndex)])
-    let context = AnalysisContext(test: trialProtocol.design.test, intervals: intervals, rule: GaussLegendre(points: 8),
-                                  generatorVariance: 0, informationCap: nil, threshold: nil)
-    let result = scaled.simulate(design: large, hazardRatio: hazardRatio, drift: 1, streams: streams, generator: nil,
-                                 context: context)
+    let context = AnalysisContext(
+      test: trialProtocol.design.test, intervals: intervals, rule: GaussLegendre(points: 8),
+      generatorVariance: 0, informationCap: nil, threshold: nil)
+    let result = scaled.simulate(
+      design: large, hazardRatio: hazardRatio, drift: 1, streams: streams, generator: nil,
+      context: context)
     return result.failed ? .nan : result.logHazardRatio
   }
 }
@@ -335,10 +365,15 @@ final class Results: @unchecked Sendable {
   private var rows: [[ReplicateResult]]
   private let lock = NSLock()
   init(jobs: Int, replicates: Int) { rows = [[ReplicateResult]](repeating: [], count: replicates) }
-  func store(replicate r: Int, _ row: [ReplicateResult]) { lock.lock(); rows[r] = row; lock.unlock() }
+  func store(replicate r: Int, _ row: [ReplicateResult]) {
+    lock.lock()
+    rows[r] = row
+    lock.unlock()
+  }
   /// Results by job, then replicate.
   var byJob: [[ReplicateResult]] {
-    lock.lock(); defer { lock.unlock() }
+    lock.lock()
+    defer { lock.unlock() }
     let jobs = rows.first?.count ?? 0
     return (0..<jobs).map { j in rows.map { $0[j] } }
   }
@@ -347,5 +382,11 @@ final class Results: @unchecked Sendable {
 final class Counter: @unchecked Sendable {
   private var value = 0
   private let lock = NSLock()
-  func add(_ n: Int) -> Int { lock.lock(); value += n; let v = value; lock.unlock(); return v }
+  func add(_ n: Int) -> Int {
+    lock.lock()
+    value += n
+    let v = value
+    lock.unlock()
+    return v
+  }
 }

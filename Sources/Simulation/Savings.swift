@@ -119,7 +119,9 @@ struct CandidateScores {
   /// The calibrated threshold (largest over the null drifts) and power at it, on the replicates
   /// `indices` (a bootstrap resample, or all).
   func power(alpha: Double, indices: [Int]) -> (threshold: Double, low: Double, high: Double, power: Double, analysed: Int) {
-    var threshold = -Double.infinity, low = threshold, high = threshold
+    var threshold = -Double.infinity
+    var low = threshold
+    var high = threshold
     for null in nulls {
       let sorted = indices.map { null[$0] }.filter { !$0.isNaN }.sorted(by: >)
       guard !sorted.isEmpty else { return (.nan, .nan, .nan, .nan, 0) }
@@ -188,31 +190,37 @@ struct SavingsPlan {
     return savings.compare.compactMap { id in
       guard let d = scenario.designs.firstIndex(where: { $0.id == id }) else { return nil }
       let design = scenario.designs[d]
-      let conventional = Scenario.Design(id: "conventional", experimental: arms.0, realControls: arms.1, syntheticControls: 0,
-                                         analysis: .none, adjust: design.adjust)
+      let conventional = Scenario.Design(
+        id: "conventional", experimental: arms.0, realControls: arms.1, syntheticControls: 0,
+        analysis: .none, adjust: design.adjust)
       // The estimand of the scenario's first design without external controls (its calendar is the
       // nearest to the sized one), else of the compared design; scenario order keeps it
       // deterministic.
       let reference = scenario.designs.first { !$0.hasExternalControls && $0.adjust.sorted() == design.adjust.sorted() } ?? design
       let estimand = estimands[LargeSampleKey(hr, conventional)] ?? estimands[LargeSampleKey(hr, reference)] ?? .nan
-      var plan = SavingsPlan(design: design, designIndex: d, hazardRatio: hr, targetPower: savings.targetPower,
-                             test: p.design.test, replicates: replicates,
-                             calibrationDrifts: calibrationDrifts.isEmpty ? [1] : calibrationDrifts, drifts: scenario.truth.drifts,
-                             allocation: arms, protocolPatients: p.design.patients, accrualRate: model.accrualRate, followUp: followUp,
-                             estimandLogHR: estimand, bayesian: design.analysis.isBayesian, truthIndex: truthIndex)
+      var plan = SavingsPlan(
+        design: design, designIndex: d, hazardRatio: hr, targetPower: savings.targetPower,
+        test: p.design.test, replicates: replicates,
+        calibrationDrifts: calibrationDrifts.isEmpty ? [1] : calibrationDrifts, drifts: scenario.truth.drifts,
+        allocation: arms, protocolPatients: p.design.patients, accrualRate: model.accrualRate, followUp: followUp,
+        estimandLogHR: estimand, bayesian: design.analysis.isBayesian, truthIndex: truthIndex)
       let block = arms.0 + arms.1
       let base = Double(p.design.patients)
-      plan.conventionalGrid = Array(Set([0.3, 0.45, 0.6, 0.75, 0.9, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0, 2.5].map {
-        max(block, Int((base * $0 / Double(block)).rounded()) * block)
-      })).sorted()
+      plan.conventionalGrid = Array(
+        Set(
+          [0.3, 0.45, 0.6, 0.75, 0.9, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0, 2.5].map {
+            max(block, Int((base * $0 / Double(block)).rounded()) * block)
+          })
+      ).sorted()
       return plan
     }
   }
 
   private func conventionalDesign(_ n: Int) -> Scenario.Design {
     let e = n * allocation.experimental / (allocation.experimental + allocation.control)
-    return Scenario.Design(id: "conventional-\(n)", experimental: e, realControls: n - e, syntheticControls: 0, analysis: .none,
-                           adjust: design.adjust)
+    return Scenario.Design(
+      id: "conventional-\(n)", experimental: e, realControls: n - e, syntheticControls: 0, analysis: .none,
+      adjust: design.adjust)
   }
 
   private func augmentedDesign(_ c: Int) -> Scenario.Design {
@@ -239,8 +247,10 @@ struct SavingsPlan {
       guard let c = chosenCount else { return [] }
       let d = augmentedDesign(c)
       return drifts.flatMap { drift in
-        [TrialJob(truthIndex: truthIndex(hazardRatio, drift), hazardRatio: hazardRatio, drift: drift, designIndex: Self.stream, design: d),
-         TrialJob(truthIndex: truthIndex(1, drift), hazardRatio: 1, drift: drift, designIndex: Self.stream, design: d)]
+        [
+          TrialJob(truthIndex: truthIndex(hazardRatio, drift), hazardRatio: hazardRatio, drift: drift, designIndex: Self.stream, design: d),
+          TrialJob(truthIndex: truthIndex(1, drift), hazardRatio: 1, drift: drift, designIndex: Self.stream, design: d),
+        ]
       }
     case .done:
       return []
@@ -258,24 +268,35 @@ struct SavingsPlan {
     switch phase {
     case .conventional:
       for n in conventionalGrid where conventional[n] == nil {
-        let alternative = take(), null = take()
+        let alternative = take()
+        let null = take()
         conventional[n] = CandidateScores(alternative: alternative, nulls: [null], bayesian: false, sided: test.sided)
       }
       let curve = powerCurve(conventional, grid: conventionalGrid, indices: Array(0..<replicates)).curve
       if curve.fitted.last! < targetPower, extensions < 2, let top = conventionalGrid.last {
         extensions += 1
-        conventionalGrid = Array(Set(conventionalGrid + [1.25, 1.5, 2].map {
-          Int((Double(top) * $0).rounded()) / (allocation.0 + allocation.1) * (allocation.0 + allocation.1)
-        })).sorted()
+        conventionalGrid = Array(
+          Set(
+            conventionalGrid
+              + [1.25, 1.5, 2].map {
+                Int((Double(top) * $0).rounded()) / (allocation.0 + allocation.1) * (allocation.0 + allocation.1)
+              })
+        ).sorted()
         return
       }
-      guard case .at(let n) = curve.crossing(targetPower) else { phase = .done; return }
+      guard case .at(let n) = curve.crossing(targetPower) else {
+        phase = .done
+        return
+      }
       let e = n * Double(allocation.experimental) / Double(allocation.experimental + allocation.control)
       experimentalArm = Int(e.rounded())
       conventionalControls = n - e
       let c = conventionalControls!
-      augmentedGrid = Array(Set(([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.25].map { Int((c * $0).rounded()) }
-        + [design.realControls]).filter { $0 > 0 })).sorted()
+      augmentedGrid = Array(
+        Set(
+          ([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.25].map { Int((c * $0).rounded()) }
+            + [design.realControls]).filter { $0 > 0 })
+      ).sorted()
       extensions = 0
       phase = .augmented
     case .augmented:
@@ -301,10 +322,16 @@ struct SavingsPlan {
 
   /// The augmented crossing rounded up to whole patients (nil when not reached).
   private var chosenCount: Int? {
-    guard !augmented.isEmpty, case .at(let c) = powerCurve(augmented, grid: augmentedGrid, indices: Array(0..<replicates)).curve
-      .crossing(targetPower) else {
-      if !augmented.isEmpty, case .atOrBelowFirst = powerCurve(augmented, grid: augmentedGrid, indices: Array(0..<replicates)).curve
-        .crossing(targetPower) { return augmentedGrid[0] }
+    guard !augmented.isEmpty,
+      case .at(let c) = powerCurve(augmented, grid: augmentedGrid, indices: Array(0..<replicates)).curve
+        .crossing(targetPower)
+    else {
+      if !augmented.isEmpty,
+        case .atOrBelowFirst = powerCurve(augmented, grid: augmentedGrid, indices: Array(0..<replicates)).curve
+          .crossing(targetPower)
+      {
+        return augmentedGrid[0]
+      }
       return nil
     }
     return Int(c.rounded(.up))
@@ -316,9 +343,10 @@ struct SavingsPlan {
     let rates = powers.map { $0.power.isNaN ? 0 : $0.power }
     let curve = MonotoneCurve(x: grid.map(Double.init), y: rates, increasing: true)
     let points = grid.indices.map { k in
-      CurvePoint(count: grid[k], rate: powers[k].power,
-                 mcse: (rates[k] * (1 - rates[k]) / Double(max(powers[k].analysed, 1))).squareRoot(), fitted: curve.fitted[k],
-                 meanEvents: scores[grid[k]]!.events, threshold: powers[k].threshold)
+      CurvePoint(
+        count: grid[k], rate: powers[k].power,
+        mcse: (rates[k] * (1 - rates[k]) / Double(max(powers[k].analysed, 1))).squareRoot(), fitted: curve.fitted[k],
+        meanEvents: scores[grid[k]]!.events, threshold: powers[k].threshold)
     }
     return (curve, points)
   }
@@ -406,7 +434,8 @@ struct SavingsPlan {
     let total = grid.reduce(0.0) { $0 + conventional[$1]!.events }
     let experimental = grid.reduce(0.0) { $0 + conventional[$1]!.experimentalEvents }
     let phi = experimental / total
-    let za = StandardNormal.quantile(1 - test.alpha / Double(test.sided)), zb = StandardNormal.quantile(targetPower)
+    let za = StandardNormal.quantile(1 - test.alpha / Double(test.sided))
+    let zb = StandardNormal.quantile(targetPower)
     let events = (za + zb) * (za + zb) / (phi * (1 - phi) * estimandLogHR * estimandLogHR)
     let curve = grid.map { (conventional[$0]!.events, Double($0)) }
     guard let n = interpolate(curve, at: events) else { return nil }
@@ -425,7 +454,8 @@ func interpolate(_ points: [(Double, Double)], at x: Double) -> Double? {
   let sorted = points.sorted { $0.0 < $1.0 }
   guard let first = sorted.first, let last = sorted.last, x >= first.0, x <= last.0 else { return nil }
   for k in 1..<max(sorted.count, 2) where k < sorted.count && x <= sorted[k].0 {
-    let (x0, y0) = sorted[k - 1], (x1, y1) = sorted[k]
+    let (x0, y0) = sorted[k - 1]
+    let (x1, y1) = sorted[k]
     return x1 == x0 ? y1 : y0 + (y1 - y0) * (x - x0) / (x1 - x0)
   }
   return last.1
@@ -434,6 +464,7 @@ func interpolate(_ points: [(Double, Double)], at x: Double) -> Double? {
 /// The q-quantile of sorted values (linear between order statistics).
 func quantile(_ sorted: [Double], _ q: Double) -> Double {
   let h = q * Double(sorted.count - 1)
-  let lo = Int(h.rounded(.down)), hi = min(lo + 1, sorted.count - 1)
+  let lo = Int(h.rounded(.down))
+  let hi = min(lo + 1, sorted.count - 1)
   return sorted[lo] + (h - Double(lo)) * (sorted[hi] - sorted[lo])
 }

@@ -103,8 +103,10 @@ public struct TrialModel: Sendable {
   /// - Parameters:
   ///   - fitOn: which reference patients the synthetic source learns from (default: the protocol's).
   ///   - borrowing: the intervals of the piecewise-exponential analyses.
-  public init(protocol p: TrialProtocol, refit: Bool = true, needsSynthetic: Bool, fitOn: FitPopulation? = nil,
-              borrowing: Scenario.Borrowing = Scenario.Borrowing(), needsPrognostic: Bool = false) throws {
+  public init(
+    protocol p: TrialProtocol, refit: Bool = true, needsSynthetic: Bool, fitOn: FitPopulation? = nil,
+    borrowing: Scenario.Borrowing = Scenario.Borrowing(), needsPrognostic: Bool = false
+  ) throws {
     trialProtocol = p
     self.refit = refit
     let fit = fitOn ?? p.synthesis?.fitOn ?? .reference
@@ -126,8 +128,9 @@ public struct TrialModel: Sendable {
         truth = .parametric(control)
       } else {
         let generator = try SyntheticControlGenerator(protocol: p, fittingRows: eligible)
-        truth = .fitted(rows: eligible.map { generator.referenceValues(row: $0) }, generator: SharedGenerator(generator),
-                        timeFactor: timeFactor)
+        truth = .fitted(
+          rows: eligible.map { generator.referenceValues(row: $0) }, generator: SharedGenerator(generator),
+          timeFactor: timeFactor)
       }
       source = needsSynthetic ? SharedGenerator(try SyntheticControlGenerator(protocol: p, fittingRows: referenceRows, fitOn: fit)) : nil
       prognostic = needsPrognostic ? try SyntheticControlGenerator(protocol: p, fittingRows: data.referenceRows).outcome : nil
@@ -149,7 +152,9 @@ public struct TrialModel: Sendable {
       let (times, events) = (eligibleTimes, eligibleEvents)
       let eventTimes = times.indices.filter { events[$0] }.map { times[$0] }
       if !times.isEmpty && eventTimes.count < borrowing.intervals {
-        throw SynthesisError.notEnoughData("\(borrowing.intervals) hazard intervals with equal numbers of events need at least \(borrowing.intervals) events among the eligible reference patients; there are \(eventTimes.count)")
+        throw SynthesisError.notEnoughData(
+          "\(borrowing.intervals) hazard intervals with equal numbers of events need at least \(borrowing.intervals) events among the eligible reference patients; there are \(eventTimes.count)"
+        )
       }
       intervals = HazardIntervals(equalEventsAmong: eventTimes, intervals: borrowing.intervals)
     }
@@ -196,7 +201,8 @@ public struct TrialModel: Sendable {
     case .weibull(let median, let shape):
       return median * pow(-log(v) / log(2), 1 / shape)
     case .piecewise(let until, let rates):
-      var target = -log(v), start = 0.0
+      var target = -log(v)
+      var start = 0.0
       for (k, rate) in rates.enumerated() {
         let end = k < until.count ? until[k] : .infinity
         if rate > 0 && target <= rate * (end - start) { return start + target / rate }
@@ -216,7 +222,8 @@ public struct TrialModel: Sendable {
       return (0..<n).map { _ in rng.uniform() * duration }
     case .rates(let pieces):
       // Fill the periods in order; each period holds rate × duration patients, the last the rest.
-      var times: [Double] = [], start = 0.0
+      var times: [Double] = []
+      var start = 0.0
       for (k, piece) in pieces.enumerated() where times.count < n {
         let capacity = piece.duration.map { Int(($0 * piece.rate).rounded(.down)) } ?? n
         let count = k == pieces.count - 1 ? n - times.count : min(capacity, n - times.count)
@@ -241,8 +248,10 @@ public struct TrialModel: Sendable {
     guard let source else { return nil }
     guard refit else { return source }
     let resample = (0..<referenceRows.count).map { _ in referenceRows[rng.uniformInt(below: referenceRows.count)] }
-    return SharedGenerator(try SyntheticControlGenerator(protocol: trialProtocol, fittingRows: resample, fitOn: fitOn,
-                                                         warmStart: source.model))
+    return SharedGenerator(
+      try SyntheticControlGenerator(
+        protocol: trialProtocol, fittingRows: resample, fitOn: fitOn,
+        warmStart: source.model))
   }
 
   /// A historical real control cohort as the design's external arm: as many patients as the
@@ -274,9 +283,10 @@ extension TrialModel {
   public init(scenario: Scenario, cellIndex: Int, refit: Bool = true) throws {
     var p = scenario.trialProtocol
     p.eligibility = scenario.sweep[cellIndex].eligibility
-    try self.init(protocol: p, refit: refit, needsSynthetic: scenario.designs.contains { $0.syntheticControls > 0 },
-                  fitOn: scenario.sweep[cellIndex].fitOn, borrowing: scenario.borrowing,
-                  needsPrognostic: scenario.designs.contains { $0.analysis.method == .prognostic })
+    try self.init(
+      protocol: p, refit: refit, needsSynthetic: scenario.designs.contains { $0.syntheticControls > 0 },
+      fitOn: scenario.sweep[cellIndex].fitOn, borrowing: scenario.borrowing,
+      needsPrognostic: scenario.designs.contains { $0.analysis.method == .prognostic })
   }
 }
 

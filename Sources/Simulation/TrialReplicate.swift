@@ -76,8 +76,9 @@ public struct ReplicateResult: Sendable {
   public var failed: Bool { failure != nil }
 
   static func failure(_ kind: FailureKind) -> ReplicateResult {
-    ReplicateResult(logHazardRatio: .nan, standardError: .nan, lower: .nan, upper: .nan, statistic: .nan, rejected: false,
-                    events: 0, borrowedEvents: 0, capped: false, failure: kind)
+    ReplicateResult(
+      logHazardRatio: .nan, standardError: .nan, lower: .nan, upper: .nan, statistic: .nan, rejected: false,
+      events: 0, borrowedEvents: 0, capped: false, failure: kind)
   }
 }
 
@@ -111,8 +112,10 @@ enum Enrolment {
 extension TrialModel {
   /// Simulates and analyses one trial. `generator` is this replicate's synthetic source (nil
   /// when the design has no synthetic controls).
-  func simulate(design: Scenario.Design, hazardRatio: Double, drift: Double, streams: ReplicateStreams,
-                generator: SharedGenerator?, context: AnalysisContext) -> ReplicateResult {
+  func simulate(
+    design: Scenario.Design, hazardRatio: Double, drift: Double, streams: ReplicateStreams,
+    generator: SharedGenerator?, context: AnalysisContext
+  ) -> ReplicateResult {
     switch enrol(design: design, hazardRatio: hazardRatio, drift: drift, streams: streams, generator: generator) {
     case .failed(let why): return .failure(why)
     case .patients(let patients, let cut):
@@ -126,8 +129,10 @@ extension TrialModel {
   }
 
   /// Enrols, follows and cuts one trial.
-  func enrol(design: Scenario.Design, hazardRatio: Double, drift: Double, streams: ReplicateStreams,
-             generator: SharedGenerator?) -> Enrolment {
+  func enrol(
+    design: Scenario.Design, hazardRatio: Double, drift: Double, streams: ReplicateStreams,
+    generator: SharedGenerator?
+  ) -> Enrolment {
     let n = design.experimental + design.realControls
     // Permuted-block allocation along the order of entry: blocks hold the design's ratio
     // (experimental : real control, reduced), each block in random order.
@@ -136,7 +141,8 @@ extension TrialModel {
     let adjust = Set(design.adjust)
     if !adjust.isEmpty && !hasCovariates { return .failed(.adjustmentWithoutCovariates) }
     let draws = truthDraws()
-    var eventTimes = [Double](repeating: 0, count: n), dropouts = eventTimes
+    var eventTimes = [Double](repeating: 0, count: n)
+    var dropouts = eventTimes
     var adjustments = [[Double]](repeating: [], count: adjust.isEmpty ? 0 : n)
     let scored = design.analysis.method == .prognostic
     var scores = [Double](repeating: 0, count: scored ? n : 0)
@@ -163,27 +169,32 @@ extension TrialModel {
     var patients: [SimulatedPatient] = []
     patients.reserveCapacity(n + design.syntheticControls)
     for i in 0..<n where entries[i] < cut {
-      var patient = Self.observe(entry: entries[i], event: eventTimes[i], dropout: dropouts[i], cut: cut,
-                                 experimental: arms[i], external: false)
+      var patient = Self.observe(
+        entry: entries[i], event: eventTimes[i], dropout: dropouts[i], cut: cut,
+        experimental: arms[i], external: false)
       if !adjust.isEmpty { patient.adjustment = adjustments[i] }
       if scored { patient.score = scores[i] }
       patients.append(patient)
     }
     if design.source == .reference {
-      guard let external = referenceControls(drift: drift, adjust: adjust, rng: streams.synthetic) else { return .failed(.noExternalSource) }
+      guard let external = referenceControls(drift: drift, adjust: adjust, rng: streams.synthetic) else {
+        return .failed(.noExternalSource)
+      }
       patients += external
     } else if design.syntheticControls > 0 {
       guard let generator else { return .failed(.noExternalSource) }
       let rng = streams.synthetic
       do {
-        let synthetic = try generator.model.sample(count: design.syntheticControls, using: rng,
-                                             eligibility: trialProtocol.eligibility, drift: drift)
+        let synthetic = try generator.model.sample(
+          count: design.syntheticControls, using: rng,
+          eligibility: trialProtocol.eligibility, drift: drift)
         for (k, t) in synthetic.eventTimes.enumerated() {
           // Followed as a concurrent patient would be: entry over the real accrual period.
           let entry = rng.uniform() * accrualEnd
           if entry >= cut { continue }
-          var patient = Self.observe(entry: entry, event: t * timeFactor, dropout: dropoutTime(rng: rng), cut: cut,
-                                     experimental: false, external: true)
+          var patient = Self.observe(
+            entry: entry, event: t * timeFactor, dropout: dropoutTime(rng: rng), cut: cut,
+            experimental: false, external: true)
           if !adjust.isEmpty { patient.adjustment = self.adjustment(synthetic.values.map { $0[k] }, adjust) }
           patients.append(patient)
         }
@@ -221,7 +232,8 @@ extension TrialModel {
     // The event counts when it precedes dropout and, on the calendar, the cut (compared as the
     // cut itself was computed, entry + event time, so the target event is not lost to rounding).
     let isEvent = event <= dropout && entry + event <= cut
-    return SimulatedPatient(time: isEvent ? event : min(dropout, cut - entry), event: isEvent, experimental: experimental,
-                            external: external)
+    return SimulatedPatient(
+      time: isEvent ? event : min(dropout, cut - entry), event: isEvent, experimental: experimental,
+      external: external)
   }
 }

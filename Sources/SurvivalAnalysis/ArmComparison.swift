@@ -32,14 +32,17 @@ public struct ArmComparison: Sendable {
   ///
   /// - Throws: ``CohortError`` for a missing or mistyped column;
   ///   ``SurvivalError`` when an arm has no patients.
-  public init(cohort: Cohort, time: String, event: String, eventValue: Double = 1,
-              arm: String, levels: [String], landmarks: [Double] = [],
-              ties: TieMethod = .efron) throws {
+  public init(
+    cohort: Cohort, time: String, event: String, eventValue: Double = 1,
+    arm: String, levels: [String], landmarks: [Double] = [],
+    ties: TieMethod = .efron
+  ) throws {
     // Patients in arms not listed are left out (comparing two arms of a three-arm trial).
     let allLabels = try cohort.labels(arm)
     let cohort = cohort.selecting(rows: allLabels.indices.filter { allLabels[$0].map(levels.contains) ?? true })
-    let frame = try ModelFrame(cohort: cohort, time: time, event: event, eventValue: eventValue,
-                               terms: [.factor(arm, levels: levels)])
+    let frame = try ModelFrame(
+      cohort: cohort, time: time, event: event, eventValue: eventValue,
+      terms: [.factor(arm, levels: levels)])
     // Without an event there is no hazard to compare: the Cox fit would have no variance (every
     // interval NaN) and the log-rank test no statistic. An error, rather than a table of NA.
     guard frame.data.eventCount > 0 else {
@@ -56,8 +59,10 @@ public struct ArmComparison: Sendable {
         throw SurvivalError.invalidInput("arm '\(label)' of column '\(arm)' has no patients")
       }
       let km = try KaplanMeierEstimate(frame.data.selecting(members))
-      arms.append(Arm(label: label, estimate: km, landmarks: landmarks.map { km.landmark(at: $0) },
-                      median: km.median))
+      arms.append(
+        Arm(
+          label: label, estimate: km, landmarks: landmarks.map { km.landmark(at: $0) },
+          median: km.median))
     }
     self.arms = arms
     self.logRank = try LogRankTest(frame.data, group: group)

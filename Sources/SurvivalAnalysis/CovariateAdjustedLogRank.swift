@@ -256,7 +256,8 @@ extension CovariateAdjustedLogRank {
       var centred = covariates
       for j in 0..<p {
         let mean = covariates[j].reduce(0, +) / Double(n)
-        var squares = 0.0, raw = 0.0
+        var squares = 0.0
+        var raw = 0.0
         for i in 0..<n {
           centred[j][i] -= mean
           squares += centred[j][i] * centred[j][i]
@@ -282,12 +283,17 @@ extension CovariateAdjustedLogRank {
       for s in stride(from: n - 1, through: 0, by: -1) {
         treatedFrom[s] = treatedFrom[s + 1] + (treated[order[s]] ? 1 : 0)
       }
-      var atRisk1: [Double] = [], atRisk0: [Double] = [], deaths: [Double] = [], deaths1: [Double] = []
+      var atRisk1: [Double] = []
+      var atRisk0: [Double] = []
+      var deaths: [Double] = []
+      var deaths1: [Double] = []
       var lastEvent = [Int](repeating: -1, count: n)
       var start = 0
       while start < n {
         let t = times[order[start]]
-        var end = start, d = 0, d1 = 0
+        var end = start
+        var d = 0
+        var d1 = 0
         while end < n && times[order[end]] == t {
           if events[order[end]] {
             d += 1
@@ -324,9 +330,12 @@ extension CovariateAdjustedLogRank {
     /// the Ȳ's cancels everywhere except the leading 1/n.
     func unadjusted(at theta: Double, tiesFactor: Bool) -> (score: Double, variance: Double) {
       let e = Foundation.exp(theta)
-      var u = 0.0, v = 0.0
+      var u = 0.0
+      var v = 0.0
       for k in 0..<deaths.count {
-        let r1 = atRisk1[k], r0 = atRisk0[k], d = deaths[k]
+        let r1 = atRisk1[k]
+        let r0 = atRisk0[k]
+        let d = deaths[k]
         let s = e * r1 + r0
         u += deaths1[k] - d * e * r1 / s
         // An arm with nobody at risk contributes no information (and would make c = 0/0).
@@ -344,8 +353,12 @@ extension CovariateAdjustedLogRank {
     func derivedOutcomes(at theta: Double) -> [Double] {
       let e = Foundation.exp(theta)
       let K = deaths.count
-      var w1 = [Double](repeating: 0, count: K), w0 = w1, prefix1 = w1, prefix0 = w1
-      var running1 = 0.0, running0 = 0.0
+      var w1 = [Double](repeating: 0, count: K)
+      var w0 = w1
+      var prefix1 = w1
+      var prefix0 = w1
+      var running1 = 0.0
+      var running0 = 0.0
       for k in 0..<K {
         let s = e * atRisk1[k] + atRisk0[k]
         w1[k] = atRisk0[k] / s
@@ -469,7 +482,8 @@ extension CovariateAdjustedLogRank {
     /// RobinCar2 brackets [−10, 10] and lets `uniroot` extend it, stopping at tol ≈ 1.2e-4 in θ;
     /// Brent here runs to 1e-12, so estimates agree with RobinCar2's as shipped to about 1e-4.
     func root(offset: Double) -> Double? {
-      var below = 0.0, above = 0.0
+      var below = 0.0
+      var above = 0.0
       for k in 0..<deaths.count {
         if atRisk0[k] > 0 { below += deaths1[k] }
         if atRisk1[k] > 0 { above -= deaths[k] - deaths1[k] }
@@ -480,7 +494,8 @@ extension CovariateAdjustedLogRank {
       let f = { (theta: Double) in unadjusted(at: theta, tiesFactor: false).score - offset }
       var half = 10.0
       while half <= 640 {
-        let low = f(-half), high = f(half)
+        let low = f(-half)
+        let high = f(half)
         if low == 0 { return -half }
         if high == 0 { return half }
         if low > 0 && high < 0 {

@@ -155,7 +155,8 @@ final class CoxWorkspace {
   init(data: SurvivalData) {
     n = data.count
     p = data.covariateCount
-    let n = self.n, p = self.p
+    let n = self.n
+    let p = self.p
     let strata = data.strata
     // One sort by (stratum, time); tied times are processed together, so their order is free.
     let order = SortedOrder.byTime(data.times, strata: strata)
@@ -166,7 +167,9 @@ final class CoxWorkspace {
     offset = Self.buffer(n, 0.0)
     stratumStart = Self.buffer(n, false)
     x = Self.buffer(n * p, 0.0)
-    var totalWeight = 0.0, eventWeight = 0.0, events = 0
+    var totalWeight = 0.0
+    var eventWeight = 0.0
+    var events = 0
     for k in 0..<n {
       let i = order[k]
       time[k] = data.times[i]
@@ -192,9 +195,16 @@ final class CoxWorkspace {
     eventCount = events
     var levels: (low: Double, high: Double)? = nil
     if p == 1 && data.offsets == nil && n > 0 {
-      var low = x[0], high = x[0], isTwoValued = true
+      var low = x[0]
+      var high = x[0]
+      var isTwoValued = true
       for k in 0..<n where x[k] != low && x[k] != high {
-        if low == high { if x[k] < low { low = x[k] } else { high = x[k] } } else { isTwoValued = false; break }
+        if low == high {
+          if x[k] < low { low = x[k] } else { high = x[k] }
+        } else {
+          isTwoValued = false
+          break
+        }
       }
       if isTwoValued { levels = (low, high) }
     }
@@ -324,22 +334,32 @@ final class CoxWorkspace {
     let riskHigh = twoLevels.map { Foundation.exp(Self.safe(beta * $0.high)) } ?? 0
     let highLevel = twoLevels?.high ?? .nan
     let useLevels = twoLevels != nil
-    var loglik = 0.0, score = 0.0, information = 0.0
+    var loglik = 0.0
+    var score = 0.0
+    var information = 0.0
     // With unit weights every log-denominator enters with weight 1, so Σ log dᵢ = log Π dᵢ: one
     // log per evaluation instead of one per event time (the log was a third of the fit). The
     // product is kept in range by rescaling by 10^±200; rounding adds ~1 ulp per factor, far
     // below the 1e-9 convergence tolerance.
     let productOfDenominators = unitWeights
-    var product = 1.0, decades = 0
-    var denom = 0.0, sumX = 0.0, sumXX = 0.0
+    var product = 1.0
+    var decades = 0
+    var denom = 0.0
+    var sumX = 0.0
+    var sumXX = 0.0
     var k = n - 1
     while k >= 0 {
       if k == n - 1 || stratumStart[k + 1] {
-        denom = 0; sumX = 0; sumXX = 0
+        denom = 0
+        sumX = 0
+        sumXX = 0
       }
       let tieTime = time[k]
       var deaths = 0.0
-      var deadWeight = 0.0, denom2 = 0.0, deadX = 0.0, deadXX = 0.0
+      var deadWeight = 0.0
+      var denom2 = 0.0
+      var deadX = 0.0
+      var deadXX = 0.0
       // Branch-free accumulation (d = 1 for an event, 0 otherwise): event indicators are
       // unpredictable, and a mispredicted branch per subject cost more than the arithmetic.
       while k >= 0 && time[k] == tieTime {
@@ -363,7 +383,13 @@ final class CoxWorkspace {
       }
       guard deaths > 0 else { continue }
       defer {
-        if product > 1e200 { product *= 1e-200; decades += 200 } else if product < 1e-200 { product *= 1e200; decades -= 200 }
+        if product > 1e200 {
+          product *= 1e-200
+          decades += 200
+        } else if product < 1e-200 {
+          product *= 1e200
+          decades -= 200
+        }
       }
       if !efron || deaths == 1 {
         if productOfDenominators {

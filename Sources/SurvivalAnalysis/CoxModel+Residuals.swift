@@ -28,8 +28,11 @@ extension CoxWorkspace {
     }
     // Backward pass: per group, increments of Λ and of ∫x̄ dΛ for survivors and for the dying.
     let g = groups.count
-    var dH = [Double](repeating: 0, count: g), dHdead = dH
-    var dxH = [Double](repeating: 0, count: g * p), dxHdead = dxH, deadMean = dxH
+    var dH = [Double](repeating: 0, count: g)
+    var dHdead = dH
+    var dxH = [Double](repeating: 0, count: g * p)
+    var dxHdead = dxH
+    var deadMean = dxH
     var denom = 0.0
     var sums = [Double](repeating: 0, count: p)
     var deadSums = sums
@@ -39,7 +42,9 @@ extension CoxWorkspace {
         denom = 0
         for j in 0..<p { sums[j] = 0 }
       }
-      var denom2 = 0.0, deadWeight = 0.0, deaths = 0
+      var denom2 = 0.0
+      var deadWeight = 0.0
+      var deaths = 0
       for j in 0..<p { deadSums[j] = 0 }
       for k in group {
         let wr = risk[k] * weight[k]

@@ -25,15 +25,24 @@ struct TwoLevelGroups {
     self.high = high
     // Local arrays with reserved capacity: appending to stored properties inside `init` paid a
     // uniqueness check per append (a fifth of the fit at n = 600).
-    var aliveLow: [Double] = [], aliveHigh: [Double] = [], deadLow: [Double] = [], deadHigh: [Double] = []
+    var aliveLow: [Double] = []
+    var aliveHigh: [Double] = []
+    var deadLow: [Double] = []
+    var deadHigh: [Double] = []
     var endsStratum: [Bool] = []
-    aliveLow.reserveCapacity(w.n); aliveHigh.reserveCapacity(w.n); deadLow.reserveCapacity(w.n)
-    deadHigh.reserveCapacity(w.n); endsStratum.reserveCapacity(w.n)
+    aliveLow.reserveCapacity(w.n)
+    aliveHigh.reserveCapacity(w.n)
+    deadLow.reserveCapacity(w.n)
+    deadHigh.reserveCapacity(w.n)
+    endsStratum.reserveCapacity(w.n)
     var deadSumX = 0.0
     var k = 0
     while k < w.n {
       let t = w.time[k]
-      var al = 0.0, ah = 0.0, dl = 0.0, dh = 0.0
+      var al = 0.0
+      var ah = 0.0
+      var dl = 0.0
+      var dh = 0.0
       repeat {
         let isHigh = w.x[k] == high
         if w.status[k] {
@@ -44,7 +53,10 @@ struct TwoLevelGroups {
         }
         k += 1
       } while k < w.n && w.time[k] == t && !w.stratumStart[k]
-      aliveLow.append(al); aliveHigh.append(ah); deadLow.append(dl); deadHigh.append(dh)
+      aliveLow.append(al)
+      aliveHigh.append(ah)
+      deadLow.append(dl)
+      deadHigh.append(dh)
       endsStratum.append(k == w.n || w.stratumStart[k])
     }
     self.aliveLow = aliveLow
@@ -57,17 +69,29 @@ struct TwoLevelGroups {
 
   /// Log partial likelihood, score and information at β (Breslow or Efron).
   func evaluate(beta: Double, efron: Bool) -> (loglik: Double, score: Double, information: Double) {
-    let rLow = Foundation.exp(CoxWorkspace.safe(beta * low)), rHigh = Foundation.exp(CoxWorkspace.safe(beta * high))
-    let xLow = rLow * low, xHigh = rHigh * high
-    let xxLow = xLow * low, xxHigh = xHigh * high
-    var score = deadSumX, information = 0.0
-    var denom = 0.0, sumX = 0.0, sumXX = 0.0
+    let rLow = Foundation.exp(CoxWorkspace.safe(beta * low))
+    let rHigh = Foundation.exp(CoxWorkspace.safe(beta * high))
+    let xLow = rLow * low
+    let xHigh = rHigh * high
+    let xxLow = xLow * low
+    let xxHigh = xHigh * high
+    var score = deadSumX
+    var information = 0.0
+    var denom = 0.0
+    var sumX = 0.0
+    var sumXX = 0.0
     // Σ log(denominator) as log Π (see evaluateOneCovariate), rescaled to stay in range.
-    var product = 1.0, decades = 0
+    var product = 1.0
+    var decades = 0
     var etaSum = 0.0  // Σ over the dying of clamped η
     for g in stride(from: aliveLow.count - 1, through: 0, by: -1) {
-      if endsStratum[g] { denom = 0; sumX = 0; sumXX = 0 }
-      let nl = aliveLow[g] + deadLow[g], nh = aliveHigh[g] + deadHigh[g]
+      if endsStratum[g] {
+        denom = 0
+        sumX = 0
+        sumXX = 0
+      }
+      let nl = aliveLow[g] + deadLow[g]
+      let nh = aliveHigh[g] + deadHigh[g]
       denom += nl * rLow + nh * rHigh
       sumX += nl * xLow + nh * xHigh
       sumXX += nl * xxLow + nh * xxHigh
@@ -94,7 +118,13 @@ struct TwoLevelGroups {
           information += (sumXX - f * deadXX) * inverse - xbar * xbar
         }
       }
-      if product > 1e200 { product *= 1e-200; decades += 200 } else if product < 1e-200 { product *= 1e200; decades -= 200 }
+      if product > 1e200 {
+        product *= 1e-200
+        decades += 200
+      } else if product < 1e-200 {
+        product *= 1e200
+        decades -= 200
+      }
     }
     return (etaSum - (Foundation.log(product) + Double(decades) * M_LN10), score, information)
   }

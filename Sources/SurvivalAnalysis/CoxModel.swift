@@ -35,7 +35,8 @@ public struct ChiSquareTest: Sendable, Hashable {
   init(statistic: Double, degreesOfFreedom: Int) {
     self.statistic = statistic
     self.degreesOfFreedom = degreesOfFreedom
-    self.pValue = degreesOfFreedom > 0 && statistic.isFinite
+    self.pValue =
+      degreesOfFreedom > 0 && statistic.isFinite
       ? ChiSquared(degreesOfFreedom: Double(degreesOfFreedom)).survival(max(statistic, 0)) : .nan
   }
 }
@@ -119,7 +120,8 @@ public struct CoxFit: Sendable {
     let se = robust ? (robustStandardErrors?[index] ?? .nan) : standardErrors[index]
     let z = StandardNormal.quantile(0.5 + level / 2)
     let b = coefficients[index]
-    let lo = Foundation.exp(b - z * se), hi = Foundation.exp(b + z * se)
+    let lo = Foundation.exp(b - z * se)
+    let hi = Foundation.exp(b + z * se)
     return lo.isNaN || hi.isNaN ? (.nan, .nan) : (lo, hi)
   }
 

@@ -47,15 +47,22 @@ public struct KaplanMeierEstimate: Sendable {
     }
     let z = StandardNormal.quantile(0.5 + confidenceLevel / 2)
     let keyed = SortedOrder.byTime(data.times).map { (data.times[$0], data.events[$0]) }
-    var times: [Double] = [], atRisk: [Int] = [], events: [Int] = [], censored: [Int] = []
-    var survival: [Double] = [], greenwood: [Double] = [], lower: [Double?] = [], upper: [Double?] = []
+    var times: [Double] = []
+    var atRisk: [Int] = []
+    var events: [Int] = []
+    var censored: [Int] = []
+    var survival: [Double] = []
+    var greenwood: [Double] = []
+    var lower: [Double?] = []
+    var upper: [Double?] = []
     var remaining = keyed.count
     var logS = 0.0
     var sum = 0.0
     var k = 0
     while k < keyed.count {
       let t = keyed[k].0
-      var d = 0, c = 0
+      var d = 0
+      var c = 0
       while k < keyed.count && keyed[k].0 == t {
         if keyed[k].1 { d += 1 } else { c += 1 }
         k += 1
@@ -66,7 +73,10 @@ public struct KaplanMeierEstimate: Sendable {
         sum += d < n ? Double(d) / (Double(n) * Double(n - d)) : .infinity
       }
       let s = d == n && d > 0 ? 0 : Foundation.exp(logS)
-      times.append(t); atRisk.append(n); events.append(d); censored.append(c)
+      times.append(t)
+      atRisk.append(n)
+      events.append(d)
+      censored.append(c)
       survival.append(s)
       greenwood.append(sum)
       if s > 0 && sum.isFinite {
@@ -115,8 +125,9 @@ public struct KaplanMeierEstimate: Sendable {
     let s = survival[i]
     let pastEnd = atRiskNow == 0
     let se: Double? = s > 0 && greenwood[i].isFinite && !pastEnd ? s * greenwood[i].squareRoot() : nil
-    return Landmark(time: time, atRisk: atRiskNow, survival: s, standardError: se,
-                    lower: pastEnd ? nil : lower[i], upper: pastEnd ? nil : upper[i])
+    return Landmark(
+      time: time, atRisk: atRiskNow, survival: s, standardError: se,
+      lower: pastEnd ? nil : lower[i], upper: pastEnd ? nil : upper[i])
   }
 
   /// Ŝ(t) (1 before the first time, carried forward after the last).
@@ -125,7 +136,8 @@ public struct KaplanMeierEstimate: Sendable {
   }
 
   private func lastIndex(atOrBefore time: Double) -> Int? {
-    var lo = 0, hi = times.count  // first index with times[i] > time
+    var lo = 0
+    var hi = times.count  // first index with times[i] > time
     while lo < hi {
       let mid = (lo + hi) / 2
       if times[mid] <= time { lo = mid + 1 } else { hi = mid }
@@ -162,7 +174,8 @@ public struct KaplanMeierEstimate: Sendable {
   /// survival's `findq` on the curve 1 − values with (0, 0) prepended.
   static func findQuantile(times: [Double], values: [Double?], p: Double) -> Double? {
     let tolerance = Double.ulpOfOne.squareRoot()
-    var xs = [0.0], ys = [0.0]
+    var xs = [0.0]
+    var ys = [0.0]
     for (t, v) in zip(times, values) {
       guard let v else { continue }  // approx() drops NA
       let y = 1 - v
@@ -188,7 +201,8 @@ public struct KaplanMeierEstimate: Sendable {
   /// (R `print(fit, rmean = τ)`: Var = Σ_{tᵢ ≤ τ} Aᵢ² dᵢ / (nᵢ(nᵢ − dᵢ)), Aᵢ = ∫_{tᵢ}^τ Ŝ).
   public func restrictedMean(horizon tau: Double) -> (estimate: Double, standardError: Double) {
     // Steps of Ŝ up to τ: on [start_j, end_j) the curve is level_j.
-    var starts = [0.0], levels = [1.0]
+    var starts = [0.0]
+    var levels = [1.0]
     for i in times.indices where times[i] <= tau {
       starts.append(times[i])
       levels.append(survival[i])
@@ -203,7 +217,8 @@ public struct KaplanMeierEstimate: Sendable {
     var variance = 0.0
     var j = 1
     for i in times.indices where times[i] <= tau {
-      let n = Double(atRisk[i]), d = Double(events[i])
+      let n = Double(atRisk[i])
+      let d = Double(events[i])
       if d > 0 && n > d { variance += tail[j] * tail[j] * d / (n * (n - d)) }
       j += 1
     }

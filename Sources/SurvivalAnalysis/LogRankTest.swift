@@ -37,7 +37,8 @@ public struct LogRankTest: Sendable {
     }
     // Group index per subject by binary search in the sorted labels (no Dictionary per patient).
     let g = group.map { label -> Int in
-      var lo = 0, hi = k - 1
+      var lo = 0
+      var hi = k - 1
       while lo < hi {
         let mid = (lo + hi) / 2
         if labels[mid] < label { lo = mid + 1 } else { hi = mid }

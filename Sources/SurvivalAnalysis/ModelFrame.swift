@@ -32,8 +32,10 @@ public struct ModelFrame: Sendable {
   ///   - terms: covariates; indicators for factors.
   /// - Throws: ``CohortError`` naming the row and column of a value that does not fit
   ///   (text in a numeric column, a level not listed, a negative time).
-  public init(cohort: Cohort, time: String, event: String, eventValue: Double = 1,
-              terms: [CovariateTerm] = []) throws(CohortError) {
+  public init(
+    cohort: Cohort, time: String, event: String, eventValue: Double = 1,
+    terms: [CovariateTerm] = []
+  ) throws(CohortError) {
     let times = try cohort.numeric(time)
     let status = try cohort.numeric(event)
     var names: [String] = []
@@ -48,9 +50,10 @@ public struct ModelFrame: Sendable {
         let column = (cohort.columnNames.firstIndex(of: name) ?? 0) + 1
         for (row, label) in labels.enumerated() {
           if let label, !levels.contains(label) {
-            throw CohortError(source: cohort.source, line: cohort.lineNumbers.isEmpty ? nil : cohort.lineNumbers[row],
-                              column: column,
-                              message: "'\(label)' in column '\(name)' is not one of the levels \(levels.joined(separator: ", "))")
+            throw CohortError(
+              source: cohort.source, line: cohort.lineNumbers.isEmpty ? nil : cohort.lineNumbers[row],
+              column: column,
+              message: "'\(label)' in column '\(name)' is not one of the levels \(levels.joined(separator: ", "))")
           }
         }
         for level in levels.dropFirst() {
@@ -59,15 +62,17 @@ public struct ModelFrame: Sendable {
         }
       }
     }
-    var used: [Int] = [], dropped: [Int] = []
+    var used: [Int] = []
+    var dropped: [Int] = []
     for row in 0..<cohort.rowCount {
       let complete = times[row] != nil && status[row] != nil && columns.allSatisfy { $0[row] != nil }
       if complete { used.append(row) } else { dropped.append(row) }
     }
     if let bad = used.first(where: { times[$0]! < 0 }) {
-      throw CohortError(source: cohort.source, line: cohort.lineNumbers.isEmpty ? nil : cohort.lineNumbers[bad],
-                        column: (cohort.columnNames.firstIndex(of: time) ?? 0) + 1,
-                        message: "follow-up time \(times[bad]!) is negative")
+      throw CohortError(
+        source: cohort.source, line: cohort.lineNumbers.isEmpty ? nil : cohort.lineNumbers[bad],
+        column: (cohort.columnNames.firstIndex(of: time) ?? 0) + 1,
+        message: "follow-up time \(times[bad]!) is negative")
     }
     data = SurvivalData(
       times: used.map { times[$0]! }, events: used.map { status[$0]! == eventValue },

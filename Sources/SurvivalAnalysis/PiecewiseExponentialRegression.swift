@@ -35,13 +35,16 @@ public struct PiecewiseExponentialFit: Sendable {
   public init(cutPoints: [Double], rates: [Double], coefficients: [Double] = []) {
     precondition(rates.count == cutPoints.count + 1, "need one rate per interval: \(cutPoints.count + 1), got \(rates.count)")
     let m = rates.count + coefficients.count
-    self.init(cutPoints: cutPoints, rates: rates, coefficients: coefficients,
-              variance: [Double](repeating: .nan, count: m * m), logLikelihood: .nan, iterations: 0,
-              converged: true, events: [], exposure: [])
+    self.init(
+      cutPoints: cutPoints, rates: rates, coefficients: coefficients,
+      variance: [Double](repeating: .nan, count: m * m), logLikelihood: .nan, iterations: 0,
+      converged: true, events: [], exposure: [])
   }
 
-  init(cutPoints: [Double], rates: [Double], coefficients: [Double], variance: [Double], logLikelihood: Double,
-       iterations: Int, converged: Bool, events: [Double], exposure: [Double]) {
+  init(
+    cutPoints: [Double], rates: [Double], coefficients: [Double], variance: [Double], logLikelihood: Double,
+    iterations: Int, converged: Bool, events: [Double], exposure: [Double]
+  ) {
     self.cutPoints = cutPoints
     self.rates = rates
     self.coefficients = coefficients
@@ -113,7 +116,9 @@ public enum PiecewiseExponentialRegression {
       throw .invalidInput("cut points must be finite, > 0 and strictly increasing; got \(cutPoints)")
     }
     guard data.eventCount > 0 else { throw .noEvents }
-    let n = data.count, p = data.covariateCount, K = cutPoints.count + 1
+    let n = data.count
+    let p = data.covariateCount
+    let K = cutPoints.count + 1
     let bounds = [0.0] + cutPoints + [.infinity]
 
     // Exposure E_ik (stored sparsely: a subject only touches intervals up to its own time).
@@ -157,7 +162,10 @@ public enum PiecewiseExponentialRegression {
       var u = [Double](repeating: 0, count: m)
       var info = [Double](repeating: 0, count: m * m)
       var slot = [Int](repeating: -1, count: K)
-      for (a, k) in free.enumerated() { slot[k] = a; u[a] = events[k] }
+      for (a, k) in free.enumerated() {
+        slot[k] = a
+        u[a] = events[k]
+      }
       let q = free.count
       for i in 0..<n {
         var eta = 0.0
@@ -192,23 +200,30 @@ public enum PiecewiseExponentialRegression {
       var scale = 1.0
       var accepted = false
       for _ in 0..<30 {
-        var newRho = rho, newBeta = beta
+        var newRho = rho
+        var newBeta = beta
         for (a, k) in free.enumerated() { newRho[k] += scale * step[a] }
         for j in 0..<p { newBeta[j] += scale * step[free.count + j] }
         let newLl = logLik(newRho, newBeta)
         if newLl >= ll - 1e-12 * abs(ll) {
           let change = abs(newLl - ll)
-          rho = newRho; beta = newBeta; ll = newLl
+          rho = newRho
+          beta = newBeta
+          ll = newLl
           accepted = true
           if change <= 1e-12 * max(1, abs(ll)) && step.allSatisfy({ abs($0) < 1e-6 }) { converged = true }
           break
         }
         scale /= 2
       }
-      if !accepted || converged { converged = converged || step.allSatisfy { abs($0) < 1e-8 }; break }
+      if !accepted || converged {
+        converged = converged || step.allSatisfy { abs($0) < 1e-8 }
+        break
+      }
     }
     let (_, finalInfo) = scoreAndInformation(rho, beta)
-    let inverse = (try? CholeskyFactorization(rowMajor: finalInfo, dimension: m).inverse())
+    let inverse =
+      (try? CholeskyFactorization(rowMajor: finalInfo, dimension: m).inverse())
       ?? [Double](repeating: .nan, count: m * m)
     // Expand to the full (K + p) layout, NaN for intervals held at 0.
     let full = K + p

@@ -56,11 +56,15 @@ enum SortedOrder {
       }
     }
     func quick(_ lo0: Int, _ hi0: Int) {
-      var lo = lo0, hi = hi0
+      var lo = lo0
+      var hi = hi0
       while hi - lo > 16 {
-        let a = key[index[lo]], b = key[index[(lo + hi) / 2]], c = key[index[hi]]
+        let a = key[index[lo]]
+        let b = key[index[(lo + hi) / 2]]
+        let c = key[index[hi]]
         let pivot = max(min(a, b), min(max(a, b), c))  // median of three
-        var i = lo, j = hi
+        var i = lo
+        var j = hi
         while i <= j {
           while key[index[i]] < pivot { i += 1 }
           while key[index[j]] > pivot { j -= 1 }

@@ -47,8 +47,9 @@ public struct SurvivalData: Sendable {
     precondition(rows.count == times.count, "covariates has \(rows.count) rows for \(times.count) subjects")
     precondition(rows.allSatisfy { $0.count == p }, "every covariate row must have \(p) values")
     let columns = (0..<p).map { j in rows.map { $0[j] } }
-    self.init(times: times, events: events, covariateColumns: columns,
-              weights: weights, strata: strata, offsets: offsets)
+    self.init(
+      times: times, events: events, covariateColumns: columns,
+      weights: weights, strata: strata, offsets: offsets)
   }
 
   /// The number of subjects.

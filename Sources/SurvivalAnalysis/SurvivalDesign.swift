@@ -58,8 +58,10 @@ public struct ExponentialTrialDesign: Sendable {
   /// Dropout hazard γ, the same in both arms.
   public var dropoutHazard: Double
 
-  public init(controlHazard: Double, hazardRatio: Double, allocation: Double = 1,
-              accrualDuration: Double, followUp: Double, dropoutHazard: Double = 0) {
+  public init(
+    controlHazard: Double, hazardRatio: Double, allocation: Double = 1,
+    accrualDuration: Double, followUp: Double, dropoutHazard: Double = 0
+  ) {
     self.controlHazard = controlHazard
     self.hazardRatio = hazardRatio
     self.allocation = allocation

@@ -58,7 +58,8 @@ public struct WeibullFit: Sendable {
     return (0..<p).map { j in
       let a = survregParameters[1 + j]
       // ∇β_j = (−k on α_j, +a·k on log σ).
-      let gA = -k, gS = fixedShape != nil ? 0 : a * k
+      let gA = -k
+      let gS = fixedShape != nil ? 0 : a * k
       let vAA = survregVariance[(1 + j) * m + 1 + j]
       let vAS = survregVariance[(1 + j) * m + p + 1]
       let vSS = survregVariance[(p + 1) * m + p + 1]
@@ -105,8 +106,10 @@ public enum WeibullRegression {
   ///   - start: survreg parameters (μ, α₁…α_p, log σ) to start Newton from, e.g. the fit to the
   ///     full data when fitting a bootstrap resample; the MLE is the same, it is found in a few
   ///     steps instead of through the BFGS fallback. Ignored when its length does not match.
-  public static func fit(_ data: SurvivalData, fixedShape: Double? = nil, useBFGS: Bool = false,
-                         start warmStart: [Double]? = nil) throws(SurvivalError) -> WeibullFit {
+  public static func fit(
+    _ data: SurvivalData, fixedShape: Double? = nil, useBFGS: Bool = false,
+    start warmStart: [Double]? = nil
+  ) throws(SurvivalError) -> WeibullFit {
     try data.validate()
     if data.weights != nil || data.strata != nil || data.offsets != nil {
       throw .invalidInput("Weibull regression does not support weights, strata or offsets")
@@ -117,7 +120,8 @@ public enum WeibullRegression {
     if let fixedShape, !(fixedShape > 0 && fixedShape.isFinite) {
       throw .invalidInput("fixed shape must be a positive number, got \(fixedShape)")
     }
-    let n = data.count, p = data.covariateCount
+    let n = data.count
+    let p = data.covariateCount
     let events = data.eventCount
     guard events > 0 else { throw .noEvents }
     let y = data.times.map { Foundation.log($0) }
@@ -218,7 +222,9 @@ public enum WeibullRegression {
           let trialValue = trial.withUnsafeBufferPointer { t in trialGradient.withUnsafeMutableBufferPointer { negLogLik(t, $0) } }
           if trialValue <= value + 1e-12 * abs(value) {
             change = scale == 1 ? abs(value - trialValue) : .infinity
-            theta = trial; value = trialValue; gradient = trialGradient
+            theta = trial
+            value = trialValue
+            gradient = trialGradient
             moved = true
             break
           }
@@ -238,8 +244,9 @@ public enum WeibullRegression {
     if !converged {
       let result: MinimizationResult
       do {
-        result = try Minimizer.minimizeBFGS(start: start, initialStep: 0.1, gradientTolerance: 1e-3 * Double(n),
-                                            maxIterations: 200, objective: negLogLik)
+        result = try Minimizer.minimizeBFGS(
+          start: start, initialStep: 0.1, gradientTolerance: 1e-3 * Double(n),
+          maxIterations: 200, objective: negLogLik)
       } catch {
         throw .invalidInput("the optimizer could not start: \(error)")
       }

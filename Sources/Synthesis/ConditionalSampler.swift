@@ -35,7 +35,10 @@ struct ConditionalSampler {
     -> (patients: SyntheticPatients, candidates: Int, passed: Int, method: String)
   {
     var accepted = SyntheticPatients(variables: copula.variables, values: copula.variables.map { _ in [] }, eventTimes: [])
-    var candidates = 0, passed = 0, proposalCandidates = 0, proposalPassed = 0
+    var candidates = 0
+    var passed = 0
+    var proposalCandidates = 0
+    var proposalPassed = 0
     guard count > 0 else { return (accepted, 0, 0, "rejection") }
     let box = allowLatentBox ? latentBox() : nil
     var proposal = Proposal(copula: copula, box: nil)
@@ -118,8 +121,11 @@ struct ConditionalSampler {
       }
       let bound = rule.kind == .inclusion ? rule.expression.numericBound : nil
       if case .continuous = copula.marginals[j], bound == nil { continue }
-      guard let interval = copula.marginals[j].latentInterval(allows: allows, low: bound?.low ?? -.infinity,
-                                                               high: bound?.high ?? .infinity) else { continue }
+      guard
+        let interval = copula.marginals[j].latentInterval(
+          allows: allows, low: bound?.low ?? -.infinity,
+          high: bound?.high ?? .infinity)
+      else { continue }
       restrict(j, interval)
       if let missingDimension {  // the value must be present: the indicator's "present" interval
         restrict(missingDimension, (-.infinity, StandardNormal.quantile(1 - copula.missingRates[j])))

@@ -37,7 +37,9 @@ public struct GaussianCopulaModel: Sendable {
   /// Fits the copula to `rows` of `columns` (typed as TrialSpec types them: numbers with NaN
   /// missing, label positions with −1 missing).
   static func fit(columns: ExpressionColumns, rows: [Int], variables: [VariableDeclaration]) throws(SynthesisError) -> GaussianCopulaModel {
-    guard rows.count >= 2 else { throw .notEnoughData("the generator needs at least 2 reference patients to learn from; the fitting rows hold \(rows.count)") }
+    guard rows.count >= 2 else {
+      throw .notEnoughData("the generator needs at least 2 reference patients to learn from; the fitting rows hold \(rows.count)")
+    }
     var marginals: [Marginal] = []
     var scores: [[Double]] = []
     var dimensions: [Dimension] = []
@@ -83,12 +85,15 @@ public struct GaussianCopulaModel: Sendable {
     }
     guard let factor else { throw .notEnoughData("the latent correlation could not be made positive definite") }
     // Marginals of the missingness indicators are appended after the value marginals.
-    let allMarginals = marginals + indicatorScores.map { j, _ in
-      Marginal.discrete(values: [0, 1], cumulative: [1 - missingRates[j], 1])
-    }
-    return GaussianCopulaModel(variables: variables, marginals: allMarginals, dimensions: dimensions,
-                               missingRates: missingRates, correlation: correlation, lower: factor.lower,
-                               shrinkage: lambda, rowsFitted: rows.count)
+    let allMarginals =
+      marginals
+      + indicatorScores.map { j, _ in
+        Marginal.discrete(values: [0, 1], cumulative: [1 - missingRates[j], 1])
+      }
+    return GaussianCopulaModel(
+      variables: variables, marginals: allMarginals, dimensions: dimensions,
+      missingRates: missingRates, correlation: correlation, lower: factor.lower,
+      shrinkage: lambda, rowsFitted: rows.count)
   }
 
   /// A variable's values at `rows` as numbers (label positions for categorical variables).
@@ -102,12 +107,23 @@ public struct GaussianCopulaModel: Sendable {
 
   /// Pearson correlation over the pairs where both are present (0 with fewer than 3 pairs or no spread).
   static func pairwiseCorrelation(_ x: [Double], _ y: [Double]) -> Double {
-    var n = 0.0, sx = 0.0, sy = 0.0, sxx = 0.0, syy = 0.0, sxy = 0.0
+    var n = 0.0
+    var sx = 0.0
+    var sy = 0.0
+    var sxx = 0.0
+    var syy = 0.0
+    var sxy = 0.0
     for i in x.indices where !x[i].isNaN && !y[i].isNaN {
-      n += 1; sx += x[i]; sy += y[i]; sxx += x[i] * x[i]; syy += y[i] * y[i]; sxy += x[i] * y[i]
+      n += 1
+      sx += x[i]
+      sy += y[i]
+      sxx += x[i] * x[i]
+      syy += y[i] * y[i]
+      sxy += x[i] * y[i]
     }
     guard n >= 3 else { return 0 }
-    let vx = sxx - sx * sx / n, vy = syy - sy * sy / n
+    let vx = sxx - sx * sx / n
+    let vy = syy - sy * sy / n
     guard vx > 0, vy > 0 else { return 0 }
     return max(-1, min(1, (sxy - sx * sy / n) / (vx * vy).squareRoot()))
   }

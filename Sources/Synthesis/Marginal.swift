@@ -24,12 +24,21 @@ enum Marginal: Sendable {
   static func fit(_ observed: [Double], discrete: Bool) -> Marginal {
     let sorted = observed.sorted()
     guard discrete else { return .continuous(sorted: sorted) }
-    var values: [Double] = [], counts: [Double] = []
+    var values: [Double] = []
+    var counts: [Double] = []
     for v in sorted {
-      if values.last == v { counts[counts.count - 1] += 1 } else { values.append(v); counts.append(1) }
+      if values.last == v {
+        counts[counts.count - 1] += 1
+      } else {
+        values.append(v)
+        counts.append(1)
+      }
     }
     var running = 0.0
-    let cumulative = counts.map { c -> Double in running += c; return running / Double(sorted.count) }
+    let cumulative = counts.map { c -> Double in
+      running += c
+      return running / Double(sorted.count)
+    }
     return .discrete(values: values, cumulative: Array(cumulative.dropLast()) + [1])
   }
 
@@ -51,7 +60,8 @@ enum Marginal: Sendable {
       return scores
     case .discrete(let categories, let cumulative):
       let means = cumulative.indices.map { k -> Double in
-        let lo = k == 0 ? 0 : cumulative[k - 1], hi = cumulative[k]
+        let lo = k == 0 ? 0 : cumulative[k - 1]
+        let hi = cumulative[k]
         let a = lo == 0 ? -Double.infinity : StandardNormal.quantile(lo)
         let b = hi >= 1 ? Double.infinity : StandardNormal.quantile(hi)
         let mass = hi - lo
@@ -71,7 +81,8 @@ enum Marginal: Sendable {
       let f = h - Double(i)
       return i + 1 < sorted.count ? sorted[i] + f * (sorted[i + 1] - sorted[i]) : sorted[i]
     case .discrete(let values, let cumulative):
-      var lo = 0, hi = cumulative.count - 1  // first k with u <= cumulative[k]
+      var lo = 0
+      var hi = cumulative.count - 1  // first k with u <= cumulative[k]
       while lo < hi {
         let mid = (lo + hi) / 2
         if u <= cumulative[mid] { hi = mid } else { lo = mid + 1 }
@@ -88,7 +99,8 @@ enum Marginal: Sendable {
     case .discrete(let values, let cumulative):
       let allowed = values.indices.filter { allows(values[$0]) }
       guard let first = allowed.first, let last = allowed.last, last - first + 1 == allowed.count else { return nil }
-      let lo = first == 0 ? 0 : cumulative[first - 1], hi = cumulative[last]
+      let lo = first == 0 ? 0 : cumulative[first - 1]
+      let hi = cumulative[last]
       return (lo <= 0 ? -.infinity : StandardNormal.quantile(lo), hi >= 1 ? .infinity : StandardNormal.quantile(hi))
     case .continuous(let sorted):
       let n = sorted.count
@@ -97,7 +109,8 @@ enum Marginal: Sendable {
       func position(_ x: Double) -> Double {
         if x <= sorted[0] { return 0 }
         if x >= sorted[n - 1] { return Double(n - 1) }
-        var lo = 0, hi = n - 1  // last i with sorted[i] <= x
+        var lo = 0
+        var hi = n - 1  // last i with sorted[i] <= x
         while lo < hi {
           let mid = (lo + hi + 1) / 2
           if sorted[mid] <= x { lo = mid } else { hi = mid - 1 }
@@ -105,7 +118,8 @@ enum Marginal: Sendable {
         let gap = sorted[lo + 1] - sorted[lo]
         return Double(lo) + (gap > 0 ? (x - sorted[lo]) / gap : 0)
       }
-      let uLow = position(low) / Double(n - 1), uHigh = position(high) / Double(n - 1)
+      let uLow = position(low) / Double(n - 1)
+      let uHigh = position(high) / Double(n - 1)
       guard uLow < uHigh else { return nil }
       return (uLow <= 0 ? -.infinity : StandardNormal.quantile(uLow), uHigh >= 1 ? .infinity : StandardNormal.quantile(uHigh))
     }

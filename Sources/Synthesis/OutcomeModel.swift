@@ -41,10 +41,14 @@ public struct OutcomeModel: Sendable {
   let lastFollowUp: Double
 
   /// Fits the outcome and censoring models on `rows`.
-  static func fit(kind: OutcomeKind, variables: [VariableDeclaration], columns: ExpressionColumns,
-                  times: [Double], events: [Bool?], rows: [Int], warmStart: OutcomeModel? = nil) throws(SynthesisError) -> OutcomeModel {
+  static func fit(
+    kind: OutcomeKind, variables: [VariableDeclaration], columns: ExpressionColumns,
+    times: [Double], events: [Bool?], rows: [Int], warmStart: OutcomeModel? = nil
+  ) throws(SynthesisError) -> OutcomeModel {
     let usable = rows.filter { !times[$0].isNaN && events[$0] != nil }
-    var terms: [Term] = [], names: [String] = [], imputation: [Double] = []
+    var terms: [Term] = []
+    var names: [String] = []
+    var imputation: [Double] = []
     var valueColumns: [[Double]] = []
     for (j, v) in variables.enumerated() {
       let values = GaussianCopulaModel.values(columns, v.name, usable)
@@ -72,12 +76,15 @@ public struct OutcomeModel: Sendable {
     guard let smallest = positive.min() else { throw .notEnoughData("no positive follow-up time among the fitting rows") }
     let t = usable.map { max(times[$0], smallest / 2) }
     let e = usable.map { events[$0]! }
-    guard e.contains(true) else { throw .notEnoughData("no events among the \(usable.count) fitting rows; the outcome model cannot be fitted") }
+    guard e.contains(true) else {
+      throw .notEnoughData("no events among the \(usable.count) fitting rows; the outcome model cannot be fitted")
+    }
     let design = terms.map { term in
       (0..<usable.count).map { i in Self.encode(valueColumns[term.index][i], term, imputation[term.index]) }
     }
     let data = SurvivalData(times: t, events: e, covariateColumns: design)
-    var weibull: WeibullFit?, piecewise: PiecewiseExponentialFit?
+    var weibull: WeibullFit?
+    var piecewise: PiecewiseExponentialFit?
     do {
       switch kind {
       case .weibull:
@@ -98,9 +105,10 @@ public struct OutcomeModel: Sendable {
     } catch {
       throw .numerical("the censoring distribution could not be estimated: \(error)")
     }
-    return OutcomeModel(kind: kind, terms: terms, termNames: names, termVariables: terms.map { variables[$0.index].name },
-                        imputation: imputation, weibull: weibull,
-                        piecewise: piecewise, censoring: censoring, lastFollowUp: t.max() ?? 0)
+    return OutcomeModel(
+      kind: kind, terms: terms, termNames: names, termVariables: terms.map { variables[$0.index].name },
+      imputation: imputation, weibull: weibull,
+      piecewise: piecewise, censoring: censoring, lastFollowUp: t.max() ?? 0)
   }
 
   @inline(__always) static func encode(_ x: Double, _ term: Term, _ fill: Double) -> Double {
@@ -116,7 +124,9 @@ public struct OutcomeModel: Sendable {
   /// The design columns of `variables` only (R's treatment coding, missing values imputed as in
   /// the fit): what an analysis adjusted for those covariates enters.
   public func design(_ row: [Double], variables: Set<String>) -> [Double] {
-    terms.indices.filter { variables.contains(termVariables[$0]) }.map { Self.encode(row[terms[$0].index], terms[$0], imputation[terms[$0].index]) }
+    terms.indices.filter { variables.contains(termVariables[$0]) }.map {
+      Self.encode(row[terms[$0].index], terms[$0], imputation[terms[$0].index])
+    }
   }
 
   /// The event time with survival probability `u` for covariates `row` (variable values in the

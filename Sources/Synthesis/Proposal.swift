@@ -26,16 +26,20 @@ struct Proposal {
 
   /// Seeds w_max with a pilot of 1,000 weights.
   mutating func calibrate(rng: GSLRandomSource) {
-    var z = [Double](repeating: 0, count: copula.latentDimension), e = z
+    var z = [Double](repeating: 0, count: copula.latentDimension)
+    var e = z
     for _ in 0..<1_000 { maxWeight = max(maxWeight, ghk(&z, &e, rng)) }
   }
 
   /// `count` candidate patients (not yet checked against the rules), event times left at 0.
   mutating func draw(_ count: Int, rng: GSLRandomSource) -> SyntheticPatients {
-    let p = copula.variables.count, m = copula.latentDimension
+    let p = copula.variables.count
+    let m = copula.latentDimension
     var values = [[Double]](repeating: [], count: p)
     for j in 0..<p { values[j].reserveCapacity(count) }
-    var z = [Double](repeating: 0, count: m), e = z, row = [Double](repeating: 0, count: p)
+    var z = [Double](repeating: 0, count: m)
+    var e = z
+    var row = [Double](repeating: 0, count: p)
     for _ in 0..<count {
       if box == nil || lower.isEmpty {
         copula.drawLatent(&z, &e, using: rng)
@@ -47,8 +51,9 @@ struct Proposal {
       copula.decode(z, into: &row)
       for j in 0..<p { values[j].append(row[j]) }
     }
-    return SyntheticPatients(variables: copula.variables, values: values,
-                             eventTimes: [Double](repeating: 0, count: values.first?.count ?? 0))
+    return SyntheticPatients(
+      variables: copula.variables, values: values,
+      eventTimes: [Double](repeating: 0, count: values.first?.count ?? 0))
   }
 
   /// One GHK draw into `z` (original order), `e` as scratch; returns its weight.
@@ -60,7 +65,8 @@ struct Proposal {
       for b in 0..<a { mean += lower[a * m + b] * e[b] }
       let sd = lower[a * m + a]
       if let (lo, hi) = box![order[a]] {
-        let pl = StandardNormal.cdf((lo - mean) / sd), ph = StandardNormal.cdf((hi - mean) / sd)
+        let pl = StandardNormal.cdf((lo - mean) / sd)
+        let ph = StandardNormal.cdf((hi - mean) / sd)
         weight *= max(ph - pl, 0)
         let u = min(max(pl + (ph - pl) * rng.uniform(), 1e-300), 1 - 1e-16)
         e[a] = StandardNormal.quantile(u)

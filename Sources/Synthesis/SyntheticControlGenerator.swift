@@ -74,8 +74,10 @@ public struct SyntheticControlGenerator: Sendable {
   /// bootstrap resample — the Monte Carlo engine refits on one in every replicate, with
   /// `warmStart` the generator fitted on the whole reference: its outcome estimate starts the
   /// refit's optimizer, which then needs a few Newton steps).
-  public init(protocol p: TrialProtocol, fittingRows rows: [Int], fitOn: FitPopulation = .reference,
-              warmStart: SyntheticControlGenerator? = nil) throws(SynthesisError) {
+  public init(
+    protocol p: TrialProtocol, fittingRows rows: [Int], fitOn: FitPopulation = .reference,
+    warmStart: SyntheticControlGenerator? = nil
+  ) throws(SynthesisError) {
     guard let data = p.referenceData else {
       throw .notConfigured("protocol '\(p.id)' has no reference cohort to learn from (it is parametric)")
     }
@@ -90,17 +92,21 @@ public struct SyntheticControlGenerator: Sendable {
     guard let kind = OutcomeKind(rawValue: synthesis?.outcome ?? OutcomeKind.weibull.rawValue) else {
       throw .notConfigured("unknown outcome model '\(synthesis?.outcome ?? "")'")
     }
-    outcome = try OutcomeModel.fit(kind: kind, variables: variables, columns: data.columns, times: data.times,
-                                   events: data.events, rows: rows, warmStart: warmStart?.outcome)
+    outcome = try OutcomeModel.fit(
+      kind: kind, variables: variables, columns: data.columns, times: data.times,
+      events: data.events, rows: rows, warmStart: warmStart?.outcome)
   }
 
   /// `count` patients meeting `eligibility` and the constraints, drawn from `rng` (a replicate's
   /// stream), with event hazards multiplied by `drift` (S(t | x)^drift: the synthetic source's
   /// hazard relative to concurrent controls). For the Monte Carlo engine: no report, no support count.
-  public func sample(count: Int, using rng: GSLRandomSource, eligibility: Eligibility, drift: Double = 1,
-                     maxCandidates: Int? = nil) throws(SynthesisError) -> SyntheticPatients {
-    let sampler = ConditionalSampler(generator: self, eligibility: eligibility,
-                                     constraints: trialProtocol.synthesis?.constraints ?? [])
+  public func sample(
+    count: Int, using rng: GSLRandomSource, eligibility: Eligibility, drift: Double = 1,
+    maxCandidates: Int? = nil
+  ) throws(SynthesisError) -> SyntheticPatients {
+    let sampler = ConditionalSampler(
+      generator: self, eligibility: eligibility,
+      constraints: trialProtocol.synthesis?.constraints ?? [])
     return try sampler.sample(count: count, budget: maxCandidates ?? max(100_000, 1_000 * count), rng: rng, drift: drift).patients
   }
 
@@ -124,23 +130,29 @@ public struct SyntheticControlGenerator: Sendable {
   ///   runs out first, ``SynthesisError/budgetExhausted(requested:generated:candidates:)``. Never
   ///   returns fewer rows than asked.
   ///   - allowLatentBox: false forces plain rejection (the reference answer) even for rare subgroups.
-  public func generate(count: Int, seed: UInt64, eligibility: Eligibility? = nil, maxCandidates: Int? = nil,
-                       allowLatentBox: Bool = true)
+  public func generate(
+    count: Int, seed: UInt64, eligibility: Eligibility? = nil, maxCandidates: Int? = nil,
+    allowLatentBox: Bool = true
+  )
     throws(SynthesisError) -> (SyntheticPatients, GenerationReport)
   {
     precondition(count >= 0, "count must be >= 0")
     let rules = eligibility ?? trialProtocol.eligibility
-    let sampler = ConditionalSampler(generator: self, eligibility: rules,
-                                     constraints: trialProtocol.synthesis?.constraints ?? [])
+    let sampler = ConditionalSampler(
+      generator: self, eligibility: rules,
+      constraints: trialProtocol.synthesis?.constraints ?? [])
     let rng = SeedSequence(masterSeed: seed).makeRandomSource(0x5359_4e54)  // "SYNT"
     let budget = maxCandidates ?? max(100_000, 1_000 * count)
-    let (patients, candidates, passed, method) = try sampler.sample(count: count, budget: budget, rng: rng,
-                                                                    allowLatentBox: allowLatentBox)
+    let (patients, candidates, passed, method) = try sampler.sample(
+      count: count, budget: budget, rng: rng,
+      allowLatentBox: allowLatentBox)
     let support = self.support(rules)
     let report = GenerationReport(
       requested: count, candidates: candidates, acceptanceRate: candidates > 0 ? Double(passed) / Double(candidates) : 1,
       method: method, support: support,
-      supportWarning: support < 30 ? "only \(support) reference patients meet the criteria (fewer than 30): the synthetic patients rest on very little real data" : nil,
+      supportWarning: support < 30
+        ? "only \(support) reference patients meet the criteria (fewer than 30): the synthetic patients rest on very little real data"
+        : nil,
       fitOn: fitOn, rowsFitted: fittedRows.count, correlationShrinkage: copula.shrinkage)
     return (patients, report)
   }

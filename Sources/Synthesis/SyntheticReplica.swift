@@ -22,7 +22,8 @@ extension SyntheticControlGenerator {
   public func replica(of patients: SyntheticPatients, seed: UInt64) -> SyntheticReplica {
     let rng = SeedSequence(masterSeed: seed).makeRandomSource(0x4345_4e53)  // "CENS"
     var rounded = patients
-    var times: [Double] = [], events: [Bool] = []
+    var times: [Double] = []
+    var events: [Bool] = []
     guard let spec = trialProtocol.reference, let cohort = trialProtocol.referenceData?.cohort else {
       return SyntheticReplica(patients: patients, times: patients.eventTimes, events: patients.eventTimes.map { _ in true })
     }

@@ -31,10 +31,11 @@ public struct Attrition: Sendable {
     for rule in eligibility.rules {
       let truth = rule.expression.evaluate(columns)
       passes.append(eligibility.passes(rule, truth))
-      counts.append(RuleCounts(
-        id: rule.id, kind: rule.kind, text: rule.text, expression: rule.expression.source,
-        trueCount: truth.filter { $0 == .yes }.count, falseCount: truth.filter { $0 == .no }.count,
-        unknownCount: truth.filter { $0 == .unknown }.count, excludedInOrder: 0, gainIfDropped: 0))
+      counts.append(
+        RuleCounts(
+          id: rule.id, kind: rule.kind, text: rule.text, expression: rule.expression.source,
+          trueCount: truth.filter { $0 == .yes }.count, falseCount: truth.filter { $0 == .no }.count,
+          unknownCount: truth.filter { $0 == .unknown }.count, excludedInOrder: 0, gainIfDropped: 0))
     }
     var stillIn = [Bool](repeating: true, count: n)
     for r in passes.indices {

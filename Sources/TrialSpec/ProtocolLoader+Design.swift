@@ -27,7 +27,8 @@ extension ProtocolLoader {
         reader.fail(pieces, m.path("piecewise"), "needs at least one period, e.g. [{until: 6, rate: 0.05}, {rate: 0.03}]")
         return nil
       }
-      var until: [Double] = [], rates: [Double] = []
+      var until: [Double] = []
+      var rates: [Double] = []
       for (i, (item, itemPath)) in items.enumerated() {
         let isLast = i == items.count - 1
         guard let p = reader.mapping(item, itemPath, allowed: ["until", "rate"], required: ["rate"]) else { continue }
@@ -49,7 +50,9 @@ extension ProtocolLoader {
       return .piecewise(until: until, rates: rates)
     }
     guard let distribution = reader.choice(m["distribution"], m.path("distribution"), ["exponential", "weibull"]) else {
-      if !m.has("distribution") { reader.fail(node, m.path("distribution"), "'distribution' (exponential or weibull) or 'piecewise' is required") }
+      if !m.has("distribution") {
+        reader.fail(node, m.path("distribution"), "'distribution' (exponential or weibull) or 'piecewise' is required")
+      }
       return nil
     }
     guard let median = m["median"].flatMap({ reader.duration($0, m.path("median"), unit: timeUnit) }) else {
@@ -80,7 +83,8 @@ extension ProtocolLoader {
       let allocation = m["allocation"].flatMap { reader.integer($0, m.path("allocation"), "a whole number >= 1", where: { $0 >= 1 }) } ?? 1
       let hr = m["hazard_ratio"].flatMap { reader.number($0, m.path("hazard_ratio"), "a positive number", where: { $0 > 0 }) }
       if role == .control && m.has("hazard_ratio") {
-        reader.fail(m["hazard_ratio"], m.path("hazard_ratio"), "the control arm is the reference; only experimental arms have a hazard ratio")
+        reader.fail(
+          m["hazard_ratio"], m.path("hazard_ratio"), "the control arm is the reference; only experimental arms have a hazard ratio")
       }
       if arms.contains(where: { $0.id == id }) { reader.fail(m["id"], m.path("id"), "arm id '\(id)' is used twice") }
       arms.append(Arm(id: id, role: role, allocation: allocation, hazardRatio: hr))
@@ -98,8 +102,11 @@ extension ProtocolLoader {
   // MARK: - Design
 
   func loadDesign(_ node: Node, timeUnit: TimeUnit) -> TrialDesign? {
-    guard let m = reader.mapping(node, "design", allowed: ["patients", "accrual", "analysis", "dropout", "test"],
-                                 required: ["patients", "accrual", "analysis", "test"]) else { return nil }
+    guard
+      let m = reader.mapping(
+        node, "design", allowed: ["patients", "accrual", "analysis", "dropout", "test"],
+        required: ["patients", "accrual", "analysis", "test"])
+    else { return nil }
     let patients = reader.integer(m["patients"], "design.patients", "a whole number >= 2", where: { $0 >= 2 })
     var accrual: TrialDesign.Accrual?
     if let a = reader.mapping(m["accrual"], "design.accrual", allowed: ["duration", "rates"]) {
@@ -128,9 +135,12 @@ extension ProtocolLoader {
       case "calendar":
         if a.has("events") { reader.fail(a["events"], "design.analysis.events", "'events' belongs to {at: events}") }
         if a.has("follow_up") {
-          analysis = reader.duration(a["follow_up"], "design.analysis.follow_up", unit: timeUnit, positive: false).map { .calendar(followUp: $0) }
+          analysis = reader.duration(a["follow_up"], "design.analysis.follow_up", unit: timeUnit, positive: false).map {
+            .calendar(followUp: $0)
+          }
         } else {
-          reader.fail(m["analysis"], "design.analysis.follow_up", "a calendar analysis needs 'follow_up' (time after the last patient is accrued)")
+          reader.fail(
+            m["analysis"], "design.analysis.follow_up", "a calendar analysis needs 'follow_up' (time after the last patient is accrued)")
         }
       case "events":
         if a.has("follow_up") { reader.fail(a["follow_up"], "design.analysis.follow_up", "'follow_up' belongs to {at: calendar}") }
@@ -167,8 +177,11 @@ extension ProtocolLoader {
   // MARK: - Synthesis
 
   func loadSynthesis(_ node: Node, variables: [VariableDeclaration], symbols: [String: ExpressionSymbol]) -> SynthesisSpec? {
-    guard let m = reader.mapping(node, "synthesis", allowed: ["generator", "outcome", "covariates", "constraints", "fit_on"],
-                                 required: ["generator", "outcome"]) else { return nil }
+    guard
+      let m = reader.mapping(
+        node, "synthesis", allowed: ["generator", "outcome", "covariates", "constraints", "fit_on"],
+        required: ["generator", "outcome"])
+    else { return nil }
     let generator = reader.choice(m["generator"], "synthesis.generator", ["gaussian-copula"])
     let outcome = reader.choice(m["outcome"], "synthesis.outcome", ["weibull", "piecewise-exponential"])
     let names = variables.map(\.name)

@@ -6,8 +6,10 @@ import Foundation
 import Yams
 
 extension TrialProtocol {
-  static let topKeys = ["syntharm", "id", "title", "time_unit", "reference", "variables", "eligibility",
-                        "endpoint", "arms", "design", "synthesis"]
+  static let topKeys = [
+    "syntharm", "id", "title", "time_unit", "reference", "variables", "eligibility",
+    "endpoint", "arms", "design", "synthesis",
+  ]
 
   /// Loads and validates the protocol at `path`.
   /// - Throws: ``SpecErrors`` with every problem found, each with file, line, column and key path.
@@ -32,13 +34,17 @@ extension TrialProtocol {
       return nil
     }
     guard data.count <= YAMLGuard.maxBytes else {
-      reader.fail(nil, "", "the file is \(data.count) bytes; SynthArm reads protocol and scenario files of at most "
-                  + "\(YAMLGuard.maxBytes) bytes (1 MB)")
+      reader.fail(
+        nil, "",
+        "the file is \(data.count) bytes; SynthArm reads protocol and scenario files of at most "
+          + "\(YAMLGuard.maxBytes) bytes (1 MB)")
       return nil
     }
     if let bad = firstInvalidUTF8(in: data) {
-      reader.appendError(SpecError(file: path, line: bad.line, column: bad.column, keyPath: "",
-                                   message: "the file is not UTF-8 text: byte \(bad.byteOffset) is not valid UTF-8"))
+      reader.appendError(
+        SpecError(
+          file: path, line: bad.line, column: bad.column, keyPath: "",
+          message: "the file is not UTF-8 text: byte \(bad.byteOffset) is not valid UTF-8"))
       return nil
     }
     return String(decoding: data, as: UTF8.self)
@@ -50,7 +56,10 @@ struct ProtocolLoader {
   let folder: String
 
   func load(yaml: String) -> TrialProtocol? {
-    guard let top = reader.document(yaml: yaml, allowed: TrialProtocol.topKeys, required: ["syntharm", "id", "time_unit", "endpoint", "arms", "design"]) else { return nil }
+    guard
+      let top = reader.document(
+        yaml: yaml, allowed: TrialProtocol.topKeys, required: ["syntharm", "id", "time_unit", "endpoint", "arms", "design"])
+    else { return nil }
     let id = reader.string(top["id"], "id")
     let title = top["title"].flatMap { reader.string($0, "title") }
     let unit = reader.choice(top["time_unit"], "time_unit", ["day", "week", "month", "year"]).flatMap(TimeUnit.init(word:))
@@ -72,13 +81,15 @@ struct ProtocolLoader {
     if let cohort, let node = top["reference"] {
       data = typeReference(cohort, variables: variables, rowsNode: node, reference: &reference)
     }
-    let eligibility = top["eligibility"].map { loadEligibility($0, symbols: symbols) }
+    let eligibility =
+      top["eligibility"].map { loadEligibility($0, symbols: symbols) }
       ?? Eligibility(onUnknown: .exclude, rules: [])
     let endpoint = top["endpoint"].flatMap { loadEndpoint($0, timeUnit: timeUnit) }
     let endpointHasControl = top["endpoint"]?.mapping?.contains { $0.key.scalar?.string == "control" } ?? false
     if endpoint != nil, top["reference"] == nil, !endpointHasControl {
-      reader.fail(top["endpoint"], "endpoint.control",
-                  "without a reference cohort, 'endpoint.control' must give the control arm's survival, e.g. {distribution: exponential, median: 12}")
+      reader.fail(
+        top["endpoint"], "endpoint.control",
+        "without a reference cohort, 'endpoint.control' must give the control arm's survival, e.g. {distribution: exponential, median: 12}")
     }
     let arms = top["arms"].flatMap(loadArms) ?? []
     let design = top["design"].flatMap { loadDesign($0, timeUnit: timeUnit) }
@@ -105,11 +116,15 @@ struct ProtocolLoader {
   // MARK: - Reference
 
   private func loadReference(_ node: Node) -> (ReferenceSpec?, Cohort?) {
-    guard let m = reader.mapping(node, "reference", allowed: ["data", "rows", "time", "event"],
-                                 required: ["data", "time", "event"]) else { return (nil, nil) }
+    guard
+      let m = reader.mapping(
+        node, "reference", allowed: ["data", "rows", "time", "event"],
+        required: ["data", "time", "event"])
+    else { return (nil, nil) }
     let time = reader.mapping(m["time"], "reference.time", allowed: ["column", "unit"], required: ["column", "unit"])
-    let event = reader.mapping(m["event"], "reference.event", allowed: ["column", "event_value", "event_values", "censor_value"],
-                               required: ["column"])
+    let event = reader.mapping(
+      m["event"], "reference.event", allowed: ["column", "event_value", "event_values", "censor_value"],
+      required: ["column"])
     let timeColumn = reader.string(time?["column"], "reference.time.column")
     let timeUnit = reader.choice(time?["unit"], "reference.time.unit", TimeUnit.words).flatMap(TimeUnit.init(word:))
     let eventColumn = reader.string(event?["column"], "reference.event.column")
@@ -128,16 +143,21 @@ struct ProtocolLoader {
       }
     }
     if let cohort {
-      for (column, key, nodeKey) in [(timeColumn, "reference.time.column", time?["column"]), (eventColumn, "reference.event.column", event?["column"])] {
+      for (column, key, nodeKey) in [
+        (timeColumn, "reference.time.column", time?["column"]), (eventColumn, "reference.event.column", event?["column"]),
+      ] {
         if let column, !cohort.columnNames.contains(column) {
           reader.fail(nodeKey, key, "no column '\(column)' in \(path)\(didYouMean(column, among: cohort.columnNames))")
         }
       }
     }
     guard let timeColumn, let timeUnit, let eventColumn, let eventValue else { return (nil, cohort) }
-    return (ReferenceSpec(dataPath: path, resolvedDataPath: resolved, rows: nil, timeColumn: timeColumn,
-                          timeUnit: timeUnit, eventColumn: eventColumn, eventValue: eventValue,
-                          eventValues: coding?.events ?? [eventValue], censorValues: coding?.censors ?? ["0"]), cohort)
+    return (
+      ReferenceSpec(
+        dataPath: path, resolvedDataPath: resolved, rows: nil, timeColumn: timeColumn,
+        timeUnit: timeUnit, eventColumn: eventColumn, eventValue: eventValue,
+        eventValues: coding?.events ?? [eventValue], censorValues: coding?.censors ?? ["0"]), cohort
+    )
   }
 
   /// `event_value` or `event_values`, and `censor_value` (a value or a list). Without
@@ -149,7 +169,10 @@ struct ProtocolLoader {
         guard let items = reader.sequence(node, path) else { return nil }
         let out = items.compactMap { reader.string($0.0, $0.1) }
         guard out.count == items.count else { return nil }
-        if out.isEmpty { reader.fail(node, path, "needs at least one value"); return nil }
+        if out.isEmpty {
+          reader.fail(node, path, "needs at least one value")
+          return nil
+        }
         return out
       }
       return reader.string(node, path).map { [$0] }
@@ -167,8 +190,9 @@ struct ProtocolLoader {
     case (_?, _?):
       reader.fail(event["event_values"], event.path("event_values"), "give 'event_value' or 'event_values', not both")
     case (nil, nil):
-      reader.fail(event.node, event.path("event_value"),
-                  "'event_value' is required (the value meaning \"event\"; or 'event_values', a list of them)")
+      reader.fail(
+        event.node, event.path("event_value"),
+        "'event_value' is required (the value meaning \"event\"; or 'event_values', a list of them)")
     }
     guard let events else { return nil }
     func same(_ a: String, _ b: String) -> Bool {
@@ -186,8 +210,9 @@ struct ProtocolLoader {
     } else {
       censors = events.allSatisfy { same($0, "2") } ? ["1"] : ["0"]
       if let both = censors.first(where: { c in events.contains { same($0, c) } }) {
-        reader.fail(event.node, event.path("censor_value"),
-                    "'censor_value' is required: the default censoring value \(both) is also an event value")
+        reader.fail(
+          event.node, event.path("censor_value"),
+          "'censor_value' is required: the default censoring value \(both) is also an event value")
         return nil
       }
     }
@@ -195,8 +220,10 @@ struct ProtocolLoader {
   }
 
   /// Types the CSV, compiles `reference.rows` (undeclared columns are text there) and selects rows.
-  private func typeReference(_ cohort: Cohort, variables: [VariableDeclaration], rowsNode: Node,
-                             reference: inout ReferenceSpec?) -> ReferenceData? {
+  private func typeReference(
+    _ cohort: Cohort, variables: [VariableDeclaration], rowsNode: Node,
+    reference: inout ReferenceSpec?
+  ) -> ReferenceData? {
     let columns = typeColumns(cohort, variables: variables) { line, column, message in
       reader.appendError(SpecError(file: cohort.source, line: line, column: column, keyPath: "", message: message))
     }
@@ -222,9 +249,11 @@ struct ProtocolLoader {
         reader.appendError(SpecError(file: error.source, line: error.line, column: error.column, keyPath: "", message: error.message))
       }
       if let bad = selected.first(where: { (rawTimes.indices.contains($0) ? rawTimes[$0] : nil).map { $0 < 0 } ?? false }) {
-        reader.appendError(SpecError(file: cohort.source, line: cohort.lineNumbers[bad],
-                                     column: cohort.columnNames.firstIndex(of: spec.timeColumn)! + 1, keyPath: "",
-                                     message: "follow-up time \(rawTimes[bad]!.formatted) in column '\(spec.timeColumn)' is negative"))
+        reader.appendError(
+          SpecError(
+            file: cohort.source, line: cohort.lineNumbers[bad],
+            column: cohort.columnNames.firstIndex(of: spec.timeColumn)! + 1, keyPath: "",
+            message: "follow-up time \(rawTimes[bad]!.formatted) in column '\(spec.timeColumn)' is negative"))
       }
     }
     let events = eventColumn(cohort, spec, checking: selected) { line, column, message in
@@ -298,10 +327,13 @@ struct ProtocolLoader {
         if let codes = declaration.codes, Set(codes.compactMap { Double($0.code) }) != [0, 1] {
           reader.fail(m["codes"], m.path("codes"), "a binary variable's codes must be 0 and 1")
         }
-        if declaration.levels != nil { reader.fail(m["levels"], m.path("levels"), "a binary variable holds 0 and 1; use 'codes' to name them") }
+        if declaration.levels != nil {
+          reader.fail(m["levels"], m.path("levels"), "a binary variable holds 0 and 1; use 'codes' to name them")
+        }
       case .continuous, .count:
         if declaration.codes != nil || declaration.levels != nil {
-          reader.fail(m["codes"] ?? m["levels"], path, "a \(type.rawValue) variable has no codes or levels; declare it categorical or ordinal")
+          reader.fail(
+            m["codes"] ?? m["levels"], path, "a \(type.rawValue) variable has no codes or levels; declare it categorical or ordinal")
         }
       }
       out.append(declaration)
@@ -315,7 +347,8 @@ struct ProtocolLoader {
     guard let m = reader.mapping(node, "eligibility", allowed: ["on_unknown", "inclusion", "exclusion"]) else {
       return Eligibility(onUnknown: .exclude, rules: [])
     }
-    let onUnknown = m["on_unknown"].flatMap { reader.choice($0, "eligibility.on_unknown", ["exclude", "include"]) }
+    let onUnknown =
+      m["on_unknown"].flatMap { reader.choice($0, "eligibility.on_unknown", ["exclude", "include"]) }
       .flatMap(OnUnknown.init(rawValue:)) ?? .exclude
     var rules: [EligibilityRule] = []
     for kind in [EligibilityRule.Kind.inclusion, .exclusion] {
@@ -336,7 +369,8 @@ struct ProtocolLoader {
     guard let m = reader.mapping(node, path, allowed: ["id", "text", "when", "on_unknown"], required: ["id", "when"]) else { return nil }
     let id = reader.string(m["id"], m.path("id"))
     let text = m["text"].flatMap { reader.string($0, m.path("text")) }
-    let onUnknown = m["on_unknown"].flatMap { reader.choice($0, m.path("on_unknown"), ["exclude", "include"]) }.flatMap(OnUnknown.init(rawValue:))
+    let onUnknown = m["on_unknown"].flatMap { reader.choice($0, m.path("on_unknown"), ["exclude", "include"]) }.flatMap(
+      OnUnknown.init(rawValue:))
     guard let id, let whenNode = m["when"], let expression = compile(whenNode, m.path("when"), symbols: symbols) else { return nil }
     return EligibilityRule(id: id, kind: kind, text: text, expression: expression, onUnknown: onUnknown)
   }
@@ -344,10 +378,12 @@ struct ProtocolLoader {
   /// Compiles an expression scalar; an error points at the faulty character in the file.
   func compile(_ node: Node, _ path: String, symbols: [String: ExpressionSymbol]) -> CompiledExpression? {
     guard let source = reader.string(node, path) else { return nil }
-    if let tokens = try? ExpressionParser.tokenize(source), tokens.contains(where: { t in
-      if case .identifier(let name) = t.kind { return reader.unresolvedNames.contains(name) }
-      return false
-    }) {
+    if let tokens = try? ExpressionParser.tokenize(source),
+      tokens.contains(where: { t in
+        if case .identifier(let name) = t.kind { return reader.unresolvedNames.contains(name) }
+        return false
+      })
+    {
       return nil  // uses a variable whose declaration already has an error
     }
     do {

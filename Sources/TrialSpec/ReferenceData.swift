@@ -43,13 +43,15 @@ public struct ReferenceData: Sendable {
 extension ExpressionColumns {
   /// The rows at `indices`, in that order.
   public func selecting(_ indices: [Int]) -> ExpressionColumns {
-    ExpressionColumns(rowCount: indices.count, columns: columns.mapValues { c in
-      switch c {
-      case .numeric(let v): .numeric(indices.map { v[$0] })
-      case .labels(let v): .labels(indices.map { v[$0] })
-      case .text(let v): .text(indices.map { v[$0] })
-      }
-    })
+    ExpressionColumns(
+      rowCount: indices.count,
+      columns: columns.mapValues { c in
+        switch c {
+        case .numeric(let v): .numeric(indices.map { v[$0] })
+        case .labels(let v): .labels(indices.map { v[$0] })
+        case .text(let v): .text(indices.map { v[$0] })
+        }
+      })
   }
 }
 
@@ -74,7 +76,9 @@ func typeColumns(_ cohort: Cohort, variables: [VariableDeclaration], report: (In
     func bad(_ row: Int, _ message: String) {
       problems += 1
       if problems <= 5 { report(line(row), csvColumn, message) }
-      if problems == 6 { report(nil, csvColumn, "more values of '\(variable.name)' do not fit its declaration (only the first 5 are listed)") }
+      if problems == 6 {
+        report(nil, csvColumn, "more values of '\(variable.name)' do not fit its declaration (only the first 5 are listed)")
+      }
     }
     switch variable.type {
     case .continuous, .count, .binary:
@@ -96,7 +100,9 @@ func typeColumns(_ cohort: Cohort, variables: [VariableDeclaration], report: (In
         case .count where x > maxExactWhole:
           // Above 2^53 consecutive whole numbers are no longer distinct doubles, and generated
           // counts are converted to integers: such a count cannot be represented.
-          bad(row, "'\(field)' in column '\(variable.name)' is beyond 2^53 (9007199254740992), the largest count "
+          bad(
+            row,
+            "'\(field)' in column '\(variable.name)' is beyond 2^53 (9007199254740992), the largest count "
               + "SynthArm represents exactly")
         case .binary where !(x == 0 || x == 1) && codeValue[field] == nil:
           bad(row, "'\(field)' in column '\(variable.name)' is not 0 or 1 (the variable is binary)")
@@ -143,19 +149,24 @@ func eventColumn(_ cohort: Cohort, _ spec: ReferenceSpec, checking rows: [Int], 
   let statuses = labels.map { $0.flatMap(spec.eventStatus) }
   let events = spec.eventValues.isEmpty ? [spec.eventValue] : spec.eventValues
   let censors = spec.censorValues.isEmpty ? ["0"] : spec.censorValues
-  var problems = 0, sixth: Int?
+  var problems = 0
+  var sixth: Int?
   for row in rows where labels[row] != nil && statuses[row] == nil {
     problems += 1
     if problems == 6 { sixth = cohort.lineNumbers.isEmpty ? nil : cohort.lineNumbers[row] }
     if problems <= 5 {
-      report(cohort.lineNumbers.isEmpty ? nil : cohort.lineNumbers[row], column,
-             "'\(clipped(labels[row]!))' in event column '\(spec.eventColumn)' is neither an event "
-               + "(\(events.joined(separator: ", "))) nor a censoring (\(censors.joined(separator: ", "))); "
-               + "declare its meaning with reference.event.event_values or censor_value")
+      report(
+        cohort.lineNumbers.isEmpty ? nil : cohort.lineNumbers[row], column,
+        "'\(clipped(labels[row]!))' in event column '\(spec.eventColumn)' is neither an event "
+          + "(\(events.joined(separator: ", "))) nor a censoring (\(censors.joined(separator: ", "))); "
+          + "declare its meaning with reference.event.event_values or censor_value")
     }
   }
   if problems > 5 {
-    report(sixth, column, "\(problems - 5) more values of the event column '\(spec.eventColumn)' are neither an event nor a censoring (only the first 5 are listed)")
+    report(
+      sixth, column,
+      "\(problems - 5) more values of the event column '\(spec.eventColumn)' are neither an event nor a censoring (only the first 5 are listed)"
+    )
   }
   return statuses
 }
@@ -172,8 +183,11 @@ extension TrialProtocol {
   /// not applied). Values that do not fit a declaration are errors with their line and column.
   public func typedData(csvPath: String) throws(SpecErrors) -> ReferenceData {
     guard let spec = reference else {
-      throw SpecErrors([SpecError(file: file, line: nil, column: nil, keyPath: "reference",
-                                  message: "protocol '\(id)' has no reference cohort, so it has no CSV layout to read")])
+      throw SpecErrors([
+        SpecError(
+          file: file, line: nil, column: nil, keyPath: "reference",
+          message: "protocol '\(id)' has no reference cohort, so it has no CSV layout to read")
+      ])
     }
     let cohort: Cohort
     do { cohort = try Cohort(contentsOf: csvPath) } catch {
@@ -181,8 +195,10 @@ extension TrialProtocol {
     }
     var errors: [SpecError] = []
     for name in variables.map(\.name) + [spec.timeColumn, spec.eventColumn] where !cohort.columnNames.contains(name) {
-      errors.append(SpecError(file: csvPath, line: 1, column: nil, keyPath: "",
-                              message: "no column '\(name)'\(didYouMean(name, among: cohort.columnNames)); the file must have the reference's columns"))
+      errors.append(
+        SpecError(
+          file: csvPath, line: 1, column: nil, keyPath: "",
+          message: "no column '\(name)'\(didYouMean(name, among: cohort.columnNames)); the file must have the reference's columns"))
     }
     let columns = typeColumns(cohort, variables: variables) { line, column, message in
       errors.append(SpecError(file: csvPath, line: line, column: column, keyPath: "", message: message))
@@ -197,9 +213,11 @@ extension TrialProtocol {
       errors.append(SpecError(file: csvPath, line: line, column: column, keyPath: "", message: message))
     }
     if let bad = times.indices.first(where: { (times[$0] ?? 0) < 0 }) {
-      errors.append(SpecError(file: csvPath, line: cohort.lineNumbers.isEmpty ? nil : cohort.lineNumbers[bad],
-                              column: (cohort.columnNames.firstIndex(of: spec.timeColumn) ?? 0) + 1, keyPath: "",
-                              message: "follow-up time \(times[bad]!.formatted) in column '\(spec.timeColumn)' is negative"))
+      errors.append(
+        SpecError(
+          file: csvPath, line: cohort.lineNumbers.isEmpty ? nil : cohort.lineNumbers[bad],
+          column: (cohort.columnNames.firstIndex(of: spec.timeColumn) ?? 0) + 1, keyPath: "",
+          message: "follow-up time \(times[bad]!.formatted) in column '\(spec.timeColumn)' is negative"))
     }
     guard errors.isEmpty else { throw SpecErrors(errors) }
     return ReferenceData(

@@ -20,7 +20,9 @@ public enum SafeIdentifier {
     if let bad = id.unicodeScalars.first(where: { !isAllowed($0) }) {
       let hex = String(bad.value, radix: 16, uppercase: true)
       let code = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
-      let shown = bad == " " ? "a space"
+      let shown =
+        bad == " "
+        ? "a space"
         : bad.properties.isWhitespace || bad.value < 0x20 || bad.value == 0x7F ? "the character \(code)" : "'\(Character(bad))'"
       return "contains \(shown); ids name files, so use only letters, digits, '.', '_' and '-'"
     }

@@ -172,8 +172,10 @@ public struct Scenario: Sendable {
     /// and sidedness).
     public var threshold: Double?
 
-    public init(intervals: Int = 4, cutPoints: [Double]? = nil, generatorUncertainty: Bool = true, refits: Int = 200,
-                threshold: Double? = nil) {
+    public init(
+      intervals: Int = 4, cutPoints: [Double]? = nil, generatorUncertainty: Bool = true, refits: Int = 200,
+      threshold: Double? = nil
+    ) {
       self.intervals = cutPoints.map { $0.count + 1 } ?? intervals
       self.cutPoints = cutPoints
       self.generatorUncertainty = generatorUncertainty
@@ -212,8 +214,10 @@ public struct Scenario: Sendable {
     public var adjust: [String]
     public var source: ExternalSource
 
-    public init(id: String, experimental: Int, realControls: Int, syntheticControls: Int, analysis: Analysis,
-                adjust: [String] = [], source: ExternalSource = .synthetic) {
+    public init(
+      id: String, experimental: Int, realControls: Int, syntheticControls: Int, analysis: Analysis,
+      adjust: [String] = [], source: ExternalSource = .synthetic
+    ) {
       self.id = id
       self.experimental = experimental
       self.realControls = realControls

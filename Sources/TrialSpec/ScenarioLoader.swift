@@ -5,8 +5,10 @@ import Foundation
 import Yams
 
 extension Scenario {
-  static let topKeys = ["syntharm", "id", "protocol", "seed", "replicates", "truth", "designs", "savings", "borrowing", "calibrate", "sweep",
-                        "output"]
+  static let topKeys = [
+    "syntharm", "id", "protocol", "seed", "replicates", "truth", "designs", "savings", "borrowing", "calibrate", "sweep",
+    "output",
+  ]
 
   /// Loads and validates the scenario at `path` and the protocol it names.
   /// - Throws: ``SpecErrors`` with every problem found, in either file.
@@ -35,11 +37,17 @@ struct ScenarioLoader {
   let folder: String
 
   func load(yaml: String) -> Scenario? {
-    guard let top = reader.document(yaml: yaml, allowed: Scenario.topKeys, required: ["syntharm", "id", "protocol", "seed", "replicates", "truth", "designs"]) else { return nil }
+    guard
+      let top = reader.document(
+        yaml: yaml, allowed: Scenario.topKeys, required: ["syntharm", "id", "protocol", "seed", "replicates", "truth", "designs"])
+    else { return nil }
     let id = reader.string(top["id"], "id")
     reader.checkSafeIdentifier(id, top["id"], "id", what: "scenario id")
     let seed = reader.string(top["seed"], "seed").flatMap { text -> UInt64? in
-      guard let v = UInt64(text) else { reader.fail(top["seed"], "seed", "must be a whole number >= 0 (found '\(text)')"); return nil }
+      guard let v = UInt64(text) else {
+        reader.fail(top["seed"], "seed", "must be a whole number >= 0 (found '\(text)')")
+        return nil
+      }
       return v
     }
     let replicates = reader.integer(top["replicates"], "replicates", "a whole number >= 1", where: { $0 >= 1 })
@@ -63,7 +71,9 @@ struct ScenarioLoader {
       let hrs = positiveList(t["hazard_ratio"], "truth.hazard_ratio")
       let drifts = t["drift"].map { positiveList($0, "truth.drift") } ?? [1]
       if let p = trialProtocol, !hasReference, drifts != [1] {
-        reader.fail(t["drift"], "truth.drift", "drift applies to synthetic controls; protocol '\(p.id)' has no reference cohort to generate them from")
+        reader.fail(
+          t["drift"], "truth.drift", "drift applies to synthetic controls; protocol '\(p.id)' has no reference cohort to generate them from"
+        )
       }
       if !hrs.isEmpty && !drifts.isEmpty { truth = .init(hazardRatios: hrs, drifts: drifts) }
     }
@@ -74,8 +84,10 @@ struct ScenarioLoader {
     var designIDs: [String] = []  // including designs with errors, so references to them are not errors again
     for (item, path) in reader.sequence(top["designs"], "designs") ?? [] {
       if let id = item.mapping?.first(where: { $0.key.scalar?.string == "id" })?.value.scalar?.string { designIDs.append(id) }
-      if let d = loadDesign(item, path, protocolHasReference: hasReference, protocolID: trialProtocol?.id,
-                            variables: trialProtocol?.variables.map(\.name)) {
+      if let d = loadDesign(
+        item, path, protocolHasReference: hasReference, protocolID: trialProtocol?.id,
+        variables: trialProtocol?.variables.map(\.name))
+      {
         if designs.contains(where: { $0.id == d.id }) { reader.fail(item, "\(path).id", "design id '\(d.id)' is used twice") }
         designs.append(d)
       }
@@ -86,8 +98,9 @@ struct ScenarioLoader {
     if let s = reader.mapping(top["savings"], "savings", allowed: ["target_power", "compare"], required: ["target_power", "compare"]) {
       // A power at or below α is reached by chance alone: the target must lie in (α, 1).
       let alpha = trialProtocol?.design.test.alpha ?? 0
-      let power = reader.number(s["target_power"], "savings.target_power", "a power in (α, 1) = (\(alpha.formatted), 1)",
-                                where: { $0 > alpha && $0 < 1 })
+      let power = reader.number(
+        s["target_power"], "savings.target_power", "a power in (α, 1) = (\(alpha.formatted), 1)",
+        where: { $0 > alpha && $0 < 1 })
       var compare: [String] = []
       for (item, path) in reader.sequence(s["compare"], "savings.compare") ?? [] {
         guard let name = reader.string(item, path) else { continue }
@@ -95,7 +108,9 @@ struct ScenarioLoader {
           if designIDs.contains(name) { continue }
           reader.fail(item, path, "unknown design '\(name)'\(didYouMean(name, among: designs.map(\.id)))")
         } else if designs.first(where: { $0.id == name })!.syntheticControls == 0 {
-          reader.fail(item, path, "design '\(name)' has no synthetic controls; savings compare augmented designs (synthetic controls) with the conventional one")
+          reader.fail(
+            item, path,
+            "design '\(name)' has no synthetic controls; savings compare augmented designs (synthetic controls) with the conventional one")
         } else {
           compare.append(name)
         }
@@ -120,9 +135,10 @@ struct ScenarioLoader {
     }
     guard let id, let seed, let replicates, let truth, let trialProtocol, let protocolPath, !designs.isEmpty, let borrowing
     else { return nil }
-    return Scenario(file: reader.file, id: id, protocolPath: protocolPath, trialProtocol: trialProtocol, seed: seed,
-                    replicates: replicates, truth: truth, designs: designs, savings: savings, borrowing: borrowing,
-                    calibration: calibration ?? nil, sweep: sweep, output: output)
+    return Scenario(
+      file: reader.file, id: id, protocolPath: protocolPath, trialProtocol: trialProtocol, seed: seed,
+      replicates: replicates, truth: truth, designs: designs, savings: savings, borrowing: borrowing,
+      calibration: calibration ?? nil, sweep: sweep, output: output)
   }
 
   private func positiveList(_ node: Node?, _ path: String) -> [Double] {
@@ -131,18 +147,23 @@ struct ScenarioLoader {
     return items.compactMap { reader.number($0.0, $0.1, "a positive number", where: { $0 > 0 }) }
   }
 
-  private func loadDesign(_ node: Node, _ path: String, protocolHasReference: Bool, protocolID: String?,
-                          variables: [String]?) -> Scenario.Design? {
-    guard let m = reader.mapping(node, path, allowed: ["id", "experimental", "real_controls", "synthetic_controls", "source", "analysis"],
-                                 required: ["id", "experimental", "real_controls"]),
+  private func loadDesign(
+    _ node: Node, _ path: String, protocolHasReference: Bool, protocolID: String?,
+    variables: [String]?
+  ) -> Scenario.Design? {
+    guard
+      let m = reader.mapping(
+        node, path, allowed: ["id", "experimental", "real_controls", "synthetic_controls", "source", "analysis"],
+        required: ["id", "experimental", "real_controls"]),
       let id = reader.string(m["id"], m.path("id"))
     else { return nil }
     reader.checkSafeIdentifier(id, m["id"], m.path("id"), what: "design id")
     let experimental = reader.integer(m["experimental"], m.path("experimental"), "a whole number >= 1", where: { $0 >= 1 })
     let real = reader.integer(m["real_controls"], m.path("real_controls"), "a whole number >= 0", where: { $0 >= 0 })
-    let synthetic = m["synthetic_controls"].flatMap {
-      reader.integer($0, m.path("synthetic_controls"), "a whole number >= 0", where: { $0 >= 0 })
-    } ?? 0
+    let synthetic =
+      m["synthetic_controls"].flatMap {
+        reader.integer($0, m.path("synthetic_controls"), "a whole number >= 0", where: { $0 >= 0 })
+      } ?? 0
     var source = Scenario.ExternalSource.synthetic
     if m.has("source") {
       guard let s = reader.choice(m["source"], m.path("source"), Scenario.ExternalSource.allCases.map(\.rawValue)) else { return nil }
@@ -151,24 +172,35 @@ struct ScenarioLoader {
     let external = source == .reference || synthetic > 0
     if source == .reference {
       if m.has("synthetic_controls") {
-        reader.fail(m["synthetic_controls"], m.path("synthetic_controls"), "a design with 'source: reference' borrows the eligible reference patients themselves (their own number and follow-up); remove 'synthetic_controls'")
+        reader.fail(
+          m["synthetic_controls"], m.path("synthetic_controls"),
+          "a design with 'source: reference' borrows the eligible reference patients themselves (their own number and follow-up); remove 'synthetic_controls'"
+        )
       }
       if !protocolHasReference, let protocolID {
-        reader.fail(m["source"], m.path("source"), "'source: reference' borrows the protocol's reference cohort, and protocol '\(protocolID)' has none")
+        reader.fail(
+          m["source"], m.path("source"),
+          "'source: reference' borrows the protocol's reference cohort, and protocol '\(protocolID)' has none")
       }
     }
     var analysis: Scenario.Analysis? = Scenario.Analysis.none  // not `.none`: that would be Optional.none
     if let a = m["analysis"] {
       analysis = loadAnalysis(a, m.path("analysis"))
     } else if external {
-      reader.fail(node, m.path("analysis"), "a design with external controls must say how they are analysed: none, pool, {method: power-prior, weight: …}, {method: weighted-cox, weight: …} or {method: test-then-pool, level: …}")
+      reader.fail(
+        node, m.path("analysis"),
+        "a design with external controls must say how they are analysed: none, pool, {method: power-prior, weight: …}, {method: weighted-cox, weight: …} or {method: test-then-pool, level: …}"
+      )
       analysis = nil
     }
     if analysis?.method == .prognostic && !protocolHasReference, let protocolID {
-      reader.fail(m["analysis"], m.path("analysis"), "a prognostic score is learnt from a reference cohort, and protocol '\(protocolID)' has none")
+      reader.fail(
+        m["analysis"], m.path("analysis"), "a prognostic score is learnt from a reference cohort, and protocol '\(protocolID)' has none")
     }
     if synthetic > 0 && !protocolHasReference, let protocolID {
-      reader.fail(m["synthetic_controls"], m.path("synthetic_controls"), "protocol '\(protocolID)' has no reference cohort, so there is nothing to generate synthetic controls from")
+      reader.fail(
+        m["synthetic_controls"], m.path("synthetic_controls"),
+        "protocol '\(protocolID)' has no reference cohort, so there is nothing to generate synthetic controls from")
     }
     if let real, real == 0 && !external {
       reader.fail(node, path, "a design needs control patients: real_controls, synthetic_controls (or source: reference), or both")
@@ -180,20 +212,26 @@ struct ScenarioLoader {
       for (item, itemPath) in reader.sequence(adjustNode, adjustPath) ?? [] {
         guard let name = reader.string(item, itemPath) else { continue }
         if let variables, !variables.contains(name) {
-          reader.fail(item, itemPath, variables.isEmpty
-            ? "protocol '\(protocolID ?? "")' declares no covariates to adjust for"
-            : "'\(name)' is not a declared variable\(didYouMean(name, among: variables))")
+          reader.fail(
+            item, itemPath,
+            variables.isEmpty
+              ? "protocol '\(protocolID ?? "")' declares no covariates to adjust for"
+              : "'\(name)' is not a declared variable\(didYouMean(name, among: variables))")
         } else {
           adjust.append(name)
         }
       }
       if !adjust.isEmpty, let a = analysis, a.isBayesian {
-        reader.fail(adjustNode, adjustPath, "the Bayesian analyses (\(a.method.rawValue)) are unadjusted; adjust with none, pool, weighted-cox, test-then-pool or {method: power-prior, model: cox}")
+        reader.fail(
+          adjustNode, adjustPath,
+          "the Bayesian analyses (\(a.method.rawValue)) are unadjusted; adjust with none, pool, weighted-cox, test-then-pool or {method: power-prior, model: cox}"
+        )
       }
     }
     guard let experimental, let real, let analysis else { return nil }
-    return .init(id: id, experimental: experimental, realControls: real, syntheticControls: synthetic, analysis: analysis,
-                 adjust: adjust, source: source)
+    return .init(
+      id: id, experimental: experimental, realControls: real, syntheticControls: synthetic, analysis: analysis,
+      adjust: adjust, source: source)
   }
 
   private func loadAnalysis(_ node: Node, _ path: String) -> Scenario.Analysis? {
@@ -255,7 +293,9 @@ struct ScenarioLoader {
       return weight().map { .weightedCox(weight: $0) }
     case .testThenPool:
       guard let l = reader.number(m["level"], m.path("level"), "a level in (0, 1)", where: { $0 > 0 && $0 < 1 }) else {
-        if !m.has("level") { reader.fail(node, m.path("level"), "test-then-pool needs 'level' (of the log-rank test of real vs external controls)") }
+        if !m.has("level") {
+          reader.fail(node, m.path("level"), "test-then-pool needs 'level' (of the log-rank test of real vs external controls)")
+        }
         return nil
       }
       return .testThenPool(level: l)
@@ -281,8 +321,10 @@ struct ScenarioLoader {
       return .commensurate(tau: .gamma(shape: shape ?? 0.001, rate: rate ?? 0.001))
     case .robustMixture:
       guard m.has("vague_weight") else { return .robustMixture(vagueWeight: 0.5) }
-      return reader.number(m["vague_weight"], m.path("vague_weight"), "a weight in [0, 1] (of the vague component)",
-                           where: { $0 >= 0 && $0 <= 1 }).map { .robustMixture(vagueWeight: $0) }
+      return reader.number(
+        m["vague_weight"], m.path("vague_weight"), "a weight in [0, 1] (of the vague component)",
+        where: { $0 >= 0 && $0 <= 1 }
+      ).map { .robustMixture(vagueWeight: $0) }
     case .ebPowerPrior:
       guard m.has("normalized") else { return .ebPowerPrior(normalized: false) }
       return reader.choice(m["normalized"], m.path("normalized"), ["true", "false"]).map { .ebPowerPrior(normalized: $0 == "true") }
@@ -332,13 +374,18 @@ struct ScenarioLoader {
     }
     if let d = m["drift"] {
       if let items = d.sequence {
-        let values = items.enumerated().compactMap { reader.number($0.element, "calibrate.drift[\($0.offset)]", "a positive drift", where: { $0 > 0 }) }
+        let values = items.enumerated().compactMap {
+          reader.number($0.element, "calibrate.drift[\($0.offset)]", "a positive drift", where: { $0 > 0 })
+        }
         guard values.count == 2 else {
           reader.fail(d, "calibrate.drift", "expected 1 or a range [low, high] of drifts")
           return nil
         }
         guard values[0] <= 1 && 1 <= values[1] else {
-          reader.fail(d, "calibrate.drift", "the range [\(values[0].formatted), \(values[1].formatted)] must contain 1: type-I error is calibrated at exchangeability and, with a range, at every drift in it")
+          reader.fail(
+            d, "calibrate.drift",
+            "the range [\(values[0].formatted), \(values[1].formatted)] must contain 1: type-I error is calibrated at exchangeability and, with a range, at every drift in it"
+          )
           return nil
         }
         calibration.driftLow = values[0]
@@ -371,7 +418,10 @@ struct ScenarioLoader {
       if m.has("intervals") { reader.fail(cuts, "borrowing.cut_points", "give 'intervals' or 'cut_points', not both") }
       var values: [Double] = []
       for (item, itemPath) in reader.sequence(cuts, "borrowing.cut_points") ?? [] {
-        guard let v = p.flatMap({ reader.duration(item, itemPath, unit: $0.timeUnit) }) else { ok = false; continue }
+        guard let v = p.flatMap({ reader.duration(item, itemPath, unit: $0.timeUnit) }) else {
+          ok = false
+          continue
+        }
         if let last = values.last, v <= last {
           reader.fail(item, itemPath, "cut points must increase (\(v.formatted) after \(last.formatted))")
           ok = false
@@ -380,23 +430,29 @@ struct ScenarioLoader {
       }
       cutPoints = values
     }
-    let uncertainty = m["generator_uncertainty"].map { n -> Bool? in
-      guard let v = reader.choice(n, "borrowing.generator_uncertainty", ["true", "false"]) else { return nil }
-      return v == "true"
-    } ?? true
+    let uncertainty =
+      m["generator_uncertainty"].map { n -> Bool? in
+        guard let v = reader.choice(n, "borrowing.generator_uncertainty", ["true", "false"]) else { return nil }
+        return v == "true"
+      } ?? true
     let refits = m["refits"].map { reader.integer($0, "borrowing.refits", "a whole number >= 20", where: { $0 >= 20 }) } ?? 200
-    let threshold = m["threshold"].map { reader.number($0, "borrowing.threshold", "a posterior probability in (0.5, 1)", where: { $0 > 0.5 && $0 < 1 }) }
+    let threshold = m["threshold"].map {
+      reader.number($0, "borrowing.threshold", "a posterior probability in (0.5, 1)", where: { $0 > 0.5 && $0 < 1 })
+    }
     // J intervals with equal numbers of reference events need at least J reference events.
     if let intervals, let data = p?.referenceData, cutPoints == nil {
       let events = data.referenceRows.filter { data.events[$0] == true }.count
       if intervals > events {
-        reader.fail(m["intervals"], "borrowing.intervals", "\(intervals) intervals with equal numbers of reference events need at least \(intervals) events; the reference has \(events)")
+        reader.fail(
+          m["intervals"], "borrowing.intervals",
+          "\(intervals) intervals with equal numbers of reference events need at least \(intervals) events; the reference has \(events)")
         ok = false
       }
     }
     guard ok, let intervals, let uncertainty, let refits, threshold != .some(nil) else { return nil }
-    return Scenario.Borrowing(intervals: intervals, cutPoints: cutPoints, generatorUncertainty: uncertainty, refits: refits,
-                              threshold: threshold ?? nil)
+    return Scenario.Borrowing(
+      intervals: intervals, cutPoints: cutPoints, generatorUncertainty: uncertainty, refits: refits,
+      threshold: threshold ?? nil)
   }
 
   private func loadSweep(_ node: Node?, protocol p: TrialProtocol) -> [Scenario.SweepCell] {
@@ -414,7 +470,9 @@ struct ScenarioLoader {
       for (dropNode, dropPath) in m["drop"].flatMap({ reader.sequence($0, m.path("drop")) }) ?? [] {
         guard let rule = reader.string(dropNode, dropPath) else { continue }
         guard eligibility.rules.contains(where: { $0.id == rule }) else {
-          reader.fail(dropNode, dropPath, "unknown rule '\(rule)'\(didYouMean(rule, among: known)); the protocol's rules are \(known.joined(separator: ", "))")
+          reader.fail(
+            dropNode, dropPath,
+            "unknown rule '\(rule)'\(didYouMean(rule, among: known)); the protocol's rules are \(known.joined(separator: ", "))")
           continue
         }
         eligibility.rules.removeAll { $0.id == rule }
@@ -425,7 +483,9 @@ struct ScenarioLoader {
             let rule = keyNode.scalar?.string ?? ""
             let rulePath = m.path("replace") + "." + rule
             guard let index = eligibility.rules.firstIndex(where: { $0.id == rule }) else {
-              reader.fail(keyNode, rulePath, "unknown rule '\(rule)'\(didYouMean(rule, among: known)); the protocol's rules are \(known.joined(separator: ", "))")
+              reader.fail(
+                keyNode, rulePath,
+                "unknown rule '\(rule)'\(didYouMean(rule, among: known)); the protocol's rules are \(known.joined(separator: ", "))")
               continue
             }
             if let e = rules.compile(valueNode, rulePath, symbols: symbols) { eligibility.rules[index].expression = e }
@@ -443,7 +503,8 @@ struct ScenarioLoader {
               continue
             }
             // Keep inclusion rules before exclusion rules, in file order.
-            let at = kind == .inclusion ? (eligibility.rules.lastIndex { $0.kind == .inclusion }.map { $0 + 1 } ?? 0) : eligibility.rules.count
+            let at =
+              kind == .inclusion ? (eligibility.rules.lastIndex { $0.kind == .inclusion }.map { $0 + 1 } ?? 0) : eligibility.rules.count
             eligibility.rules.insert(rule, at: at)
           }
         }

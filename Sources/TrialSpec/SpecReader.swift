@@ -21,15 +21,19 @@ final class SpecReader {
   func appendError(_ error: SpecError) { errors.append(error) }
 
   func fail(_ node: Node?, _ path: String, _ message: String, detail: String? = nil, columnOffset: Int = 0) {
-    errors.append(SpecError(file: file, line: node?.mark?.line, column: node?.mark.map { $0.column + columnOffset },
-                            keyPath: path, message: message, detail: detail))
+    errors.append(
+      SpecError(
+        file: file, line: node?.mark?.line, column: node?.mark.map { $0.column + columnOffset },
+        keyPath: path, message: message, detail: detail))
   }
 
   /// Parses YAML text into its root node, or records the syntax error with its position.
   func root(yaml: String) -> Node? {
     if let alias = YAMLGuard.firstAlias(in: yaml) {
-      errors.append(SpecError(file: file, line: alias.line, column: alias.column, keyPath: "",
-                              message: "YAML aliases (*name) are not supported in SynthArm files; write the value out"))
+      errors.append(
+        SpecError(
+          file: file, line: alias.line, column: alias.column, keyPath: "",
+          message: "YAML aliases (*name) are not supported in SynthArm files; write the value out"))
       return nil
     }
     do {
@@ -90,7 +94,9 @@ final class SpecReader {
     for (key, value) in mapping {
       let name = key.scalar?.string ?? "\(key)"
       if !allowed.contains(name) {
-        fail(key, join(path, name), "unknown key '\(name)'\(didYouMean(name, among: allowed)); allowed here: \(allowed.joined(separator: ", "))")
+        fail(
+          key, join(path, name),
+          "unknown key '\(name)'\(didYouMean(name, among: allowed)); allowed here: \(allowed.joined(separator: ", "))")
         continue
       }
       values.append((name, key, value))
@@ -160,7 +166,10 @@ final class SpecReader {
       value = u.convert(v, to: unit)
     }
     guard let value, value.isFinite, positive ? value > 0 : value >= 0 else {
-      fail(node, path, "must be a \(positive ? "positive " : "")duration: a number in the file's time_unit (\(unit.rawValue)s) or a number with a unit, e.g. '24 months' (found '\(text)')")
+      fail(
+        node, path,
+        "must be a \(positive ? "positive " : "")duration: a number in the file's time_unit (\(unit.rawValue)s) or a number with a unit, e.g. '24 months' (found '\(text)')"
+      )
       return nil
     }
     return value

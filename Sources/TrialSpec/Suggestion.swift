@@ -20,7 +20,8 @@ func didYouMean(_ word: String, among candidates: [String]) -> String {
 /// Edit distance counting insertions, deletions, substitutions and swaps of neighbours as one
 /// edit each (optimal string alignment), so "titel" is one edit from "title".
 func editDistance(_ a: String, _ b: String) -> Int {
-  let a = Array(a), b = Array(b)
+  let a = Array(a)
+  let b = Array(b)
   if a.isEmpty { return b.count }
   if b.isEmpty { return a.count }
   var d = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
@@ -43,7 +44,10 @@ func normalizedPath(_ path: String) -> String {
   var out: [Substring] = []
   for part in path.split(separator: "/", omittingEmptySubsequences: true) {
     if part == "." { continue }
-    if part == "..", let last = out.last, last != ".." { out.removeLast(); continue }
+    if part == "..", let last = out.last, last != ".." {
+      out.removeLast()
+      continue
+    }
     out.append(part)
   }
   let joined = out.joined(separator: "/")

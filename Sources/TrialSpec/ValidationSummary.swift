@@ -49,9 +49,11 @@ public struct ProtocolSummary: Sendable, Encodable {
       case .exponential(let m): endpointText += "; control: exponential, median \(m.formatted) \(unit)"
       case .weibull(let m, let k): endpointText += "; control: Weibull, median \(m.formatted) \(unit), shape \(k.formatted)"
       case .piecewise(let until, let rates):
-        endpointText += "; control: piecewise hazard " + rates.enumerated().map { i, r in
-          i < until.count ? "\(r.formatted) until \(until[i].formatted)" : "\(r.formatted) after"
-        }.joined(separator: ", ")
+        endpointText +=
+          "; control: piecewise hazard "
+          + rates.enumerated().map { i, r in
+            i < until.count ? "\(r.formatted) until \(until[i].formatted)" : "\(r.formatted) after"
+          }.joined(separator: ", ")
       }
     }
     endpoint = endpointText
@@ -60,8 +62,10 @@ public struct ProtocolSummary: Sendable, Encodable {
     switch p.design.accrual {
     case .uniform(let duration): d["accrual"] = "uniform over \(duration.formatted) \(unit)"
     case .rates(let pieces):
-      d["accrual"] = pieces.map { ($0.duration.map { "\($0.formatted) \(unit) at " } ?? "then ") + "\($0.rate.formatted)/\(p.timeUnit.rawValue)" }
-        .joined(separator: ", ")
+      d["accrual"] = pieces.map {
+        ($0.duration.map { "\($0.formatted) \(unit) at " } ?? "then ") + "\($0.rate.formatted)/\(p.timeUnit.rawValue)"
+      }
+      .joined(separator: ", ")
     }
     switch p.design.analysis {
     case .calendar(let f): d["analysis"] = "calendar: \(f.formatted) \(unit) after the last patient"
@@ -71,9 +75,10 @@ public struct ProtocolSummary: Sendable, Encodable {
     d["test"] = "\(p.design.test.method.rawValue), alpha \(p.design.test.alpha.formatted), \(p.design.test.sided)-sided"
     design = d
     if let r = p.reference, let data = p.referenceData {
-      reference = ReferenceRow(data: r.dataPath, rows: r.rows?.source, fileRows: data.cohort.rowCount,
-                               referenceRows: data.referenceRows.count, time: "\(r.timeColumn) (\(r.timeUnit.rawValue)s)",
-                               event: "\(r.eventColumn) == \(r.eventValue)")
+      reference = ReferenceRow(
+        data: r.dataPath, rows: r.rows?.source, fileRows: data.cohort.rowCount,
+        referenceRows: data.referenceRows.count, time: "\(r.timeColumn) (\(r.timeUnit.rawValue)s)",
+        event: "\(r.eventColumn) == \(r.eventValue)")
       let attrition = Attrition(p.eligibility, on: data.referenceColumns)
       self.attrition = attrition.rules
       eligible = attrition.eligibleCount
@@ -82,8 +87,10 @@ public struct ProtocolSummary: Sendable, Encodable {
       VariableRow(name: $0.name, type: $0.type.rawValue, unit: $0.unit, labels: $0.labels, missing: p.referenceData?.missingCount($0.name))
     }
     synthesis = p.synthesis.map { s in
-      ["generator": s.generator, "outcome": s.outcome, "covariates": s.covariates.joined(separator: ", "),
-       "constraints": s.constraints.map(\.source).joined(separator: "; ")]
+      [
+        "generator": s.generator, "outcome": s.outcome, "covariates": s.covariates.joined(separator: ", "),
+        "constraints": s.constraints.map(\.source).joined(separator: "; "),
+      ]
     }
   }
 }
@@ -122,16 +129,18 @@ public struct ScenarioSummary: Sendable, Encodable {
     hazardRatios = s.truth.hazardRatios
     drifts = s.truth.drifts
     designs = s.designs.map {
-      DesignRow(id: $0.id, experimental: $0.experimental, realControls: $0.realControls,
-                syntheticControls: $0.syntheticControls, analysis: $0.analysis.name)
+      DesignRow(
+        id: $0.id, experimental: $0.experimental, realControls: $0.realControls,
+        syntheticControls: $0.syntheticControls, analysis: $0.analysis.name)
     }
     savingsTargetPower = s.savings?.targetPower
     savingsCompare = s.savings?.compare
     let columns = s.trialProtocol.referenceData?.referenceColumns
     sweep = s.sweep.map { cell in
       let attrition = columns.map { Attrition(cell.eligibility, on: $0) }
-      return CellRow(id: cell.id, rules: cell.eligibility.rules.map(\.id), eligible: attrition?.eligibleCount,
-                     attrition: attrition?.rules)
+      return CellRow(
+        id: cell.id, rules: cell.eligibility.rules.map(\.id), eligible: attrition?.eligibleCount,
+        attrition: attrition?.rules)
     }
     output = s.output
   }
@@ -166,7 +175,8 @@ extension TrialProtocol {
     }
     let columns = data.referenceColumns
     let attrition = Attrition(eligibility, on: columns)
-    let n = attrition.eligibleCount, total = attrition.referenceRows
+    let n = attrition.eligibleCount
+    let total = attrition.referenceRows
     if n == 0 {
       let worst = attrition.rules.max { $0.excludedInOrder < $1.excludedInOrder }
       let hint = worst.map { "; rule '\($0.id)' alone removes \($0.excludedInOrder) of the patients left before it" } ?? ""
@@ -174,8 +184,11 @@ extension TrialProtocol {
       return findings
     }
     if n < eligibleReferenceWarningThreshold {
-      findings.warnings.append(at("eligibility", "only \(n) of \(total) reference patients are eligible (fewer than "
-        + "\(eligibleReferenceWarningThreshold)): whatever learns from them will be imprecise"))
+      findings.warnings.append(
+        at(
+          "eligibility",
+          "only \(n) of \(total) reference patients are eligible (fewer than "
+            + "\(eligibleReferenceWarningThreshold)): whatever learns from them will be imprecise"))
     }
     guard let constraints = synthesis?.constraints, !constraints.isEmpty else { return findings }
     let eligible = columns.selecting(attrition.eligible)
@@ -188,14 +201,20 @@ extension TrialProtocol {
       for r in 0..<n where truth[r] == .no { satisfiesAll[r] = false }
       if violated > 0 {
         let key = keyPositions["synthesis.constraints[\(i)]"] != nil ? "synthesis.constraints[\(i)]" : "synthesis"
-        findings.warnings.append(at(key, "the constraint '\(constraint.source)' is false for \(violated) of the "
-          + "\(n) eligible reference patients: the generator will produce none like them"))
+        findings.warnings.append(
+          at(
+            key,
+            "the constraint '\(constraint.source)' is false for \(violated) of the "
+              + "\(n) eligible reference patients: the generator will produce none like them"))
       }
     }
     if !satisfiesAll.contains(true) {
       let key = keyPositions["synthesis.constraints[0]"] != nil ? "synthesis.constraints[0]" : "synthesis"
-      findings.errors.append(at(key, "no eligible reference patient satisfies every synthesis constraint "
-        + "(0 of \(n)); the generator would have to produce patients unlike any it learns from"))
+      findings.errors.append(
+        at(
+          key,
+          "no eligible reference patient satisfies every synthesis constraint "
+            + "(0 of \(n)); the generator would have to produce patients unlike any it learns from"))
     }
     return findings
   }

@@ -22,7 +22,8 @@ enum YAMLGuard {
   /// start (after indentation, `- `, `? `, `: `, and `[`, `{`, `,` in flow context), so
   /// `age * 2 > 100` in a plain scalar is not an alias.
   static func firstAlias(in text: String) -> (line: Int, column: Int)? {
-    var inDouble = false, inSingle = false
+    var inDouble = false
+    var inSingle = false
     var flowDepth = 0
     var blockScalarIndent: Int?  // indentation of the line that opened a `|` or `>` scalar
     for (lineIndex, lineText) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -39,13 +40,23 @@ enum YAMLGuard {
         let next: Unicode.Scalar? = i + 1 < chars.count ? chars[i + 1] : nil
         let nextIsBlank = next == nil || next == " " || next == "\t" || next == "\r"
         if inDouble {
-          if c == "\\" { i += 2; continue }
+          if c == "\\" {
+            i += 2
+            continue
+          }
           if c == "\"" { inDouble = false }
           i += 1
           continue
         }
         if inSingle {
-          if c == "'" { if next == "'" { i += 2; continue } else { inSingle = false } }
+          if c == "'" {
+            if next == "'" {
+              i += 2
+              continue
+            } else {
+              inSingle = false
+            }
+          }
           i += 1
           continue
         }

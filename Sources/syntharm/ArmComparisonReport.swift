@@ -36,8 +36,10 @@ struct ArmComparisonReport {
     var coxRows: [[String]] = []
     for (j, a) in c.arms.dropFirst().enumerated() {
       let ci = c.cox.hazardRatioBounds(j)  // NaN (printed "nan") when the fit has no standard error
-      coxRows.append([a.label, fixed(c.cox.hazardRatios[j], 3), "\(fixed(ci.lower, 3))–\(fixed(ci.upper, 3))",
-                      pValue(c.cox.waldPValue(j))])
+      coxRows.append([
+        a.label, fixed(c.cox.hazardRatios[j], 3), "\(fixed(ci.lower, 3))–\(fixed(ci.upper, 3))",
+        pValue(c.cox.waldPValue(j)),
+      ])
     }
     lines += table(header: ["arm", "HR", "95% CI", "p"], rows: coxRows)
     let lrt = c.cox.likelihoodRatioTest
@@ -54,7 +56,8 @@ struct ArmComparisonReport {
     let widths = header.indices.map { j in ([header[j]] + rows.map { $0[j] }).map(\.count).max()! }
     func line(_ cells: [String]) -> String {
       cells.enumerated().map { j, cell in
-        j == 0 ? cell.padding(toLength: widths[j], withPad: " ", startingAt: 0)
+        j == 0
+          ? cell.padding(toLength: widths[j], withPad: " ", startingAt: 0)
           : String(repeating: " ", count: widths[j] - cell.count) + cell
       }.joined(separator: "  ")
     }

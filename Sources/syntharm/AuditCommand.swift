@@ -29,7 +29,10 @@ extension SynthArmCommand {
     @Option(help: "Number of patients to generate when --synthetic is not given.")
     var n = 1_000
 
-    @Option(help: "Seed for the holdout split, the generation and the audit's random parts; with --synthetic, the seed given to `syntharm generate`, so that the holdout is the one its generator never saw.")
+    @Option(
+      help:
+        "Seed for the holdout split, the generation and the audit's random parts; with --synthetic, the seed given to `syntharm generate`, so that the holdout is the one its generator never saw."
+    )
     var seed: UInt64 = 1
 
     @Option(help: "Share of the eligible reference held out (0 to 0.5).")

@@ -66,8 +66,11 @@ extension SynthArmCommand {
         // The data's problem, not the command line's: name the file, exit 1.
         throw CompareArmsError(description: "\(file): \(error)")
       }
-      print(ArmComparisonReport(comparison: comparison, file: file, time: time, event: event,
-                                eventValue: eventValue, arm: arm, ties: ties).text)
+      print(
+        ArmComparisonReport(
+          comparison: comparison, file: file, time: time, event: event,
+          eventValue: eventValue, arm: arm, ties: ties
+        ).text)
     }
   }
 }

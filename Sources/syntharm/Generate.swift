@@ -33,7 +33,8 @@ extension SynthArmCommand {
     @Option(help: "Output CSV file.")
     var output: String
 
-    @Option(help: "Learn from all reference patients (reference) or only the eligible ones (eligible); default: the protocol's synthesis.fit_on.")
+    @Option(
+      help: "Learn from all reference patients (reference) or only the eligible ones (eligible); default: the protocol's synthesis.fit_on.")
     var fitOn: String?
 
     @Option(help: "Attempt budget: the most candidates drawn before giving up (default max(100000, 1000 × n)).")
@@ -60,16 +61,19 @@ extension SynthArmCommand {
       let (result, replica, generator) = try SyntheticAudit.generateAndAudit(
         trialProtocol, count: n, seed: seed, holdout: holdout,
         fitOn: fitOn.flatMap(FitPopulation.init(rawValue:)) ?? trialProtocol.synthesis?.fitOn ?? .reference)
-      let card = try SyntheticDataCard(protocol: trialProtocol, generator: generator, result: result, output: output,
-                                       rows: n, seed: seed, toolVersion: SynthArmVersion.current)
+      let card = try SyntheticDataCard(
+        protocol: trialProtocol, generator: generator, result: result, output: output,
+        rows: n, seed: seed, toolVersion: SynthArmVersion.current)
       // Every file is written beside its final name and renamed: no partial output.
       try writeAtomically(generator.csv(replica), to: output)
       try writeAtomically(card.json(), to: stem + ".card.json")
       try writeAtomically(card.markdown, to: stem + ".card.md")
       let generation = result.generation!
       print("wrote \(n) synthetic patients to \(output), with \(stem).card.json and \(stem).card.md")
-      print(String(format: "sampling: %@, acceptance %.3f; support: %d eligible reference patients (%d used for fitting, %d held out)",
-                   generation.method, generation.acceptanceRate, generation.support, result.trainingRows, result.holdoutRows))
+      print(
+        String(
+          format: "sampling: %@, acceptance %.3f; support: %d eligible reference patients (%d used for fitting, %d held out)",
+          generation.method, generation.acceptanceRate, generation.support, result.trainingRows, result.holdoutRows))
       if let warning = generation.supportWarning { printError("warning: \(warning)") }
       print("")
       print(result.audit.summary())

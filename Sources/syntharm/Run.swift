@@ -56,8 +56,10 @@ extension SynthArmCommand {
     @Option(help: "Master seed (default: the scenario's seed); an independent re-run with another seed checks Monte Carlo results.")
     var seed: UInt64?
 
-    @Option(help: ArgumentHelp("Run only shard I of N (1-based): cells k with k mod N = I − 1. Combine the shards with `syntharm merge`.",
-                               valueName: "I/N"))
+    @Option(
+      help: ArgumentHelp(
+        "Run only shard I of N (1-based): cells k with k mod N = I − 1. Combine the shards with `syntharm merge`.",
+        valueName: "I/N"))
     var shard: Shard?
 
     @Option(help: "Patients per arm of the large-sample trial that gives the estimand.")
@@ -105,11 +107,14 @@ extension SynthArmCommand {
       let folder = SweepFolder(path: path)
       let mine = scenario.sweep.indices.filter { shard?.contains(cell: $0) ?? true }
       let logName = shard.map { "run-log-shard-\($0.index)-of-\($0.count).json" } ?? "run-log.json"
-      let finalFiles = shard == nil ? ["operating-characteristics.csv", "savings.csv", "results.json"] + (report ? ["report.html"] : []) : []
+      let finalFiles =
+        shard == nil ? ["operating-characteristics.csv", "savings.csv", "results.json"] + (report ? ["report.html"] : []) : []
 
       // Before anything is simulated: the folder's lock, then every file this run will write.
-      let lock = try RunLock(folder: path, holder: shard.map { .shard(index: $0.index, count: $0.count) }
-                               ?? .whole(command: "syntharm run \(scenarioFile)"))
+      let lock = try RunLock(
+        folder: path,
+        holder: shard.map { .shard(index: $0.index, count: $0.count) }
+          ?? .whole(command: "syntharm run \(scenarioFile)"))
       defer { lock.release() }
       lock.warnings.forEach(printWarning)
       try folder.prepare(manifest: manifest, cells: mine, files: [logName] + finalFiles)
@@ -119,10 +124,13 @@ extension SynthArmCommand {
       let progress = ProgressReporter(quiet: quiet, logInterval: progressInterval)
       let clock = ContinuousClock()
       let start = clock.now
-      var simulated: [String] = [], reused: [String] = [], trials = 0
+      var simulated: [String] = []
+      var reused: [String] = []
+      var trials = 0
       var shardCells: [CellResult] = []
-      folder.removeTemporaries(of: mine.map { folder.cellFile(index: $0, id: scenario.sweep[$0].id) }
-        + ([logName] + finalFiles).map { (path as NSString).appendingPathComponent($0) })
+      folder.removeTemporaries(
+        of: mine.map { folder.cellFile(index: $0, id: scenario.sweep[$0].id) }
+          + ([logName] + finalFiles).map { (path as NSString).appendingPathComponent($0) })
       for index in mine {
         let id = scenario.sweep[index].id
         if let stored = folder.finishedCell(index: index, id: id, manifest: manifest) {
@@ -144,15 +152,18 @@ extension SynthArmCommand {
         trials += cell.trials
       }
       let seconds = Self.seconds(clock.now - start)
-      let log = RunLog(tool: manifest.tool, scenario: scenario.id, shard: shard?.description, threads: workers,
-                       cellsSimulated: simulated, cellsReused: reused, wallSeconds: seconds, trialsSimulated: trials)
+      let log = RunLog(
+        tool: manifest.tool, scenario: scenario.id, shard: shard?.description, threads: workers,
+        cellsSimulated: simulated, cellsReused: reused, wallSeconds: seconds, trialsSimulated: trials)
       try writeAtomically(log.json(), to: (path as NSString).appendingPathComponent(logName))
       if let shard {
-        print("shard \(shard): \(simulated.count) cells simulated, \(reused.count) kept (\(trials) trials in "
-              + String(format: "%.1f s", seconds) + "), stored in \(folder.cellsPath)")
+        print(
+          "shard \(shard): \(simulated.count) cells simulated, \(reused.count) kept (\(trials) trials in "
+            + String(format: "%.1f s", seconds) + "), stored in \(folder.cellsPath)")
         print("when every shard has finished: syntharm merge \(path)")
-        try Self.checkFailedCells(RunReport(manifest: manifest, cells: shardCells).failedCells, of: scenario.sweep.count,
-                                  allowed: allowFailedCells)
+        try Self.checkFailedCells(
+          RunReport(manifest: manifest, cells: shardCells).failedCells, of: scenario.sweep.count,
+          allowed: allowFailedCells)
         return
       }
       let (storedManifest, cells) = try SweepFolder.completeCells([folder])
@@ -172,7 +183,8 @@ extension SynthArmCommand {
     static func warnAboutFewReplicates(_ replicates: Int) {
       guard replicates < 100 else { return }
       if replicates == 1 {
-        printWarning("with 1 replicate the Monte Carlo SEs are too rough to read: with a single trial there is no Monte Carlo SE at all (shown as NA)")
+        printWarning(
+          "with 1 replicate the Monte Carlo SEs are too rough to read: with a single trial there is no Monte Carlo SE at all (shown as NA)")
       } else {
         printWarning("with \(replicates) replicates the Monte Carlo SEs are too rough to read")
       }
@@ -189,8 +201,9 @@ extension SynthArmCommand {
         printWarning(head + " (accepted: --allow-failed-cells)\n" + reasons)
         return
       }
-      printError("error: " + head + "\n" + reasons
-                 + "\n  the outputs are written so that you can look; give --allow-failed-cells to accept a run with failed cells")
+      printError(
+        "error: " + head + "\n" + reasons
+          + "\n  the outputs are written so that you can look; give --allow-failed-cells to accept a run with failed cells")
       throw ExitCode.failure
     }
   }

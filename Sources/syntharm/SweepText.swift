@@ -8,10 +8,12 @@ import Simulation
 enum SweepText {
   static func text(_ report: RunReport, trials: Int?, seconds: Double?) -> String {
     var lines: [String] = []
-    var headline = "Scenario \(report.manifest.scenario): \(report.cells.count) cell(s), "
+    var headline =
+      "Scenario \(report.manifest.scenario): \(report.cells.count) cell(s), "
       + "\(report.manifest.settings.replicates) trials per design and truth"
     if let trials, let seconds, trials > 0 {
-      headline += "; \(trials) trials simulated in \(String(format: "%.1f", seconds)) s "
+      headline +=
+        "; \(trials) trials simulated in \(String(format: "%.1f", seconds)) s "
         + "(\(Int(Double(trials) / max(seconds, 1e-9))) trials/s)"
     }
     lines.append(headline)
@@ -28,15 +30,20 @@ enum SweepText {
       lines.append(title)
       if let warning = cell.supportWarning { lines.append("  warning: \(warning)") }
       // A cell without a result is never shown as 0 %: its rates are NA and it says why.
-      if let failure = cell.failure { lines.append("  NOT SIMULATED, every rate NA: \(failure)"); continue }
+      if let failure = cell.failure {
+        lines.append("  NOT SIMULATED, every rate NA: \(failure)")
+        continue
+      }
       if let reason = cell.notSimulatedReason { lines.append("  NOT SIMULATED, every rate NA: \(reason)") }
       if let d = cell.impliedDrift {
-        lines.append("  implied drift of the synthetic source: \(fixed("%.2f", d.hazardRatio)) (95% interval \(fixed("%.2f", d.lower))–\(fixed("%.2f", d.upper)))"
-                     + (d.flagged ? "  FLAGGED: excludes 1, drift 1 is not exchangeable in this cell" : ""))
+        lines.append(
+          "  implied drift of the synthetic source: \(fixed("%.2f", d.hazardRatio)) (95% interval \(fixed("%.2f", d.lower))–\(fixed("%.2f", d.upper)))"
+            + (d.flagged ? "  FLAGGED: excludes 1, drift 1 is not exchangeable in this cell" : ""))
       }
       if let u = cell.generatorUncertainty {
-        lines.append("  generator's estimation error: SD \(fixed("%.3f", u.logCumulativeHazardSD)) of the synthetic log cumulative hazard over \(u.refits) refits"
-                     + (u.included ? " (included in the analyses)" : " (not included)"))
+        lines.append(
+          "  generator's estimation error: SD \(fixed("%.3f", u.logCumulativeHazardSD)) of the synthetic log cumulative hazard over \(u.refits) refits"
+            + (u.included ? " (included in the analyses)" : " (not included)"))
       }
       lines += operatingTable(cell.operatingCharacteristics).map { "  " + $0 }
     }
@@ -45,29 +52,43 @@ enum SweepText {
   }
 
   static func operatingTable(_ results: [OperatingCharacteristics]) -> [String] {
-    let header = ["design", "method", "HR", "drift", "reject ± MCSE", "mean HR", "estimand HR", "bias log HR", "coverage",
-                  "events", "ESS ± SD", "failures"]
+    let header = [
+      "design", "method", "HR", "drift", "reject ± MCSE", "mean HR", "estimand HR", "bias log HR", "coverage",
+      "events", "ESS ± SD", "failures",
+    ]
     func value(_ format: String, _ x: Double) -> String { x.isFinite ? String(format: format, x) : "NA" }
     let rows = results.map { o in
-      [o.design, o.method.rawValue + (o.source == .reference ? " (reference)" : ""), SummaryText.format(o.hazardRatio),
-       SummaryText.format(o.drift),
-       (o.rejectionRate.isFinite ? String(format: "%.3f ± ", o.rejectionRate) + (o.analysed > 1 ? value("%.3f", o.rejectionMCSE) : "NA") : "NA")
-         + (o.hazardRatio == 1 ? " (type I)" : ""),
-       value("%.3f", o.meanHR), value("%.3f", exp(o.estimandLogHR)), value("%+.3f", o.biasLogHR), value("%.3f", o.coverage),
-       value("%.1f", o.meanEvents), value("%.1f", o.borrowedEvents) + " ± " + value("%.1f", o.borrowedEventsSD),
-       o.failures == 0 ? "0" : "\(o.failures) (" + value("%.1f", 100 * o.failureRate) + " %)"]
+      [
+        o.design, o.method.rawValue + (o.source == .reference ? " (reference)" : ""), SummaryText.format(o.hazardRatio),
+        SummaryText.format(o.drift),
+        (o.rejectionRate.isFinite
+          ? String(format: "%.3f ± ", o.rejectionRate) + (o.analysed > 1 ? value("%.3f", o.rejectionMCSE) : "NA") : "NA")
+          + (o.hazardRatio == 1 ? " (type I)" : ""),
+        value("%.3f", o.meanHR), value("%.3f", exp(o.estimandLogHR)), value("%+.3f", o.biasLogHR), value("%.3f", o.coverage),
+        value("%.1f", o.meanEvents), value("%.1f", o.borrowedEvents) + " ± " + value("%.1f", o.borrowedEventsSD),
+        o.failures == 0 ? "0" : "\(o.failures) (" + value("%.1f", 100 * o.failureRate) + " %)",
+      ]
     }
     let ratios = results.compactMap { o in
-      o.varianceRatio.map { "\(o.design) (HR \(SummaryText.format(o.hazardRatio)), drift \(SummaryText.format(o.drift))) " + value("%.3f", $0) }
+      o.varianceRatio.map {
+        "\(o.design) (HR \(SummaryText.format(o.hazardRatio)), drift \(SummaryText.format(o.drift))) " + value("%.3f", $0)
+      }
     }
     // Calibrated designs: the threshold (with its Monte Carlo interval) and the rejection rate at it.
     let calibrated = results.contains { $0.calibration != nil }
-    let table = calibrated
-      ? SummaryText.table(header: header + ["calibrated: threshold (interval)", "reject ± MCSE"], rows: zip(rows, results).map { row, o in
-        guard let c = o.calibration, let rate = o.calibratedRejectionRate, let mcse = o.calibratedRejectionMCSE else { return row + ["–", "–"] }
-        return row + [String(format: "%@ > %.4f (%.4f–%.4f)", c.scale, c.threshold, c.low, c.high),
-                      rate.isFinite ? String(format: "%.3f ± %.3f", rate, mcse) : "NA"]
-      })
+    let table =
+      calibrated
+      ? SummaryText.table(
+        header: header + ["calibrated: threshold (interval)", "reject ± MCSE"],
+        rows: zip(rows, results).map { row, o in
+          guard let c = o.calibration, let rate = o.calibratedRejectionRate, let mcse = o.calibratedRejectionMCSE else {
+            return row + ["–", "–"]
+          }
+          return row + [
+            String(format: "%@ > %.4f (%.4f–%.4f)", c.scale, c.threshold, c.low, c.high),
+            rate.isFinite ? String(format: "%.3f ± %.3f", rate, mcse) : "NA",
+          ]
+        })
       : SummaryText.table(header: header, rows: rows)
     return table
       + ["rates are over the analysed trials (failed trials counted apart); ESS: control events borrowed from the external source"]
@@ -76,27 +97,36 @@ enum SweepText {
 
   static func savingsTable(_ searches: [SavingsSearch]) -> [String] {
     guard let first = searches.first else { return [] }
-    var lines = ["Real controls saved for power \(SummaryText.format(first.targetPower)) at HR \(SummaryText.format(first.hazardRatio)), "
-                 + "type-I error α = \(SummaryText.format(first.alpha)) at drift 1 (calibrated thresholds)"]
+    var lines = [
+      "Real controls saved for power \(SummaryText.format(first.targetPower)) at HR \(SummaryText.format(first.hazardRatio)), "
+        + "type-I error α = \(SummaryText.format(first.alpha)) at drift 1 (calibrated thresholds)"
+    ]
     func num(_ x: Double?, _ format: String) -> String { x.map { $0.isFinite ? fixed(format, $0) : "NA" } ?? "NA" }
-    let header = ["cell", "design", "conventional (e + c)", "events", "months", "Schoenfeld", "real + synthetic", "saved (95% interval)",
-                  "% of controls", "months saved", "threshold", "status"]
+    let header = [
+      "cell", "design", "conventional (e + c)", "events", "months", "Schoenfeld", "real + synthetic", "saved (95% interval)",
+      "% of controls", "months saved", "threshold", "status",
+    ]
     let rows = searches.map { s -> [String] in
       let conventional = s.conventionalPatients.map { "\($0) (\(s.conventionalExperimental ?? 0) + \(s.conventionalControls ?? 0))" } ?? "–"
-      let saved = s.saved.map { saved in
-        "\(saved)" + (s.savedLow.flatMap { low in s.savedHigh.map { " (\(low) to \($0))" } } ?? "")
-      } ?? "–"
-      return [s.cell, s.design, conventional, num(s.conventionalEvents, "%.0f"), num(s.conventionalMonths, "%.1f"),
-              s.schoenfeldPatients.map(String.init) ?? "–", s.realControls.map { "\($0) + \(s.syntheticControls)" } ?? "–",
-              saved, num(s.savedPercent, "%.0f"), num(s.monthsSaved, "%.1f"),
-              s.threshold.map { "\(s.thresholdScale) > " + fixed("%.4f", $0) } ?? "–", s.status.rawValue]
+      let saved =
+        s.saved.map { saved in
+          "\(saved)" + (s.savedLow.flatMap { low in s.savedHigh.map { " (\(low) to \($0))" } } ?? "")
+        } ?? "–"
+      return [
+        s.cell, s.design, conventional, num(s.conventionalEvents, "%.0f"), num(s.conventionalMonths, "%.1f"),
+        s.schoenfeldPatients.map(String.init) ?? "–", s.realControls.map { "\($0) + \(s.syntheticControls)" } ?? "–",
+        saved, num(s.savedPercent, "%.0f"), num(s.monthsSaved, "%.1f"),
+        s.threshold.map { "\(s.thresholdScale) > " + fixed("%.4f", $0) } ?? "–", s.status.rawValue,
+      ]
     }
     lines += SummaryText.table(header: header, rows: rows)
     lines.append("not-distinguishable: the saving's bootstrap interval holds 0. At other drifts (the chosen count, the same threshold):")
     let riskRows = searches.flatMap { s in
       s.byDrift.map { d in
-        [s.cell, s.design, SummaryText.format(d.drift), num(d.power, "%.3f") + " ± " + num(d.powerMCSE, "%.3f"),
-         num(d.typeIError, "%.4f") + " ± " + num(d.typeIErrorMCSE, "%.4f")]
+        [
+          s.cell, s.design, SummaryText.format(d.drift), num(d.power, "%.3f") + " ± " + num(d.powerMCSE, "%.3f"),
+          num(d.typeIError, "%.4f") + " ± " + num(d.typeIErrorMCSE, "%.4f"),
+        ]
       }
     }
     lines += SummaryText.table(header: ["cell", "design", "drift", "power", "type-I error"], rows: riskRows)

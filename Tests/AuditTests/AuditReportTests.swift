@@ -1,16 +1,23 @@
 // AuditReportTests.swift — the whole audit: wiring, goals, JSON, summary, input errors.
 
-@testable import Audit
 import Foundation
 import GSL
 import TestSupport
 import Testing
 
+@testable import Audit
+
 /// A seeded cohort: two numeric columns (one with missing values), a 3-level categorical, and
 /// exponential survival times with administrative censoring at `followUp`.
-func simulatedCohort(rows n: Int, seed: UInt64, stream: UInt64, shift: Double = 0, hazardRatio: Double = 1, followUp: Double = 3) -> AuditTable {
+func simulatedCohort(rows n: Int, seed: UInt64, stream: UInt64, shift: Double = 0, hazardRatio: Double = 1, followUp: Double = 3)
+  -> AuditTable
+{
   let rng = SeedSequence(masterSeed: seed).makeRandomSource(stream)
-  var a = [Double](), b = [Double](), g = [Int32](), t = [Double](), e = [Bool]()
+  var a = [Double]()
+  var b = [Double]()
+  var g = [Int32]()
+  var t = [Double]()
+  var e = [Bool]()
   for _ in 0..<n {
     let z = rng.normal()
     a.append(z + shift)
@@ -48,9 +55,10 @@ struct AuditReportTests {
     #expect(report.privacy.dcrOverfittingProtection != nil && report.privacy.nndrHoldoutToTrain != nil)
     let utility = try #require(report.utility)
     #expect(utility.syntheticTrainedConcordance != nil && utility.realTrainedConcordance != nil)
-    #expect(report.goals.map(\.metric) == [
-      "Column Shapes", "Column Pair Trends (all pairs)", "KM divergence", "Exact copies", "DCROverfittingProtection",
-    ])
+    #expect(
+      report.goals.map(\.metric) == [
+        "Column Shapes", "Column Pair Trends (all pairs)", "KM divergence", "Exact copies", "DCROverfittingProtection",
+      ])
     #expect(report.goals.allSatisfy { $0.passed != nil })
   }
 
@@ -99,7 +107,9 @@ struct AuditReportTests {
     let otherLevels = try AuditTable(columns: [.numeric("a", [1]), .numeric("b", [1]), .categorical("g", codes: [0], levels: ["x", "y"])])
     #expect(throws: AuditError.self) { try AuditReport(train: try AuditTable(columns: train.columns), synthetic: otherLevels, seed: 1) }
     let empty = try AuditTable(columns: [.numeric("a", []), .numeric("b", []), .categorical("g", codes: [], levels: ["x", "y", "z"])])
-    #expect(throws: AuditError.emptyTable("synthetic")) { try AuditReport(train: try AuditTable(columns: train.columns), synthetic: empty, seed: 1) }
+    #expect(throws: AuditError.emptyTable("synthetic")) {
+      try AuditReport(train: try AuditTable(columns: train.columns), synthetic: empty, seed: 1)
+    }
     #expect(throws: AuditError.self) { try AuditTable(columns: [.numeric("a", [1, 2]), .numeric("b", [1])]) }
     #expect(throws: AuditError.self) { try AuditTable(columns: [.categorical("g", codes: [3], levels: ["x"])]) }
     #expect(throws: AuditError.self) { try AuditTable(columns: [.numeric("a", [1])], times: [-1], events: [true]) }

@@ -1,9 +1,10 @@
 // AuditStatisticalTests.swift — seeded samples: same distribution → scores near their ideal,
 // shifted distribution → clearly worse. Tolerances come from the sampling distributions.
 
-@testable import Audit
 import TestSupport
 import Testing
+
+@testable import Audit
 
 @Suite("Audit — seeded samples from equal and shifted distributions", .tags(.statistical))
 struct AuditStatisticalTests {
@@ -11,7 +12,8 @@ struct AuditStatisticalTests {
 
   @Test(arguments: [UInt64(1), 2, 3])
   func sameDistributionScoresNearOne(seed: UInt64) throws {
-    let r = simulatedCohort(rows: Self.n, seed: seed, stream: 1), s = simulatedCohort(rows: Self.n, seed: seed, stream: 2)
+    let r = simulatedCohort(rows: Self.n, seed: seed, stream: 1)
+    let s = simulatedCohort(rows: Self.n, seed: seed, stream: 2)
     let f = try FidelityReport(real: r, synthetic: s, seed: seed)
     // Under H0, √(nm/(n+m))·D follows Kolmogorov's law; P(K > 1.95) ≈ 0.001, so with n = m =
     // 1000, D < 1.95/√500 = 0.087 and KSComplement > 0.913 (a false alarm about 1 in 1000).
@@ -34,7 +36,8 @@ struct AuditStatisticalTests {
     // With n = 1000 per table the percentile bootstrap and the Greenwood-type normal interval
     // estimate the same spread; 200 resamples give the 2.5 % / 97.5 % quantiles a relative
     // Monte Carlo error of roughly 10 %, so their widths agree within 25 %.
-    let r = simulatedCohort(rows: Self.n, seed: seed, stream: 1), s = simulatedCohort(rows: Self.n, seed: seed, stream: 2)
+    let r = simulatedCohort(rows: Self.n, seed: seed, stream: 1)
+    let s = simulatedCohort(rows: Self.n, seed: seed, stream: 2)
     let f = try SurvivalFidelity(real: r, synthetic: s, horizon: 2, seed: seed)
     let boot = try #require(f.rmstDifferenceBootstrapUpper) - (try #require(f.rmstDifferenceBootstrapLower))
     let normal = f.rmstDifferenceNormalUpper - f.rmstDifferenceNormalLower

@@ -1,9 +1,10 @@
 // DetectionTests.swift — AUC, the ridge logistic regression and the detection score
 // (Docs/Methods.md, audit "Detection (SDMetrics)"), against audit_reference.py block B.
 
-@testable import Audit
 import TestSupport
 import Testing
+
+@testable import Audit
 
 @Suite("Detection — Mann–Whitney AUC, ridge logistic fit, cross-validated score", .tags(.validation))
 struct DetectionValidationTests {
@@ -68,7 +69,8 @@ struct DetectionUnitTests {
     #expect(a == Detection.stratifiedFolds(labels: labels, folds: 3, seed: 9))
     #expect(a != Detection.stratifiedFolds(labels: labels, folds: 3, seed: 10))
     for f in 0..<3 {
-      let ones = (0..<11).filter { a[$0] == f }.count, zeros = (11..<20).filter { a[$0] == f }.count
+      let ones = (0..<11).filter { a[$0] == f }.count
+      let zeros = (11..<20).filter { a[$0] == f }.count
       #expect((3...4).contains(ones) && zeros == 3, "fold \(f): \(ones) real, \(zeros) synthetic")
     }
   }

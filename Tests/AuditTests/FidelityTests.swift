@@ -1,8 +1,9 @@
 // FidelityTests.swift — single-column and column-pair fidelity (Docs/Methods.md, audit).
 
-@testable import Audit
 import TestSupport
 import Testing
+
+@testable import Audit
 
 @Suite("Fidelity — hand-worked and scipy values (audit_reference.py block A)", .tags(.validation))
 struct FidelityValidationTests {

@@ -1,17 +1,20 @@
 // PrivacyTests.swift — DCR and friends (Docs/Methods.md, audit) against audit_reference.py block D,
 // hand arithmetic, and a literal transcription of SDMetrics' dcr_utils.py.
 
-@testable import Audit
 import GSL
 import TestSupport
 import Testing
+
+@testable import Audit
 
 @Suite("Privacy — hand-worked and audit_reference.py block D", .tags(.validation))
 struct PrivacyValidationTests {
   typealias E = AuditExamples
 
   @Test func dcrPerRowMatchesPython() throws {
-    let train = try E.privacyTrain(), synthetic = try E.privacySynthetic(), holdout = try E.privacyHoldout()
+    let train = try E.privacyTrain()
+    let synthetic = try E.privacySynthetic()
+    let holdout = try E.privacyHoldout()
     let enc = DistanceEncoder(reference: train)
     // Row 1 (3, 12, b) → training row (2, 10, b): |3 − 2|/4 + [12 ≠ 10, y has range 0] + 0 = 1.25;
     // / 3 columns = 0.41667. Row 2 (NaN, 10, c) equals (NaN, 10, c): both missing → 0.
@@ -52,7 +55,8 @@ struct PrivacyValidationTests {
 
   @Test func baselineProtectionIsTheRatioOfMedians() throws {
     let p = try PrivacyReport(train: try E.privacyTrain(), synthetic: try E.privacySynthetic(), holdout: nil, seed: 5)
-    let s = try #require(p.dcrSyntheticToTrain?.median), u = try #require(p.dcrRandomToTrain?.median)
+    let s = try #require(p.dcrSyntheticToTrain?.median)
+    let u = try #require(p.dcrRandomToTrain?.median)
     #expect(close(p.dcrBaselineProtection, min(s / u, 1)))
     #expect(p.dcrOverfittingProtection == nil && p.dcrHoldoutToTrain == nil)
   }
@@ -69,9 +73,15 @@ struct PrivacyDoubleProgrammingTests {
       case (.numeric(let x), .numeric(let y)):
         let present = y.filter { !$0.isNaN }
         let range = (present.max() ?? .nan) - (present.min() ?? .nan)
-        if x[i].isNaN && y[k].isNaN { total += 0 } else if x[i].isNaN || y[k].isNaN { total += 1 } else if !(range > 0) {
+        if x[i].isNaN && y[k].isNaN {
+          total += 0
+        } else if x[i].isNaN || y[k].isNaN {
+          total += 1
+        } else if !(range > 0) {
           total += x[i] == y[k] ? 0 : 1
-        } else { total += min(abs(x[i] - y[k]) / range, 1) }
+        } else {
+          total += min(abs(x[i] - y[k]) / range, 1)
+        }
       case (.categorical(let x, _, _), .categorical(let y, _, _)):
         total += x[i] == y[k] ? 0 : 1
       default: Issue.record("schema")
@@ -92,7 +102,8 @@ struct PrivacyDoubleProgrammingTests {
   @Test(arguments: [1, 2, 3])
   func nearestAndSecondNearestAgree(seed: UInt64) throws {
     let rng = SeedSequence(masterSeed: seed).makeRandomSource(0)
-    let r = try Self.randomTable(rows: 40, rng: rng), s = try Self.randomTable(rows: 30, rng: rng)
+    let r = try Self.randomTable(rows: 40, rng: rng)
+    let s = try Self.randomTable(rows: 30, rng: rng)
     let enc = DistanceEncoder(reference: r)
     let fast = NearestRecords.search(enc.encode(s), in: enc.encode(r))
     for i in 0..<s.rowCount {
@@ -144,11 +155,15 @@ struct PrivacyPropertyTests {
     let u = PrivacyReport.uniformBaseline(like: r, rows: 4000, seed: 2)
     guard case .numeric(let a) = u.columns[0].values, case .numeric(let ra) = r.columns[0].values,
       case .categorical(let c, _, _) = u.columns[2].values
-    else { Issue.record("schema"); return }
+    else {
+      Issue.record("schema")
+      return
+    }
     let (lo, hi) = try #require(ColumnMetrics.extremes(ra))
     #expect(a.allSatisfy { $0.isNaN || ($0 >= lo && $0 <= hi) })
     // Missing rate of column a in R, within 4 binomial SEs over 4000 draws.
-    let rate = Double(ra.filter(\.isNaN).count) / 200, got = Double(a.filter(\.isNaN).count) / 4000
+    let rate = Double(ra.filter(\.isNaN).count) / 200
+    let got = Double(a.filter(\.isNaN).count) / 4000
     #expect(abs(got - rate) < 4 * (rate * (1 - rate) / 4000).squareRoot())
     #expect(Set(c).isSubset(of: [-1, 0, 1, 2]))
   }

@@ -1,10 +1,11 @@
 // SurvivalFidelityTests.swift — KM distances, log-rank, RMST and Cox CI overlap (Docs/Methods.md, audit).
 
-@testable import Audit
 import GSL
 import SurvivalAnalysis
 import TestSupport
 import Testing
+
+@testable import Audit
 
 @Suite("Survival fidelity — hand-worked and audit_reference.py block C", .tags(.validation))
 struct SurvivalFidelityValidationTests {
@@ -48,7 +49,8 @@ struct SurvivalFidelityValidationTests {
     #expect(close(f.realRMST, 5.4))
     #expect(close(f.syntheticRMST, 5.583333333333334))
     #expect(close(f.rmstDifference, 5.583333333333334 - 5.4))
-    let lower = try #require(f.rmstDifferenceBootstrapLower), upper = try #require(f.rmstDifferenceBootstrapUpper)
+    let lower = try #require(f.rmstDifferenceBootstrapLower)
+    let upper = try #require(f.rmstDifferenceBootstrapUpper)
     #expect(lower <= f.rmstDifference && f.rmstDifference <= upper)
     // Medians: Ŝ_R first ≤ 0.5 at t = 6; Ŝ_S first ≤ 0.5 at t = 5.
     #expect(f.realMedian.estimate == 6 && f.syntheticMedian.estimate == 5)
@@ -96,9 +98,10 @@ struct SurvivalFidelityDoubleProgrammingTests {
     let terms = CoxTermComparison.univariable(real: r, synthetic: s)
     #expect(terms.map(\.term) == ["grade=G2", "grade=G3"])
     let keep = codes.indices.filter { codes[$0] >= 0 }
-    let direct = try CoxModel(ties: .efron).fit(SurvivalData(
-      times: keep.map { times[$0] }, events: keep.map { events[$0] },
-      covariateColumns: [keep.map { codes[$0] == 1 ? 1 : 0 }, keep.map { codes[$0] == 2 ? 1 : 0 }]))
+    let direct = try CoxModel(ties: .efron).fit(
+      SurvivalData(
+        times: keep.map { times[$0] }, events: keep.map { events[$0] },
+        covariateColumns: [keep.map { codes[$0] == 1 ? 1 : 0 }, keep.map { codes[$0] == 2 ? 1 : 0 }]))
     for k in 0..<2 {
       #expect(close(terms[k].realLogHazardRatio, direct.coefficients[k]))
       #expect(close(terms[k].realStandardError, direct.standardErrors[k]))

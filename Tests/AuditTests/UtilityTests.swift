@@ -1,9 +1,10 @@
 // UtilityTests.swift — Harrell's C (audit_reference.py block E) and the TSTR wiring.
 
-@testable import Audit
 import SurvivalAnalysis
 import TestSupport
 import Testing
+
+@testable import Audit
 
 @Suite("Utility — Harrell's C by hand and audit_reference.py block E", .tags(.validation))
 struct ConcordanceValidationTests {
@@ -22,7 +23,8 @@ struct ConcordanceValidationTests {
   }
 
   @Test func perfectReverseAndNone() {
-    let t: [Double] = [1, 2, 3, 4], e = [true, true, true, true]
+    let t: [Double] = [1, 2, 3, 4]
+    let e = [true, true, true, true]
     #expect(Concordance.harrell(times: t, events: e, risk: [4, 3, 2, 1]) == 1)
     #expect(Concordance.harrell(times: t, events: e, risk: [1, 2, 3, 4]) == 0)
     #expect(Concordance.harrell(times: t, events: e, risk: [1, 1, 1, 1]) == 0.5)
@@ -50,12 +52,17 @@ struct UtilityWiringTests {
     for c in u.coefficients { #expect(close(c.confidenceIntervalOverlap, 1)) }
     // The C on H equals Harrell's C of the directly fitted linear predictor.
     let keep = (0..<14).filter { g[$0] >= 0 }
-    let fit = try CoxModel(ties: .efron).fit(SurvivalData(
-      times: keep.map { times[$0] }, events: keep.map { events[$0] },
-      covariateColumns: [keep.map { x[$0] }, keep.map { g[$0] == 1 ? 1 : 0 }]))
+    let fit = try CoxModel(ties: .efron).fit(
+      SurvivalData(
+        times: keep.map { times[$0] }, events: keep.map { events[$0] },
+        covariateColumns: [keep.map { x[$0] }, keep.map { g[$0] == 1 ? 1 : 0 }]))
     let h = [0, 2, 4, 8, 10, 12, 1]
     let risk = h.map { fit.coefficients[0] * x[$0] + fit.coefficients[1] * (g[$0] == 1 ? 1 : 0) }
-    #expect(close(u.realTrainedConcordance, try #require(Concordance.harrell(
-      times: h.map { times[$0] }, events: h.map { events[$0] }, risk: risk))))
+    #expect(
+      close(
+        u.realTrainedConcordance,
+        try #require(
+          Concordance.harrell(
+            times: h.map { times[$0] }, events: h.map { events[$0] }, risk: risk))))
   }
 }

@@ -1,8 +1,8 @@
 // CohortTests.swift — reading the shipped cohorts, and malformed CSV giving located errors.
 
 import CohortData
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Cohort CSV reading")
 struct CohortTests {
@@ -21,7 +21,10 @@ struct CohortTests {
     #expect(try c.column("nodes").missingCount == 18)
     #expect(try c.column("differ").missingCount == 23)
     #expect(try c.column("age").missingCount == 0)
-    guard case .text(let rx) = try c.column("rx") else { Issue.record("rx should be text"); return }
+    guard case .text(let rx) = try c.column("rx") else {
+      Issue.record("rx should be text")
+      return
+    }
     #expect(Set(rx.compactMap { $0 }) == ["Obs", "Lev", "Lev+5FU"])
     #expect(try c.numeric("status").compactMap { $0 }.filter { $0 == 1 }.count == 452)
     #expect(c.lineNumbers.first == 2)
@@ -51,8 +54,10 @@ struct CohortTests {
     ("csv-unclosed-quote.csv", "csv-unclosed-quote.csv:3:3: a quoted field is never closed"),
     ("csv-duplicate-column.csv", "csv-duplicate-column.csv:1:3: column name 'time' appears twice (columns 2 and 3)"),
     ("csv-empty.csv", "csv-empty.csv:1: the file is empty; a header row is required"),
-    ("csv-text-after-quote.csv",
-     "csv-text-after-quote.csv:2:7: unexpected character 'x' after a closing quote; a quoted field must end at a comma or line end"),
+    (
+      "csv-text-after-quote.csv",
+      "csv-text-after-quote.csv:2:7: unexpected character 'x' after a closing quote; a quoted field must end at a comma or line end"
+    ),
     ("csv-unnamed-column.csv", "csv-unnamed-column.csv:1:2: column 2 of the header has no name"),
   ]
 

@@ -2,8 +2,8 @@
 
 import Foundation
 import GSL
-import Testing
 import TestSupport
+import Testing
 
 @Suite("GSL bridge")
 struct GSLBridgeTests {
@@ -41,7 +41,8 @@ struct GSLBridgeTests {
   @Test("BFGS2 with gradient and Nelder–Mead find the Rosenbrock minimum (1, 1)", .tags(.unit))
   func minimizers() throws {
     let bfgs = try Minimizer.minimizeBFGS(start: [-1.2, 1], gradientTolerance: 1e-10) { x, g in
-      let a = 1 - x[0], b = x[1] - x[0] * x[0]
+      let a = 1 - x[0]
+      let b = x[1] - x[0] * x[0]
       if let g {
         g[0] = -2 * a - 400 * x[0] * b
         g[1] = 200 * b
@@ -69,8 +70,10 @@ struct SeedSequenceTests {
   @Test("the same path gives the same stream; different paths differ; order matters", .tags(.unit))
   func determinism() {
     let seeds = SeedSequence(masterSeed: 42)
-    let a = seeds.makeRandomSource(1, 2), b = seeds.makeRandomSource(1, 2)
-    let xa = (0..<100).map { _ in a.uniform() }, xb = (0..<100).map { _ in b.uniform() }
+    let a = seeds.makeRandomSource(1, 2)
+    let b = seeds.makeRandomSource(1, 2)
+    let xa = (0..<100).map { _ in a.uniform() }
+    let xb = (0..<100).map { _ in b.uniform() }
     #expect(xa == xb)
     #expect(seeds.streamKey([1, 2]) != seeds.streamKey([2, 1]))
     #expect(seeds.streamKey([1]) != SeedSequence(masterSeed: 43).streamKey([1]))
@@ -136,8 +139,10 @@ struct SamplerTests {
     check("normal", mean: 3, sd: 2) { r.normal(mean: 3, standardDeviation: 2) }
     check("exponential(rate 4)", mean: 0.25, sd: 0.25) { r.exponential(rate: 4) }
     // Weibull(shape k, scale λ): mean λΓ(1 + 1/k), var λ²[Γ(1 + 2/k) − Γ(1 + 1/k)²].
-    let k = 1.5, lambda = 10.0
-    let m1 = lambda * tgamma(1 + 1 / k), v = lambda * lambda * (tgamma(1 + 2 / k) - pow(tgamma(1 + 1 / k), 2))
+    let k = 1.5
+    let lambda = 10.0
+    let m1 = lambda * tgamma(1 + 1 / k)
+    let v = lambda * lambda * (tgamma(1 + 2 / k) - pow(tgamma(1 + 1 / k), 2))
     check("weibull", mean: m1, sd: v.squareRoot()) { r.weibull(shape: k, scale: lambda) }
     check("gamma(shape 3, scale 2)", mean: 6, sd: (3.0 * 4).squareRoot()) { r.gamma(shape: 3, scale: 2) }
     check("beta(2, 5)", mean: 2.0 / 7, sd: (10.0 / (49 * 8)).squareRoot()) { r.beta(2, 5) }

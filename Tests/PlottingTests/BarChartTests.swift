@@ -1,16 +1,18 @@
 // BarChartTests.swift — the attrition funnel: one bar per row, lengths proportional to values.
 
 import Plotting
-import Testing
 import TestSupport
+import Testing
 
 @Suite("HorizontalBarChart", .tags(.unit))
 struct BarChartTests {
-  let funnel = HorizontalBarChart(title: "Eligibility", xTitle: "Patients", bars: [
-    .init(label: "Reference", value: 929),
-    .init(label: "IN1 age 18–75", value: 600, valueText: "600 (65%)"),
-    .init(label: "EX1 prior chemo & <RT>", value: 512),
-  ])
+  let funnel = HorizontalBarChart(
+    title: "Eligibility", xTitle: "Patients",
+    bars: [
+      .init(label: "Reference", value: 929),
+      .init(label: "IN1 age 18–75", value: 600, valueText: "600 (65%)"),
+      .init(label: "EX1 prior chemo & <RT>", value: 512),
+    ])
 
   @Test("bars start at zero and their lengths are proportional to the values")
   func lengths() throws {

@@ -2,8 +2,8 @@
 // value, placed where the bin edges and proportions say.
 
 import Plotting
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Distribution charts", .tags(.unit))
 struct DistributionChartTests {
@@ -14,8 +14,9 @@ struct DistributionChartTests {
   func histogramGeometry() throws {
     // Plot area x 80…620 over edges 20…80 → px = 80 + 9 (x − 20); y 40…340 over 0…0.5
     // (0.5 / 5 = 0.1 → step 0.1, already nice) → py = 340 − 600 p.
-    let chart = HistogramOverlay(title: "Age", xTitle: "Years", binEdges: [20, 40, 60, 80], groups: [real, synthetic],
-                                 margins: Margins(top: 40, right: 20, bottom: 60, left: 80))
+    let chart = HistogramOverlay(
+      title: "Age", xTitle: "Years", binEdges: [20, 40, 60, 80], groups: [real, synthetic],
+      margins: Margins(top: 40, right: 20, bottom: 60, left: 80))
     #expect(chart.yScale.domain == 0...0.5)
     let svg = try ParsedSVG(chart.svg())
     let bars = svg.elements(class: "bar")
@@ -47,9 +48,10 @@ struct DistributionChartTests {
 
   @Test("grouped bars: one per group and category, side by side inside the category's band")
   func groupedBars() throws {
-    let chart = GroupedBarChart(title: "ECOG", categories: ["0", "1", "2"], groups: [real, synthetic],
-                                valueFormat: .percent(decimals: 0),
-                                margins: Margins(top: 40, right: 20, bottom: 60, left: 80))
+    let chart = GroupedBarChart(
+      title: "ECOG", categories: ["0", "1", "2"], groups: [real, synthetic],
+      valueFormat: .percent(decimals: 0),
+      margins: Margins(top: 40, right: 20, bottom: 60, left: 80))
     let svg = try ParsedSVG(chart.svg())
     let bars = svg.elements(class: "bar")
     #expect(bars.count == 6)
@@ -65,18 +67,23 @@ struct DistributionChartTests {
   @Test("long category labels wrap at spaces; a word too long for its bar turns all labels")
   func longLabels() throws {
     // Five categories over 552 px: 110 px each, 104 px for text ≈ 14 characters at 12 px.
-    let wrapping = GroupedBarChart(categories: ["Submucosa", "Contiguous & <adjacent> structures", "Serosa", "Muscle", "Other"],
-                                   groups: [BarGroup(name: awkwardLabel, values: [0.1, 0.2, 0.5, 0.1, 0.1])])
+    let wrapping = GroupedBarChart(
+      categories: ["Submucosa", "Contiguous & <adjacent> structures", "Serosa", "Muscle", "Other"],
+      groups: [BarGroup(name: awkwardLabel, values: [0.1, 0.2, 0.5, 0.1, 0.1])])
     let svg = try ParsedSVG(wrapping.svg())
     let label = try #require(svg.elements(class: "tick-label").first { $0["data-label"]?.hasPrefix("Contiguous") == true })
     #expect(label["data-label"] == "Contiguous & <adjacent> structures")
-    #expect(svg.elements(named: "tspan").filter { $0.text.contains("adjacent") || $0.text.contains("Contiguous") || $0.text.contains("structures") }
-              .map(\.text) == ["Contiguous &", "<adjacent>", "structures"])
+    #expect(
+      svg.elements(named: "tspan").filter {
+        $0.text.contains("adjacent") || $0.text.contains("Contiguous") || $0.text.contains("structures")
+      }
+      .map(\.text) == ["Contiguous &", "<adjacent>", "structures"])
     #expect(svg.elements(class: "legend-entry").first?["data-series"] == awkwardLabelParsed)
     #expect(wrapping.plotArea.maxY == 400 - 52 - 2 * 14)  // two extra lines
 
-    let rotating = GroupedBarChart(categories: ["Adenocarcinomatous", "Squamous \"cell\"", "Large-cell", "B", "C"],
-                                   groups: [BarGroup(name: "Real", values: [0.5, 0.3, 0.1, 0.05, 0.05])])
+    let rotating = GroupedBarChart(
+      categories: ["Adenocarcinomatous", "Squamous \"cell\"", "Large-cell", "B", "C"],
+      groups: [BarGroup(name: "Real", values: [0.5, 0.3, 0.1, 0.05, 0.05])])
     let turned = try ParsedSVG(rotating.svg()).elements(class: "tick-label").filter { $0["transform"] != nil }
     #expect(turned.count == 5)
     #expect(turned.map(\.text).contains("Squamous \"cell\""))

@@ -1,8 +1,9 @@
 // FormattingTests.swift — XML escaping and locale-independent number formatting.
 
-@testable import Plotting
-import Testing
 import TestSupport
+import Testing
+
+@testable import Plotting
 
 @Suite("SVG text and number formatting", .tags(.unit))
 struct FormattingTests {

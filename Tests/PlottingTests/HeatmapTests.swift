@@ -1,8 +1,8 @@
 // HeatmapTests.swift — one cell per matrix entry, coloured by the scale's ramp.
 
 import Plotting
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Heatmap and colour scales", .tags(.unit))
 struct HeatmapTests {
@@ -11,8 +11,7 @@ struct HeatmapTests {
 
   @Test("the Okabe–Ito palette is the published eight colours, blue and vermillion first")
   func palette() {
-    #expect(Set(Palette.okabeIto.map(\.hex)) ==
-            ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"])
+    #expect(Set(Palette.okabeIto.map(\.hex)) == ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"])
     #expect(Palette.color(at: 0).hex == "#0072B2")
     #expect(Palette.color(at: 1).hex == "#D55E00")
     #expect(Palette.color(at: 8) == Palette.color(at: 0))
@@ -45,8 +44,9 @@ struct HeatmapTests {
   @Test("cells: rows × columns, each filled by the scale; text with the given decimals")
   func cells() throws {
     let values: [[Double]] = [[0, 0.12, -0.5, 0.5], [0.25, 0, 0.03, -0.2], [0.7, -0.04, 0, .nan]]
-    let chart = Heatmap(title: "Δ correlation", rowLabels: labels, columnLabels: columns, values: values,
-                        colorScale: .diverging(limit: 0.5), cellText: .decimals(2), legendTitle: "synthetic − real")
+    let chart = Heatmap(
+      title: "Δ correlation", rowLabels: labels, columnLabels: columns, values: values,
+      colorScale: .diverging(limit: 0.5), cellText: .decimals(2), legendTitle: "synthetic − real")
     let svg = try ParsedSVG(chart.svg())
     let cells = svg.elements(class: "cell")
     #expect(cells.count == 3 * 4)
@@ -81,8 +81,9 @@ struct HeatmapTests {
 
   @Test("custom cell text and awkward labels are escaped; empty heatmap is valid")
   func textAndEmpty() throws {
-    let chart = Heatmap(title: awkwardLabel, rowLabels: [awkwardLabel], columnLabels: ["<n>"], values: [[1]],
-                        colorScale: .sequential(), cellText: .custom([["100% & up"]]))
+    let chart = Heatmap(
+      title: awkwardLabel, rowLabels: [awkwardLabel], columnLabels: ["<n>"], values: [[1]],
+      colorScale: .sequential(), cellText: .custom([["100% & up"]]))
     let svg = try ParsedSVG(chart.svg())
     #expect(svg.elements(class: "cell-text").first?.text == "100% & up")
     #expect(svg.elements(class: "cell").first?["data-row"] == awkwardLabelParsed)

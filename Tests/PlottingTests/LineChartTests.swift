@@ -6,16 +6,17 @@
 // and y ∈ [0, 1]: px = 80 + 0.9 x and py = 340 − 300 y. With x ∈ [0, 4]: px = 80 + 135 x.
 
 import Plotting
-import Testing
 import TestSupport
+import Testing
 
 @Suite("LineChart", .tags(.unit))
 struct LineChartTests {
   let margins = Margins(top: 40, right: 20, bottom: 60, left: 80)
 
   func chart(xDomain: ClosedRange<Double>, series: [LineSeries]) -> LineChart {
-    LineChart(title: "Power", xTitle: "Real controls", yTitle: "Power", series: series,
-              xDomain: xDomain, yDomain: 0...1, width: 640, height: 400, margins: margins)
+    LineChart(
+      title: "Power", xTitle: "Real controls", yTitle: "Power", series: series,
+      xDomain: xDomain, yDomain: 0...1, width: 640, height: 400, margins: margins)
   }
 
   @Test("the plot area and scales follow from size and margins")
@@ -54,8 +55,9 @@ struct LineChartTests {
 
   @Test("a confidence band is the upper step function forwards, then the lower one backwards")
   func band() throws {
-    let km = LineSeries(name: "KM", x: [0, 1, 3], y: [1, 0.8, 0.5], interpolation: .step,
-                        band: ConfidenceBand(lower: [1, 0.6, 0.3], upper: [1, 0.95, 0.7]))
+    let km = LineSeries(
+      name: "KM", x: [0, 1, 3], y: [1, 0.8, 0.5], interpolation: .step,
+      band: ConfidenceBand(lower: [1, 0.6, 0.3], upper: [1, 0.95, 0.7]))
     let svg = try ParsedSVG(chart(xDomain: 0...4, series: [km]).svg())
     let band = try #require(svg.elements(class: "band").first)
     #expect(band.name == "polygon")
@@ -105,9 +107,10 @@ struct LineChartTests {
 
   @Test("non-finite values are skipped: no NaN or inf in the markup, neighbours joined")
   func nonFinite() throws {
-    let series = LineSeries(name: "S", x: [0, 150, 300, .nan, 600], y: [0.1, .nan, 0.5, 0.7, .infinity],
-                            marker: .circle, band: ConfidenceBand(lower: [0, .nan, 0.4, 0.6, 0.8], upper: [0.2, 0.3, .infinity, 0.8, 1]),
-                            errorBars: [0.01, 0.02, .nan, 0.01, 0.01])
+    let series = LineSeries(
+      name: "S", x: [0, 150, 300, .nan, 600], y: [0.1, .nan, 0.5, 0.7, .infinity],
+      marker: .circle, band: ConfidenceBand(lower: [0, .nan, 0.4, 0.6, 0.8], upper: [0.2, 0.3, .infinity, 0.8, 1]),
+      errorBars: [0.01, 0.02, .nan, 0.01, 0.01])
     var c = chart(xDomain: 0...600, series: [series])
     c.referenceLines = [.horizontal(y: .nan, label: "bad")]
     c.highlights = [HighlightedPoint(x: .infinity, y: 0.5, label: "bad")]
@@ -141,8 +144,9 @@ struct LineChartTests {
 
   @Test("labels with &, <, > and quotes survive as text; the chart stays well-formed")
   func escaping() throws {
-    var c = LineChart(title: awkwardLabel, xTitle: awkwardLabel, yTitle: "<y>",
-                      series: [LineSeries(name: awkwardLabel, x: [0, 1], y: [0, 1])])
+    var c = LineChart(
+      title: awkwardLabel, xTitle: awkwardLabel, yTitle: "<y>",
+      series: [LineSeries(name: awkwardLabel, x: [0, 1], y: [0, 1])])
     c.referenceLines = [.horizontal(y: 0.5, label: "α = 0.025 & \"target\"")]
     c.highlights = [HighlightedPoint(x: 0.5, y: 0.5, label: "<saved>")]
     let svg = try ParsedSVG(c.svg())
@@ -154,8 +158,10 @@ struct LineChartTests {
 
   @Test("an empty chart is still a valid SVG, with a 'No data' note")
   func empty() throws {
-    for c in [LineChart(), LineChart(series: [LineSeries(name: "nothing", x: [], y: [])]),
-              LineChart(series: [LineSeries(name: "all NaN", x: [.nan], y: [1])])] {
+    for c in [
+      LineChart(), LineChart(series: [LineSeries(name: "nothing", x: [], y: [])]),
+      LineChart(series: [LineSeries(name: "all NaN", x: [.nan], y: [1])]),
+    ] {
       let svg = try ParsedSVG(c.svg())
       #expect(svg.elements.first?.name == "svg")
       #expect(svg.elements(class: "no-data").count == 1)
@@ -176,8 +182,11 @@ struct LineChartTests {
 
   @Test("default colours follow the Okabe–Ito order: blue, then vermillion")
   func colours() throws {
-    let svg = try ParsedSVG(LineChart(series: [LineSeries(name: "a", x: [0, 1], y: [0, 1]),
-                                               LineSeries(name: "b", x: [0, 1], y: [1, 0])]).svg())
+    let svg = try ParsedSVG(
+      LineChart(series: [
+        LineSeries(name: "a", x: [0, 1], y: [0, 1]),
+        LineSeries(name: "b", x: [0, 1], y: [1, 0]),
+      ]).svg())
     #expect(svg.elements(class: "series").map { $0["stroke"] } == ["#0072B2", "#D55E00"])
   }
 

@@ -1,9 +1,10 @@
 // ScaleTests.swift — LinearScale maps and 1-2-5 ticks, against values worked out by hand.
 
 import Foundation  // log10, pow
-@testable import Plotting
-import Testing
 import TestSupport
+import Testing
+
+@testable import Plotting
 
 @Suite("LinearScale", .tags(.unit))
 struct ScaleTests {
@@ -39,32 +40,36 @@ struct ScaleTests {
 
   // Each expected list is worked out by hand: span / count, rounded up to 1, 2, 5 or 10 × 10ᵏ,
   // then the multiples from ⌊lower/step⌋ to ⌈upper/step⌉.
-  @Test("niceTicks covers the domain with 1-2-5 multiples (hand-derived)", arguments: [
-    // 0.83 / 5 = 0.166 → 0.2; 0…⌈4.15⌉ × 0.2
-    (0.0, 0.83, 5, [0, 0.2, 0.4, 0.6, 0.8, 1.0]),
-    // 0.83 / 10 = 0.083 → 0.1; 0…⌈8.3⌉ × 0.1
-    (0.0, 0.83, 10, [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]),
-    // 929 / 5 = 185.8 → 200
-    (0.0, 929, 5, [0, 200, 400, 600, 800, 1000]),
-    // 1 / 4 = 0.25 → 0.5
-    (-0.5, 0.5, 4, [-0.5, 0, 0.5]),
-    // 0.045 / 5 = 0.009 → 0.01; 0.025/0.01 = 2.5 → 2, 0.07/0.01 = 7.000000000000001 → 7
-    (0.025, 0.07, 5, [0.02, 0.03, 0.04, 0.05, 0.06, 0.07]),
-    // 75 / 5 = 15 → 20
-    (12, 87, 5, [0, 20, 40, 60, 80, 100]),
-    // 600 / 6 = 100 exactly → 100
-    (0, 600, 6, [0, 100, 200, 300, 400, 500, 600]),
-    // 2 / 5 = 0.4 → 0.5
-    (-1, 1, 5, [-1, -0.5, 0, 0.5, 1]),
-  ])
+  @Test(
+    "niceTicks covers the domain with 1-2-5 multiples (hand-derived)",
+    arguments: [
+      // 0.83 / 5 = 0.166 → 0.2; 0…⌈4.15⌉ × 0.2
+      (0.0, 0.83, 5, [0, 0.2, 0.4, 0.6, 0.8, 1.0]),
+      // 0.83 / 10 = 0.083 → 0.1; 0…⌈8.3⌉ × 0.1
+      (0.0, 0.83, 10, [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]),
+      // 929 / 5 = 185.8 → 200
+      (0.0, 929, 5, [0, 200, 400, 600, 800, 1000]),
+      // 1 / 4 = 0.25 → 0.5
+      (-0.5, 0.5, 4, [-0.5, 0, 0.5]),
+      // 0.045 / 5 = 0.009 → 0.01; 0.025/0.01 = 2.5 → 2, 0.07/0.01 = 7.000000000000001 → 7
+      (0.025, 0.07, 5, [0.02, 0.03, 0.04, 0.05, 0.06, 0.07]),
+      // 75 / 5 = 15 → 20
+      (12, 87, 5, [0, 20, 40, 60, 80, 100]),
+      // 600 / 6 = 100 exactly → 100
+      (0, 600, 6, [0, 100, 200, 300, 400, 500, 600]),
+      // 2 / 5 = 0.4 → 0.5
+      (-1, 1, 5, [-1, -0.5, 0, 0.5, 1]),
+    ])
   func niceTicks(lower: Double, upper: Double, count: Int, expected: [Double]) {
     let scale = LinearScale(domain: lower...upper, rangeStart: 0, rangeEnd: 1)
     #expect(scale.niceTicks(count: count) == expected)
   }
 
-  @Test("every nice step is 1, 2 or 5 × 10ᵏ, and ticks are its exact multiples", arguments: [
-    (0.0, 1.0), (0.0, 0.83), (0.013, 0.047), (-3.7, 12.2), (1000, 1001), (0, 36.5), (0.6, 0.9), (1e-4, 9e-4),
-  ])
+  @Test(
+    "every nice step is 1, 2 or 5 × 10ᵏ, and ticks are its exact multiples",
+    arguments: [
+      (0.0, 1.0), (0.0, 0.83), (0.013, 0.047), (-3.7, 12.2), (1000, 1001), (0, 36.5), (0.6, 0.9), (1e-4, 9e-4),
+    ])
   func stepShape(lower: Double, upper: Double) throws {
     let scale = LinearScale(domain: lower...upper, rangeStart: 0, rangeEnd: 1)
     for count in 2...10 {

@@ -5,8 +5,8 @@
 
 import Foundation
 import Reporting
-import Testing
 import TestSupport
+import Testing
 import TrialSpec
 
 @Suite("AtomicFile, RunLock and safe ids", .tags(.unit))
@@ -28,14 +28,17 @@ struct AtomicFileTests {
     #expect(mkfifo(root + "/fifo", 0o644) == 0)
     try FileManager.default.createSymbolicLink(atPath: root + "/link", withDestinationPath: file)
     try FileManager.default.createDirectory(atPath: root + "/dir", withIntermediateDirectories: true)
-    for (path, kind) in [(root + "/fifo", "a FIFO (named pipe)"), (root + "/link", "a symbolic link"), (root + "/dir", "a folder"),
-                         ("/dev/null", "a character device")] {
+    for (path, kind) in [
+      (root + "/fifo", "a FIFO (named pipe)"), (root + "/link", "a symbolic link"), (root + "/dir", "a folder"),
+      ("/dev/null", "a character device"),
+    ] {
       #expect(throws: FileWriteError.notARegularFile(path: path, kind: kind)) { try AtomicFile.write("x", to: path) }
     }
     #expect(try String(contentsOfFile: file, encoding: .utf8) == "two")
     var info = stat()
     #expect(lstat("/dev/null", &info) == 0 && info.st_mode & S_IFMT == S_IFCHR)
-    let hidden = try FileManager.default.contentsOfDirectory(atPath: root).filter { $0.hasPrefix(".") }
+    let hidden =
+      try FileManager.default.contentsOfDirectory(atPath: root).filter { $0.hasPrefix(".") }
       + FileManager.default.contentsOfDirectory(atPath: root + "/sub").filter { $0.hasPrefix(".") }
     #expect(hidden.isEmpty, "temporary files left: \(hidden)")
   }
@@ -63,10 +66,12 @@ struct AtomicFileTests {
     #expect(throws: SweepFolderError.self) { try folder.checkedCellFile(index: 1, id: "x/../../../escape") }
   }
 
-  @Test("the rule for ids that name files", arguments: [
-    ("as-written", true), ("age_70.v2", true), ("", false), (".hidden", false), ("a..b", false), ("x/y", false), ("a b", false),
-    (String(repeating: "a", count: 64), true), (String(repeating: "a", count: 65), false), ("é", false),
-  ])
+  @Test(
+    "the rule for ids that name files",
+    arguments: [
+      ("as-written", true), ("age_70.v2", true), ("", false), (".hidden", false), ("a..b", false), ("x/y", false), ("a b", false),
+      (String(repeating: "a", count: 64), true), (String(repeating: "a", count: 65), false), ("é", false),
+    ])
   func safeIDs(_ id: String, _ safe: Bool) {
     #expect(SafeIdentifier.isSafe(id) == safe, "\(id)")
   }

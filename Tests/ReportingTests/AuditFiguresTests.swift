@@ -2,10 +2,11 @@
 
 import Audit
 import Foundation
-@testable import Reporting
 import SurvivalAnalysis
 import TestSupport
 import Testing
+
+@testable import Reporting
 
 @Suite("AuditFigures", .tags(.validation))
 struct AuditFiguresTests {
@@ -14,8 +15,9 @@ struct AuditFiguresTests {
   /// and the curve stays at 4/15 to the last follow-up time 5.
   @Test("a five-patient Kaplan–Meier curve, worked by hand")
   func fivePatientKaplanMeier() throws {
-    let table = try AuditTable(columns: [.numeric("x", [1, 2, 3, 4, 5])],
-                               times: [1, 2, 3, 4, 5], events: [true, false, true, true, false])
+    let table = try AuditTable(
+      columns: [.numeric("x", [1, 2, 3, 4, 5])],
+      times: [1, 2, 3, 4, 5], events: [true, false, true, true, false])
     let curve = try #require(AuditFigures.curve(table))
     #expect(curve.patients == 5)
     #expect(curve.events == 3)
@@ -23,7 +25,8 @@ struct AuditFiguresTests {
     let expected = [1, 4.0 / 5, 8.0 / 15, 4.0 / 15, 4.0 / 15]
     for (s, e) in zip(curve.survival, expected) { #expect(abs(s - e) < 1e-12) }
     // Greenwood at t = 1: 1/(5·4) = 0.05; log-scale limits 0.8·exp(∓1.959964·√0.05).
-    let sigma = 0.05.squareRoot(), z = 1.959963984540054
+    let sigma = 0.05.squareRoot()
+    let z = 1.959963984540054
     #expect(abs(try #require(curve.lower[1]) - 0.8 * exp(-z * sigma)) < 1e-9)
     #expect(abs(try #require(curve.upper[1]) - min(1, 0.8 * exp(z * sigma))) < 1e-9)
     // At t = 3: Greenwood 0.05 + 1/(3·2) = 0.2166…
@@ -56,7 +59,8 @@ struct AuditFiguresTests {
   @Test("histogram: shared 0.05-wide bins over the pooled range, proportions of known values")
   func decimalHistogram() throws {
     // Pooled range 0.05…0.95: 0.9 / 20 = 0.045 rounds up to a 0.05 width; edges 0.05, 0.10, …, 1.00.
-    let real = [0.05, 0.15, 0.15, 0.95], synthetic = [0.5, 0.5, .nan]
+    let real = [0.05, 0.15, 0.15, 0.95]
+    let synthetic = [0.5, 0.5, .nan]
     let edges = AuditFigures.histogramEdges(real + synthetic)
     #expect(edges.count == 20)
     #expect(edges.first == 0.05)
@@ -86,8 +90,9 @@ struct AuditFiguresTests {
 
   @Test("categorical levels: shares of the known codes, missing apart")
   func categorical() {
-    let d = AuditFigures.distribution(.categorical("sex", codes: [0, 1, 1, -1], levels: ["female", "male"]),
-                                      .categorical("sex", codes: [1, 1], levels: ["female", "male"]))
+    let d = AuditFigures.distribution(
+      .categorical("sex", codes: [0, 1, 1, -1], levels: ["female", "male"]),
+      .categorical("sex", codes: [1, 1], levels: ["female", "male"]))
     #expect(d.kind == .categorical)
     #expect(d.levels == ["female", "male"])
     #expect(d.real == [1.0 / 3, 2.0 / 3])
@@ -100,13 +105,13 @@ struct AuditFiguresTests {
     let nan = Double.nan
     let real = try AuditTable(columns: [
       .numeric("x", [1, 2, 3, 4, nan]),
-      .numeric("y", [2, 4, 6, 8, 100]),           // y = 2x where both are known: r = 1
+      .numeric("y", [2, 4, 6, 8, 100]),  // y = 2x where both are known: r = 1
       .categorical("b", codes: [1, 1, 0, 0, 0], levels: ["no", "yes"]),
       .categorical("colour", codes: [0, 1, 2, 0, 1], levels: ["red", "green", "blue"]),
     ])
     let synthetic = try AuditTable(columns: [
       .numeric("x", [1, 2, 3, 4, 5]),
-      .numeric("y", [5, 5, 5, 5, 5]),              // constant: r undefined
+      .numeric("y", [5, 5, 5, 5, 5]),  // constant: r undefined
       .categorical("b", codes: [0, 0, 1, 1, 1], levels: ["no", "yes"]),
       .categorical("colour", codes: [0, 1, 2, 0, 1], levels: ["red", "green", "blue"]),
     ])

@@ -3,10 +3,11 @@
 
 import Foundation
 import Plotting
-@testable import Reporting
 import Simulation
 import TestSupport
 import Testing
+
+@testable import Reporting
 
 @Suite("HTML report", .tags(.unit))
 struct HTMLReportTests {
@@ -50,9 +51,11 @@ struct HTMLReportTests {
     #expect(headings.last == "Across the sweep")
     // Charts that carry a section of their own.
     let titles = page.elements(named: "svg").compactMap { $0["aria-label"] }
-    for title in ["Eligibility attrition (rules applied in order)", "Overall survival: real vs synthetic controls (95% CI)",
-                  "Correlation difference (synthetic − real)", "Type-I error against drift of the synthetic source",
-                  "Power at HR 0.7 by cell and design", "Real controls saved by cell"] {
+    for title in [
+      "Eligibility attrition (rules applied in order)", "Overall survival: real vs synthetic controls (95% CI)",
+      "Correlation difference (synthetic − real)", "Type-I error against drift of the synthetic source",
+      "Power at HR 0.7 by cell and design", "Real controls saved by cell",
+    ] {
       #expect(titles.contains(title), "missing chart \(title)")
     }
     // The first cell is open, the others folded.
@@ -96,19 +99,22 @@ struct HTMLReportTests {
 
     // Find that chart in the page (the first cell's, the first with its title) and its marker.
     let page = try ParsedMarkup(html)
-    let svgIndex = try #require(page.elements.indices.first {
-      page.elements[$0].name == "svg" && page.elements[$0]["aria-label"] == chart.title
-    })
-    let marker = try #require(page.descendants(of: svgIndex).first {
-      $0.classes.contains("point") && $0["data-series"] == "conventional ± MCSE" && $0["data-x"] == "400"
-    })
+    let svgIndex = try #require(
+      page.elements.indices.first {
+        page.elements[$0].name == "svg" && page.elements[$0]["aria-label"] == chart.title
+      })
+    let marker = try #require(
+      page.descendants(of: svgIndex).first {
+        $0.classes.contains("point") && $0["data-series"] == "conventional ± MCSE" && $0["data-x"] == "400"
+      })
     #expect(abs(try #require(marker.number("cx")) - px) < 0.006)
     #expect(abs(try #require(marker.number("cy")) - py) < 0.006)
     #expect(marker["data-y"] == "0.62")
     // The conventional size found is ringed at (600, target power).
-    let highlight = try #require(page.descendants(of: svgIndex).first {
-      $0.classes.contains("highlight") && $0["data-x"] == "600"
-    })
+    let highlight = try #require(
+      page.descendants(of: svgIndex).first {
+        $0.classes.contains("highlight") && $0["data-x"] == "600"
+      })
     #expect(highlight["data-y"] == "0.8")
   }
 
@@ -128,9 +134,10 @@ struct HTMLReportTests {
   @Test("the sweep table has one row per cell and each design's saving with its interval")
   func sweepTable() throws {
     let page = try ParsedMarkup(html)
-    let tableIndex = try #require(page.elements.indices.first {
-      page.elements[$0].name == "table" && page.elements[$0].classes.contains("sweep")
-    })
+    let tableIndex = try #require(
+      page.elements.indices.first {
+        page.elements[$0].name == "table" && page.elements[$0].classes.contains("sweep")
+      })
     let rows = page.descendants(of: tableIndex).filter { $0.name == "tr" }
     #expect(rows.count == 2 + report.cells.count)  // two header rows
     #expect(rows[2].allText.contains("as-written"))

@@ -4,9 +4,10 @@
 // SYNTHARM_REPORT_PNG=/path/out.png.
 
 import Foundation
-@testable import Reporting
 import TestSupport
 import Testing
+
+@testable import Reporting
 
 enum Chromium {
   /// Whether an executable `chromium` is on PATH.
@@ -20,16 +21,18 @@ enum Chromium {
 
 @Suite("Report rendering")
 struct ReportRenderingTests {
-  @Test("headless Chromium renders the report to a non-trivial PNG",
-        .enabled(if: Chromium.isInstalled, "chromium is not on PATH: install Debian's chromium package to render the report"),
-        .timeLimit(.minutes(3)))
+  @Test(
+    "headless Chromium renders the report to a non-trivial PNG",
+    .enabled(if: Chromium.isInstalled, "chromium is not on PATH: install Debian's chromium package to render the report"),
+    .timeLimit(.minutes(3)))
   func rendersToPNG() throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("syntharm-report-\(getpid())")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let page = directory.appendingPathComponent("report.html")
     try HTMLReport.html(SampleRun.report()).write(to: page, atomically: true, encoding: .utf8)
-    let png = ProcessInfo.processInfo.environment["SYNTHARM_REPORT_PNG"].map { URL(fileURLWithPath: $0) }
+    let png =
+      ProcessInfo.processInfo.environment["SYNTHARM_REPORT_PNG"].map { URL(fileURLWithPath: $0) }
       ?? directory.appendingPathComponent("report.png")
 
     let script = Fixtures.repositoryRoot.appendingPathComponent("Scripts/render-report")

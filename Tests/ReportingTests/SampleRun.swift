@@ -4,9 +4,10 @@
 
 import Audit
 import Foundation
+import TestSupport
+
 @testable import Reporting
 @testable import Simulation
-import TestSupport
 @testable import TrialSpec
 
 enum SampleRun {
@@ -27,10 +28,12 @@ enum SampleRun {
 
   static func report() throws -> RunReport {
     let audit = try Self.audit()
-    return RunReport(manifest: try manifest(), cells: [
-      cell(index: 0, id: "as-written", eligible: 412, powerShift: 0, audit: audit),
-      cell(index: 1, id: "age-70", eligible: 25, powerShift: -0.06, audit: audit),
-    ])
+    return RunReport(
+      manifest: try manifest(),
+      cells: [
+        cell(index: 0, id: "as-written", eligible: 412, powerShift: 0, audit: audit),
+        cell(index: 1, id: "age-70", eligible: 25, powerShift: -0.06, audit: audit),
+      ])
   }
 
   // MARK: - Cells
@@ -39,11 +42,13 @@ enum SampleRun {
 
   static func cell(index: Int, id: String, eligible: Int, powerShift: Double, audit: CellAudit) -> CellResult {
     let attrition = [
-      Attrition.RuleCounts(id: "IN1", kind: .inclusion, text: "Age 18 to 80 years", expression: "age between 18 and 80",
-                           trueCount: 600, falseCount: 29, unknownCount: 0, excludedInOrder: 29, gainIfDropped: 20),
-      Attrition.RuleCounts(id: "EX1", kind: .exclusion, text: "Tumour invading contiguous structures",
-                           expression: "extent == \"contiguous\"", trueCount: 30, falseCount: 599, unknownCount: 2,
-                           excludedInOrder: 629 - 29 - eligible, gainIfDropped: 25),
+      Attrition.RuleCounts(
+        id: "IN1", kind: .inclusion, text: "Age 18 to 80 years", expression: "age between 18 and 80",
+        trueCount: 600, falseCount: 29, unknownCount: 0, excludedInOrder: 29, gainIfDropped: 20),
+      Attrition.RuleCounts(
+        id: "EX1", kind: .exclusion, text: "Tumour invading contiguous structures",
+        expression: "extent == \"contiguous\"", trueCount: 30, falseCount: 599, unknownCount: 2,
+        excludedInOrder: 629 - 29 - eligible, gainIfDropped: 25),
     ]
     var ocs: [OperatingCharacteristics] = []
     for hr in [1.0, 0.7] {
@@ -54,11 +59,12 @@ enum SampleRun {
         }
       }
     }
-    return CellResult(index: index, id: id, referencePatients: 629, eligibleReference: eligible, attrition: attrition,
-                      generatorSupport: eligible,
-                      supportWarning: eligible < 30 ? "only \(eligible) reference patients meet the rules" : nil,
-                      audit: audit, operatingCharacteristics: ocs, savings: [savings(cell: id, shift: powerShift)],
-                      trials: 4_000, failure: nil)
+    return CellResult(
+      index: index, id: id, referencePatients: 629, eligibleReference: eligible, attrition: attrition,
+      generatorSupport: eligible,
+      supportWarning: eligible < 30 ? "only \(eligible) reference patients meet the rules" : nil,
+      audit: audit, operatingCharacteristics: ocs, savings: [savings(cell: id, shift: powerShift)],
+      trials: 4_000, failure: nil)
   }
 
   static func oc(cell: String, design: String, hr: Double, drift: Double, rate: Double, borrowed: Double) -> OperatingCharacteristics {
@@ -80,20 +86,24 @@ enum SampleRun {
 
   static func curve(_ rates: [Double], counts: [Int] = counts) -> [CurvePoint] {
     zip(counts, rates).map { n, rate in
-      CurvePoint(count: n, rate: rate, mcse: (rate * (1 - rate) / 400).squareRoot(), fitted: rate, meanEvents: Double(n),
-                 threshold: 1.96)
+      CurvePoint(
+        count: n, rate: rate, mcse: (rate * (1 - rate) / 400).squareRoot(), fitted: rate, meanEvents: Double(n),
+        threshold: 1.96)
     }
   }
 
   static func savings(cell: String, shift: Double) -> SavingsSearch {
     let conventional = curve([0.40, 0.52, 0.62, 0.70, 0.80, 0.85, 0.88].map { $0 + shift }, counts: counts.map { 2 * $0 })
     let augmented = curve([0.66, 0.74, 0.80, 0.85, 0.88, 0.90, 0.92])
-    var search = SavingsSearch(cell: cell, design: "augmented-pp50", hazardRatio: 0.7, targetPower: 0.8, alpha: 0.025,
-                               replicates: 400, bootstrapResamples: 200, conventionalPower: conventional, augmentedPower: augmented,
-                               syntheticControls: 300, thresholdScale: "max(P,1-P)",
-                               byDrift: [DriftRisk(drift: 1, power: 0.8, powerMCSE: 0.02, typeIError: 0.025, typeIErrorMCSE: 0.008),
-                                         DriftRisk(drift: 1.2, power: 0.86, powerMCSE: 0.017, typeIError: 0.06, typeIErrorMCSE: 0.012)],
-                               status: .found)
+    var search = SavingsSearch(
+      cell: cell, design: "augmented-pp50", hazardRatio: 0.7, targetPower: 0.8, alpha: 0.025,
+      replicates: 400, bootstrapResamples: 200, conventionalPower: conventional, augmentedPower: augmented,
+      syntheticControls: 300, thresholdScale: "max(P,1-P)",
+      byDrift: [
+        DriftRisk(drift: 1, power: 0.8, powerMCSE: 0.02, typeIError: 0.025, typeIErrorMCSE: 0.008),
+        DriftRisk(drift: 1.2, power: 0.86, powerMCSE: 0.017, typeIError: 0.06, typeIErrorMCSE: 0.012),
+      ],
+      status: .found)
     search.conventionalPatients = 600
     search.conventionalExperimental = 300
     search.conventionalControls = 300
@@ -131,8 +141,12 @@ enum SampleRun {
       state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
       return Double(state >> 11) / Double(1 << 53)
     }
-    var age: [Double] = [], nodes: [Double] = [], sex: [Int32] = [], extent: [Int32] = []
-    var times: [Double] = [], events: [Bool] = []
+    var age: [Double] = []
+    var nodes: [Double] = []
+    var sex: [Int32] = []
+    var extent: [Int32] = []
+    var times: [Double] = []
+    var events: [Bool] = []
     for _ in 0..<rows {
       age.append((40 + 35 * uniform() + shift).rounded())
       nodes.append((12 * uniform() * uniform()).rounded())
@@ -141,10 +155,11 @@ enum SampleRun {
       times.append((3_000 * uniform()).rounded() + 1)
       events.append(uniform() < 0.6)
     }
-    return try AuditTable(columns: [
-      .numeric("age", age), .numeric("nodes", nodes),
-      .categorical("sex", codes: sex, levels: ["female", "male"]),
-      .categorical("extent", codes: extent, levels: ["submucosa", "muscle", "serosa", "contiguous"], ordered: true),
-    ], times: times, events: events)
+    return try AuditTable(
+      columns: [
+        .numeric("age", age), .numeric("nodes", nodes),
+        .categorical("sex", codes: sex, levels: ["female", "male"]),
+        .categorical("extent", codes: extent, levels: ["submucosa", "muscle", "serosa", "contiguous"], ordered: true),
+      ], times: times, events: events)
   }
 }

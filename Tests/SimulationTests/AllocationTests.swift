@@ -1,9 +1,10 @@
 // AllocationTests.swift — permuted blocks: exact counts, balance at every block boundary.
 
 import GSL
-@testable import Simulation
-import Testing
 import TestSupport
+import Testing
+
+@testable import Simulation
 
 @Suite("Permuted-block allocation", .tags(.unit))
 struct AllocationTests {

@@ -5,15 +5,17 @@
 
 import Foundation
 import GSL
-@testable import Simulation
-import Testing
 import TestSupport
+import Testing
 import TrialSpec
+
+@testable import Simulation
 
 @Suite("Borrowing in the simulation")
 struct BorrowingSimulationTests {
-  @Test("the node-4plus cell's generator, fitted on the whole reference, is flagged: implied drift about 0.8 with an interval below 1; the as-written cell is not flagged",
-        .tags(.statistical))
+  @Test(
+    "the node-4plus cell's generator, fitted on the whole reference, is flagged: implied drift about 0.8 with an interval below 1; the as-written cell is not flagged",
+    .tags(.statistical))
   func impliedDrift() throws {
     var s = try scenario("Scenarios/colon-augmented.yaml")
     s.borrowing.refits = 60
@@ -26,7 +28,8 @@ struct BorrowingSimulationTests {
       #expect(u.logCumulativeHazardSD > 0.05 && u.logCumulativeHazardSD < 0.14, "SD \(u.logCumulativeHazardSD)")
       drifts[s.sweep[cell].id] = try #require(model.impliedDrift(uncertainty: u, seeds: seeds, cellIndex: cell))
     }
-    let node = try #require(drifts["node-4plus"]), written = try #require(drifts["as-written"])
+    let node = try #require(drifts["node-4plus"])
+    let written = try #require(drifts["as-written"])
     #expect(node.flagged && node.upper < 1 && abs(node.hazardRatio - 0.8) < 0.1, "node-4plus: \(node)")
     #expect(!written.flagged && written.lower < 1 && written.upper > 1, "as-written: \(written)")
   }
@@ -43,8 +46,9 @@ struct BorrowingSimulationTests {
     #expect(!drift.flagged && abs(log(drift.hazardRatio)) < 0.1, "\(drift)")
   }
 
-  @Test("2,000 pooled synthetic controls borrow no more than the eligible reference's events; a reference source borrows its own events without the generator term",
-        .tags(.unit))
+  @Test(
+    "2,000 pooled synthetic controls borrow no more than the eligible reference's events; a reference source borrows its own events without the generator term",
+    .tags(.unit))
   func cappedInformation() throws {
     var s = try scenario("Scenarios/colon-borrowing.yaml")
     s.borrowing.refits = 20
@@ -52,10 +56,12 @@ struct BorrowingSimulationTests {
     s.truth.drifts = [1]
     s.designs = [
       .init(id: "pool-2000", experimental: 300, realControls: 150, syntheticControls: 2_000, analysis: .pool),
-      .init(id: "pp-2000", experimental: 300, realControls: 150, syntheticControls: 2_000,
-            analysis: .powerPrior(weight: 1, model: .piecewiseExponential)),
-      .init(id: "reference", experimental: 300, realControls: 150, syntheticControls: 0,
-            analysis: .powerPrior(weight: 1, model: .piecewiseExponential), source: .reference),
+      .init(
+        id: "pp-2000", experimental: 300, realControls: 150, syntheticControls: 2_000,
+        analysis: .powerPrior(weight: 1, model: .piecewiseExponential)),
+      .init(
+        id: "reference", experimental: 300, realControls: 150, syntheticControls: 0,
+        analysis: .powerPrior(weight: 1, model: .piecewiseExponential), source: .reference),
     ]
     let model = try TrialModel(scenario: s, cellIndex: 0)
     let cap = Double(model.eligibleReferenceEvents)
@@ -71,28 +77,34 @@ struct BorrowingSimulationTests {
     #expect(reference.decision == "posterior" && reference.threshold == 0.975)
   }
 
-  @Test("failed replicates are counted by kind and kept out of every rate; with none analysed every rate is NaN",
-        .tags(.unit))
+  @Test(
+    "failed replicates are counted by kind and kept out of every rate; with none analysed every rate is NaN",
+    .tags(.unit))
   func failuresAsData() throws {
-    let context = AnalysisContext(test: .init(method: .logrank, alpha: 0.05, sided: 2), intervals: HazardIntervals(cutPoints: []),
-                                  rule: .init(points: 8), generatorVariance: 0, informationCap: nil, threshold: nil)
+    let context = AnalysisContext(
+      test: .init(method: .logrank, alpha: 0.05, sided: 2), intervals: HazardIntervals(cutPoints: []),
+      rule: .init(points: 8), generatorVariance: 0, informationCap: nil, threshold: nil)
     let design = Scenario.Design(id: "d", experimental: 10, realControls: 10, syntheticControls: 0, analysis: .none)
-    let ok = ReplicateResult(logHazardRatio: -0.2, standardError: 0.1, lower: -0.4, upper: 0, statistic: -2.5, rejected: true,
-                             events: 20, borrowedEvents: 0, capped: false, failure: nil)
-    let some = MonteCarlo.summarize([ok, ok, .failure(.coxNotConverged), .failure(.eventTargetNotReached)], cell: "c",
-                                    design: design, hazardRatio: 0.8, drift: 1, estimand: -0.2, context: context)
+    let ok = ReplicateResult(
+      logHazardRatio: -0.2, standardError: 0.1, lower: -0.4, upper: 0, statistic: -2.5, rejected: true,
+      events: 20, borrowedEvents: 0, capped: false, failure: nil)
+    let some = MonteCarlo.summarize(
+      [ok, ok, .failure(.coxNotConverged), .failure(.eventTargetNotReached)], cell: "c",
+      design: design, hazardRatio: 0.8, drift: 1, estimand: -0.2, context: context)
     #expect(some.rejectionRate == 1 && some.analysed == 2 && some.failures == 2 && some.failureRate == 0.5)
     #expect(some.failureKinds == ["cox-not-converged": 1, "event-target-not-reached": 1])
-    let none = MonteCarlo.summarize([.failure(.noEvents)], cell: "c", design: design, hazardRatio: 1, drift: 1, estimand: 0,
-                                    context: context)
+    let none = MonteCarlo.summarize(
+      [.failure(.noEvents)], cell: "c", design: design, hazardRatio: 1, drift: 1, estimand: 0,
+      context: context)
     #expect(none.rejectionRate.isNaN && none.coverage.isNaN && none.failureRate == 1)
   }
 }
 
 @Suite("Dynamic borrowing and prognostic designs in the simulation")
 struct DynamicDesignTests {
-  @Test("every method of the contract borrowing scenario runs without failures; the prognostic score reduces the log-rank variance and borrows nothing",
-        .tags(.unit))
+  @Test(
+    "every method of the contract borrowing scenario runs without failures; the prognostic score reduces the log-rank variance and borrows nothing",
+    .tags(.unit))
   func contractMethodsRun() throws {
     var s = try scenario("Scenarios/colon-borrowing.yaml")
     s.borrowing.refits = 20

@@ -4,25 +4,29 @@
 
 import Foundation
 import GSL
-@testable import Simulation
-import Testing
 import TestSupport
+import Testing
 import TrialSpec
 
+@testable import Simulation
+
 private func result(_ statistic: Double) -> ReplicateResult {
-  ReplicateResult(logHazardRatio: 0, standardError: 1, lower: -1, upper: 1, statistic: statistic, rejected: false, events: 1,
-                  borrowedEvents: 0, capped: false, failure: nil)
+  ReplicateResult(
+    logHazardRatio: 0, standardError: 1, lower: -1, upper: 1, statistic: statistic, rejected: false, events: 1,
+    borrowedEvents: 0, capped: false, failure: nil)
 }
 
 private func context(alpha: Double, sided: Int) -> AnalysisContext {
-  AnalysisContext(test: .init(method: .logrank, alpha: alpha, sided: sided), intervals: HazardIntervals(cutPoints: []),
-                  rule: GaussLegendre(points: 8), generatorVariance: 0, informationCap: nil, threshold: nil)
+  AnalysisContext(
+    test: .init(method: .logrank, alpha: alpha, sided: sided), intervals: HazardIntervals(cutPoints: []),
+    rule: GaussLegendre(points: 8), generatorVariance: 0, informationCap: nil, threshold: nil)
 }
 
 @Suite("Calibrated thresholds")
 struct CalibrationTests {
-  @Test("two-sided z: with |z| = 0.01 … 1.00 and α = 0.05 the threshold is the 6th largest score; its interval the order statistics at k ± 1.96 SD; failures left out",
-        .tags(.unit))
+  @Test(
+    "two-sided z: with |z| = 0.01 … 1.00 and α = 0.05 the threshold is the 6th largest score; its interval the order statistics at k ± 1.96 SD; failures left out",
+    .tags(.unit))
   func orderStatistic() throws {
     var nulls = (1...100).map { result((Double($0) / 100) * ($0 % 2 == 0 ? 1 : -1)) }
     nulls.append(.failure(.noEvents))
@@ -36,8 +40,10 @@ struct CalibrationTests {
     #expect(rate == 0.05)
     // Over two drifts the larger threshold wins.
     let shifted = (1...100).map { result(Double($0) / 50) }
-    let both = try #require(Calibration.threshold(nulls: [(1, nulls), (1.2, shifted)], bayesian: false,
-                                                  context: context(alpha: 0.05, sided: 2)))
+    let both = try #require(
+      Calibration.threshold(
+        nulls: [(1, nulls), (1.2, shifted)], bayesian: false,
+        context: context(alpha: 0.05, sided: 2)))
     #expect(both.threshold == 1.90 && both.drifts == [1, 1.2])
   }
 
@@ -45,20 +51,24 @@ struct CalibrationTests {
   /// note's closed form (normal approximation) puts the calibrated cut at γ = 0.9676 for zero drift
   /// and 0.9880 for the worst case over |δ| ≤ 0.1. Exponential arms observed to a fixed number of
   /// events, the exact gamma posterior, 40,000 null trials per drift.
-  @Test("the fixed power prior's calibrated posterior cut: 0.9676 at zero drift, 0.9880 over |δ| ≤ 0.1",
-        .tags(.validation, .statistical))
+  @Test(
+    "the fixed power prior's calibrated posterior cut: 0.9676 at zero drift, 0.9880 over |δ| ≤ 0.1",
+    .tags(.validation, .statistical))
   func powerPriorCut() throws {
     let rule = GaussLegendre(points: 64)
     func nulls(drift: Double) throws -> [ReplicateResult] {
-      let rng = SeedSequence(masterSeed: 20261207).makeRandomSource(UInt64(500 + Int(drift * 100)))
+      let rng = SeedSequence(masterSeed: 20_261_207).makeRandomSource(UInt64(500 + Int(drift * 100)))
       return try (0..<40_000).map { _ in
-        let et = rng.gamma(shape: 60, scale: 10), ec = rng.gamma(shape: 40, scale: 10)
+        let et = rng.gamma(shape: 60, scale: 10)
+        let ec = rng.gamma(shape: 40, scale: 10)
         let ee = rng.gamma(shape: 150, scale: 10 / exp(drift))
-        let stats = TrialStatistics(experimental: EventsExposure(events: [60], exposure: [et]),
-                                    control: EventsExposure(events: [40], exposure: [ec]),
-                                    external: EventsExposure(events: [150], exposure: [ee]))
-        return result(try HazardRatioPosterior(statistics: stats, externalWeight: 0.5, priorShape: 0.001, priorRate: 0.001)
-          .summary(rule: rule).probabilityBelowZero)
+        let stats = TrialStatistics(
+          experimental: EventsExposure(events: [60], exposure: [et]),
+          control: EventsExposure(events: [40], exposure: [ec]),
+          external: EventsExposure(events: [150], exposure: [ee]))
+        return result(
+          try HazardRatioPosterior(statistics: stats, externalWeight: 0.5, priorShape: 0.001, priorRate: 0.001)
+            .summary(rule: rule).probabilityBelowZero)
       }
     }
     let zero = try nulls(drift: 0)
@@ -66,8 +76,10 @@ struct CalibrationTests {
     // The interval of the order statistic is the Monte Carlo tolerance; the normal approximation
     // behind the closed form adds about 0.001 (the note's own check, B5).
     #expect(c0.low - 0.001 <= 0.9676 && 0.9676 <= c0.high + 0.001, "γ = \(c0.threshold) (\(c0.low)–\(c0.high))")
-    let worst = try #require(Calibration.threshold(nulls: [(0.9, try nulls(drift: -0.1)), (1, zero), (1.1, try nulls(drift: 0.1))],
-                                                   bayesian: true, context: context(alpha: 0.025, sided: 1)))
+    let worst = try #require(
+      Calibration.threshold(
+        nulls: [(0.9, try nulls(drift: -0.1)), (1, zero), (1.1, try nulls(drift: 0.1))],
+        bayesian: true, context: context(alpha: 0.025, sided: 1)))
     #expect(worst.low - 0.001 <= 0.9880 && 0.9880 <= worst.high + 0.001, "γ = \(worst.threshold) (\(worst.low)–\(worst.high))")
   }
 }

@@ -4,9 +4,10 @@
 
 import Foundation
 import GSL
-@testable import Simulation
-import Testing
 import TestSupport
+import Testing
+
+@testable import Simulation
 
 /// One exponential interval.
 private func one(_ d: Double, _ e: Double) -> EventsExposure { EventsExposure(events: [d], exposure: [e]) }
@@ -31,19 +32,24 @@ struct MixturePriorTests {
     #expect(abs(GammaMixture.elir([(0.8248, 190, 2050), (0.1752, 41, 560)]) - 132.5) < 0.1)
   }
 
-  @Test("the Lindley effect: a too-flat vague component keeps the informative weight near 1 under conflict",
-        arguments: [(400.0, 1.000, 0.860), (300, 0.998, 0.652), (250, 0.990, 0.226), (200, 0.755, 0.011)])
+  @Test(
+    "the Lindley effect: a too-flat vague component keeps the informative weight near 1 under conflict",
+    arguments: [(400.0, 1.000, 0.860), (300, 0.998, 0.652), (250, 0.990, 0.226), (200, 0.755, 0.011)])
   func lindley(_ exposure: Double, _ flatVague: Double, _ unitVague: Double) throws {
-    for (vague, expected) in [(GammaComponent(shape: [0.001], rate: [0.001]), flatVague),
-                              (GammaComponent(shape: [1], rate: [10]), unitVague)] {
-      let post = try GammaMixture.posterior(prior: [(0.5, GammaComponent(shape: [150], rate: [1500])), (0.5, vague)],
-                                            control: one(40, exposure), experimental: one(30, 400), baseline: flat, rule: rule)
+    for (vague, expected) in [
+      (GammaComponent(shape: [0.001], rate: [0.001]), flatVague),
+      (GammaComponent(shape: [1], rate: [10]), unitVague),
+    ] {
+      let post = try GammaMixture.posterior(
+        prior: [(0.5, GammaComponent(shape: [150], rate: [1500])), (0.5, vague)],
+        control: one(40, exposure), experimental: one(30, 400), baseline: flat, rule: rule)
       #expect(abs(post.weights[0] - expected) < 0.0006, "E_c \(exposure): \(post.weights[0]) vs \(expected)")
     }
   }
 
-  @Test("borrowed events, signed: G(150, 1500) and G(1, 10) at 0.5/0.5, d_c = 40",
-        arguments: [(400.0, 86.6), (300, 4.8), (250, -16.7), (220, -10.2), (200, -3.6)])
+  @Test(
+    "borrowed events, signed: G(150, 1500) and G(1, 10) at 0.5/0.5, d_c = 40",
+    arguments: [(400.0, 86.6), (300, 4.8), (250, -16.7), (220, -10.2), (200, -3.6)])
   func borrowedEvents(_ exposure: Double, _ expected: Double) throws {
     let post = try GammaMixture.posterior(
       prior: [(0.5, GammaComponent(shape: [150], rate: [1500])), (0.5, GammaComponent(shape: [1], rate: [10]))],
@@ -57,8 +63,9 @@ struct MixturePriorTests {
     let (informative, vague) = GammaMixture.informativeAndVague(stats.external, priorShape: 0.001, priorRate: 0.001)
     for (w, a0) in [(1.0, 1.0), (0.0, 0.0)] {
       let prior: [(weight: Double, component: GammaComponent)] = [(w, informative), (1 - w, flat)]
-      let mixture = try GammaMixture.posterior(prior: prior, control: stats.control, experimental: stats.experimental,
-                                               baseline: flat, rule: rule)
+      let mixture = try GammaMixture.posterior(
+        prior: prior, control: stats.control, experimental: stats.experimental,
+        baseline: flat, rule: rule)
       let power = try HazardRatioPosterior(statistics: stats, externalWeight: a0, priorShape: 0.001, priorRate: 0.001)
         .summary(rule: rule)
       #expect(abs(mixture.summary.probabilityBelowZero - power.probabilityBelowZero) < 1e-9)
@@ -77,8 +84,9 @@ struct MixturePriorTests {
     #expect(abs(GammaMixture.samWeight(logLikelihoodRatio: logR, priorOdds: 3.0 / 7) - 0.5742702) < 5e-7)
   }
 
-  @Test("SAM weights for time to event: θh = 0.1, δ = 0.03 on the hazard scale, d_c = 40",
-        arguments: [(400.0, 0.818), (300, 0.183), (250, 0.048), (200, 0.011)])
+  @Test(
+    "SAM weights for time to event: θh = 0.1, δ = 0.03 on the hazard scale, d_c = 40",
+    arguments: [(400.0, 0.818), (300, 0.183), (250, 0.048), (200, 0.011)])
   func samTimeToEvent(_ exposure: Double, _ expected: Double) {
     func logL(_ l: Double) -> Double { 40 * log(l) - l * exposure }
     let logR = max(logL(0.13), logL(0.07)) - logL(0.1)
@@ -94,11 +102,13 @@ struct MixturePriorTests {
 @Suite("Empirical-Bayes and normalized power priors", .tags(.validation))
 struct AdaptivePowerPriorTests {
   /// Internal hazards 0.100, 0.133, 0.073, 0.050 as 40 events in 400, 300, 550 and 800.
-  @Test("EB a₀ with 150 external events in 1,500: 1.000, 0.123, 0.090, 0.019 (initial Gamma(0.001, 0.001)); 0.116, 0.083, 0.012 (Gamma(1, 10))",
-        arguments: [(400.0, 1.000, nil), (300, 0.123, 0.116), (550, 0.090, 0.083), (800, 0.019, 0.012)] as [(Double, Double, Double?)])
+  @Test(
+    "EB a₀ with 150 external events in 1,500: 1.000, 0.123, 0.090, 0.019 (initial Gamma(0.001, 0.001)); 0.116, 0.083, 0.012 (Gamma(1, 10))",
+    arguments: [(400.0, 1.000, nil), (300, 0.123, 0.116), (550, 0.090, 0.083), (800, 0.019, 0.012)] as [(Double, Double, Double?)])
   func empiricalBayes(_ exposure: Double, _ expected: Double, _ expectedInformative: Double?) {
     let hazard = 40 / exposure
-    let control = one(40, exposure), external = one(150, 1500)
+    let control = one(40, exposure)
+    let external = one(150, 1500)
     let a0 = AdaptivePowerPrior.empiricalBayesWeight(external: external, control: control, priorShape: 0.001, priorRate: 0.001)
     #expect(abs(a0 - expected) < 0.0015, "hazard \(hazard): \(a0)")
     if let expectedInformative {
@@ -107,8 +117,9 @@ struct AdaptivePowerPriorTests {
     }
   }
 
-  @Test("the normalized power prior lies between no borrowing and pooling, and nearer pooling when the sources agree",
-        .tags(.unit))
+  @Test(
+    "the normalized power prior lies between no borrowing and pooling, and nearer pooling when the sources agree",
+    .tags(.unit))
   func normalizedBetweenLimits() throws {
     let agree = TrialStatistics(experimental: one(30, 400), control: one(40, 400), external: one(150, 1500))
     let (npp, a0) = try AdaptivePowerPrior.normalized(statistics: agree, priorShape: 0.001, priorRate: 0.001, rule: rule)
@@ -148,11 +159,14 @@ struct CommensurateTests {
   @Test("τ → ∞ pools the external data; τ → 0 ignores it (normal approximations worked directly)", .tags(.unit))
   func limits() throws {
     let s = Self.sets[0].0
-    let c = Commensurate.normal(40, 400), t = Commensurate.normal(30, 400), e = Commensurate.normal(150, 1500)
+    let c = Commensurate.normal(40, 400)
+    let t = Commensurate.normal(30, 400)
+    let e = Commensurate.normal(150, 1500)
     // No borrowing: θ̂ = y_t − y_c with variance v_t + v_c.
     let none = StandardNormal.cdf(-(t.0 - c.0) / (t.1 + c.1).squareRoot())
     // Pooling: the control log hazard is the precision-weighted mean of y_c and y_e.
-    let v = 1 / (1 / c.1 + 1 / e.1), m = v * (c.0 / c.1 + e.0 / e.1)
+    let v = 1 / (1 / c.1 + 1 / e.1)
+    let m = v * (c.0 / c.1 + e.0 / e.1)
     let pooled = StandardNormal.cdf(-(t.0 - m) / (t.1 + v).squareRoot())
     let (far, _) = try Commensurate.posterior(statistics: s, prior: .fixed(1e12))
     let (near, borrowedNear) = try Commensurate.posterior(statistics: s, prior: .fixed(1e-12))

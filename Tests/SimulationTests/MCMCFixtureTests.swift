@@ -6,9 +6,10 @@
 
 import Foundation
 import GSL
-@testable import Simulation
-import Testing
 import TestSupport
+import Testing
+
+@testable import Simulation
 
 private struct MCMCFixture: Decodable {
   struct Set: Decodable {
@@ -24,8 +25,9 @@ private struct MCMCFixture: Decodable {
     var p_quadrature: Double?
 
     var statistics: TrialStatistics {
-      TrialStatistics(experimental: EventsExposure(events: d_t, exposure: E_t), control: EventsExposure(events: d_c, exposure: E_c),
-                      external: EventsExposure(events: d_e ?? d_c.map { _ in 0 }, exposure: E_e ?? E_c.map { _ in 0 }))
+      TrialStatistics(
+        experimental: EventsExposure(events: d_t, exposure: E_t), control: EventsExposure(events: d_c, exposure: E_c),
+        external: EventsExposure(events: d_e ?? d_c.map { _ in 0 }, exposure: E_e ?? E_c.map { _ in 0 }))
     }
   }
   var power_prior: [Set]

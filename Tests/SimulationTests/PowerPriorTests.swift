@@ -5,10 +5,11 @@
 
 import Foundation
 import GSL
-@testable import Simulation
-import Testing
 import TestSupport
+import Testing
 import TrialSpec
+
+@testable import Simulation
 
 @Suite("Events and exposure per interval", .tags(.unit))
 struct HazardIntervalTests {
@@ -54,8 +55,11 @@ struct PowerPriorPosteriorTests {
 
   @Test("B1/B2: Gamma(30, 400) vs Gamma(45, 420) gives P(HR < 1) = 0.9379767", .tags(.validation))
   func closedForm() throws {
-    #expect(abs(HazardRatioPosterior.probabilityRatioBelow(1, treatmentShape: 30, treatmentRate: 400, controlShape: 45,
-                                                           controlRate: 420) - 0.9379767) < 5e-8)
+    #expect(
+      abs(
+        HazardRatioPosterior.probabilityRatioBelow(
+          1, treatmentShape: 30, treatmentRate: 400, controlShape: 45,
+          controlRate: 420) - 0.9379767) < 5e-8)
     // The same through the posterior: A = a_c + D_t, B = b_c.
     let posterior = HazardRatioPosterior(shape: [75], rate: [420], treatmentExposure: [400], treatmentEvents: 30)
     let closed = try posterior.summary(rule: rule)
@@ -69,7 +73,8 @@ struct PowerPriorPosteriorTests {
   func quadratureEqualsClosedForm() throws {
     for (a, b, e, d) in [(75.0, 420.0, 400.0, 30.0), (12.5, 80, 95, 4), (300, 2_500, 1_900, 150)] {
       let p = HazardRatioPosterior(shape: [a], rate: [b], treatmentExposure: [e], treatmentEvents: d)
-      let closed = try p.summary(rule: rule), numeric = try p.summary(rule: rule, forceQuadrature: true)
+      let closed = try p.summary(rule: rule)
+      let numeric = try p.summary(rule: rule, forceQuadrature: true)
       #expect(abs(closed.probabilityBelowZero - numeric.probabilityBelowZero) < 1e-7)
       #expect(abs(closed.mean - numeric.mean) < 1e-7)
       #expect(abs(closed.standardDeviation - numeric.standardDeviation) < 1e-7)
@@ -85,20 +90,23 @@ struct PowerPriorPosteriorTests {
   func nodeDoubling() throws {
     for w in [0.0, 0.3, 0.5, 1.0] {
       let p = HazardRatioPosterior(statistics: Self.fourIntervals, externalWeight: w, priorShape: 0.001, priorRate: 0.001)
-      let coarse = try p.summary(rule: GaussLegendre(points: 64)), fine = try p.summary(rule: GaussLegendre(points: 128))
+      let coarse = try p.summary(rule: GaussLegendre(points: 64))
+      let fine = try p.summary(rule: GaussLegendre(points: 128))
       #expect(abs(coarse.probabilityBelowZero - fine.probabilityBelowZero) < 1e-6)
       #expect(abs(coarse.mean - fine.mean) < 1e-6)
     }
   }
 
-  @Test("a₀ = 1 equals pooling the external patients with the concurrent controls; a₀ = 0 equals ignoring them",
-        .tags(.unit))
+  @Test(
+    "a₀ = 1 equals pooling the external patients with the concurrent controls; a₀ = 0 equals ignoring them",
+    .tags(.unit))
   func limits() throws {
     let s = Self.fourIntervals
     let pooled = TrialStatistics(
       experimental: s.experimental,
-      control: EventsExposure(events: zip(s.control.events, s.external.events).map(+),
-                              exposure: zip(s.control.exposure, s.external.exposure).map(+)),
+      control: EventsExposure(
+        events: zip(s.control.events, s.external.events).map(+),
+        exposure: zip(s.control.exposure, s.external.exposure).map(+)),
       external: EventsExposure(intervals: 4))
     let alone = TrialStatistics(experimental: s.experimental, control: s.control, external: EventsExposure(intervals: 4))
     func p(_ stats: TrialStatistics, _ w: Double) throws -> Double {
@@ -119,21 +127,24 @@ struct PowerPriorPosteriorTests {
   /// The fixed power prior's type-I error under drift δ (reference note §2, closed form under the
   /// normal approximation, checked there against 4·10⁵ simulations): v_t = 1/60, v_c = 1/40,
   /// v_e = 1/150, a₀ = 0.5, γ = 0.975.
-  @Test("type-I error of the fixed power prior under drift matches the closed-form table within Monte Carlo error",
-        .tags(.validation, .statistical), arguments: [(-0.2, 0.0016), (0.0, 0.0188), (0.1, 0.0500), (0.2, 0.1130)])
+  @Test(
+    "type-I error of the fixed power prior under drift matches the closed-form table within Monte Carlo error",
+    .tags(.validation, .statistical), arguments: [(-0.2, 0.0016), (0.0, 0.0188), (0.1, 0.0500), (0.2, 0.1130)])
   func typeIErrorUnderDrift(_ drift: Double, _ expected: Double) throws {
     // Exponential arms observed until a fixed number of events (d events need Gamma(d, λ) exposure),
     // so log(d/E) has variance ψ′(d) ≈ 1/d as in the table. Hazard 0.1 in both randomised arms;
     // the external arm's hazard is 0.1·e^δ.
-    let rng = SeedSequence(masterSeed: 20261206).makeRandomSource(UInt64(1000 + Int(drift * 100)))
+    let rng = SeedSequence(masterSeed: 20_261_206).makeRandomSource(UInt64(1000 + Int(drift * 100)))
     let trials = 40_000
     var rejections = 0
     for _ in 0..<trials {
-      let et = rng.gamma(shape: 60, scale: 1 / 0.1), ec = rng.gamma(shape: 40, scale: 1 / 0.1)
+      let et = rng.gamma(shape: 60, scale: 1 / 0.1)
+      let ec = rng.gamma(shape: 40, scale: 1 / 0.1)
       let ee = rng.gamma(shape: 150, scale: 1 / (0.1 * exp(drift)))
-      let stats = TrialStatistics(experimental: EventsExposure(events: [60], exposure: [et]),
-                                  control: EventsExposure(events: [40], exposure: [ec]),
-                                  external: EventsExposure(events: [150], exposure: [ee]))
+      let stats = TrialStatistics(
+        experimental: EventsExposure(events: [60], exposure: [et]),
+        control: EventsExposure(events: [40], exposure: [ec]),
+        external: EventsExposure(events: [150], exposure: [ee]))
       let p = try HazardRatioPosterior(statistics: stats, externalWeight: 0.5, priorShape: 0.001, priorRate: 0.001)
         .summary(rule: rule).probabilityBelowZero
       if p > 0.975 { rejections += 1 }

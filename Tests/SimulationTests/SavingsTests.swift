@@ -3,10 +3,11 @@
 
 import Foundation
 import GSL
+import TestSupport
+import Testing
+
 @testable import Simulation
 @testable import SurvivalAnalysis
-import Testing
-import TestSupport
 @testable import TrialSpec
 
 @Suite("Monotone curves", .tags(.unit))
@@ -65,13 +66,16 @@ struct SavingsSearchTests {
   static func analyticPower(_ n: Double) -> Double {
     let accrual = n / (558.0 / 24)
     let lambda = Foundation.log(2.0) / 12
-    let events = n / 2 * (ExponentialTrialDesign.eventProbability(lambda * 0.75, 0, accrual, 12)
-      + ExponentialTrialDesign.eventProbability(lambda, 0, accrual, 12))
+    let events =
+      n / 2
+      * (ExponentialTrialDesign.eventProbability(lambda * 0.75, 0, accrual, 12)
+        + ExponentialTrialDesign.eventProbability(lambda, 0, accrual, 12))
     return StandardNormal.cdf((events / 4).squareRoot() * abs(Foundation.log(0.75)) - StandardNormal.quantile(0.975))
   }
 
-  @Test("the conventional size (both arms scaled at 1:1) has the analytic power 0.80 within 3 MCSE; Schoenfeld with the simulated split of events lands on the closed form",
-        .tags(.validation, .statistical))
+  @Test(
+    "the conventional size (both arms scaled at 1:1) has the analytic power 0.80 within 3 MCSE; Schoenfeld with the simulated split of events lands on the closed form",
+    .tags(.validation, .statistical))
   func conventionalAgainstSchoenfeld() throws {
     let s = try Self.calendarScenario()
     let b = 1_000
@@ -81,8 +85,9 @@ struct SavingsSearchTests {
     let simulated = try #require(search.conventionalPatients)
     let analytic = try RootFinder.brent(lower: 100, upper: 3_000) { Self.analyticPower($0) - 0.8 }
     let mcse = (0.8 * 0.2 / Double(b)).squareRoot()
-    #expect(abs(Self.analyticPower(Double(simulated)) - 0.8) < 3 * mcse,
-            "simulated \(simulated), analytic \(analytic), power there \(Self.analyticPower(Double(simulated)))")
+    #expect(
+      abs(Self.analyticPower(Double(simulated)) - 0.8) < 3 * mcse,
+      "simulated \(simulated), analytic \(analytic), power there \(Self.analyticPower(Double(simulated)))")
     #expect(search.conventionalExperimental! + search.conventionalControls! - simulated <= 1)
     let schoenfeld = try #require(search.schoenfeldPatients)
     #expect(abs(Double(schoenfeld) - analytic) / analytic < 0.05, "Schoenfeld from simulated events \(schoenfeld) vs \(analytic)")
@@ -93,8 +98,9 @@ struct SavingsSearchTests {
     #expect(zip(rates, rates.dropFirst()).allSatisfy { $1 >= $0 - 2 * mcse })
   }
 
-  @Test("a design that borrows nothing saves nothing: saved ≈ 0 with an interval containing 0; a second seed gives an overlapping interval of similar width",
-        .tags(.statistical))
+  @Test(
+    "a design that borrows nothing saves nothing: saved ≈ 0 with an interval containing 0; a second seed gives an overlapping interval of similar width",
+    .tags(.statistical))
   func nothingBorrowedNothingSaved() throws {
     var intervals: [(Int, Int)] = []
     for seed: UInt64 in [11, 12] {
@@ -102,7 +108,8 @@ struct SavingsSearchTests {
       let model = try TrialModel(protocol: s.trialProtocol, needsSynthetic: false)
       let cell = MonteCarlo.simulateCell(model: model, scenario: s, cellIndex: 0, replicates: 400, estimandPatients: 5_000)
       let search = try #require(cell.savings.first)
-      let low = try #require(search.savedLow), high = try #require(search.savedHigh)
+      let low = try #require(search.savedLow)
+      let high = try #require(search.savedHigh)
       #expect(low <= 0 && 0 <= high, "seed \(seed): \(low) to \(high)")
       #expect(search.status == .notDistinguishable)
       #expect(search.byDrift.count == 1 && search.threshold != nil)

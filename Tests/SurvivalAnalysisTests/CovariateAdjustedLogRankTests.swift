@@ -5,8 +5,8 @@ import CohortData
 import Foundation
 import GSL
 import SurvivalAnalysis
-import Testing
 import TestSupport
+import Testing
 
 /// survival::lung (Data/lung.csv, 228 rows) as RobinCar2's `surv_data` builds it
 /// (data-raw/create_surv_data.R): event = (status == 2), and
@@ -209,7 +209,9 @@ struct CovariateAdjustedLogRankPropertyTests {
     let events = [true, true, true, false, true, true, false, true, true, false, true, true, false, true]
     let treated = [true, false, true, true, false, false, true, false, true, true, false, false, true, false]
     let x: [Double] = [1.2, -0.5, 0.3, 2.2, -1.1, 0.8, 0.0, 1.7, -0.9, 0.4, -2.0, 1.1, 0.6, -0.3]
-    let theta = 0.3, e = exp(theta), n = Double(times.count)
+    let theta = 0.3
+    let e = exp(theta)
+    let n = Double(times.count)
     let eventTimes = Array(Set(zip(times, events).filter(\.1).map(\.0))).sorted()
     var outcome = [Double](repeating: 0, count: times.count)
     for i in times.indices {

@@ -17,14 +17,25 @@ import Testing
 
 @Suite("Cox — Therneau & Grambsch data set 1 (hand-derived)", .tags(.validation))
 struct CoxBookDataSet1Tests {
-  let data = SurvivalData(times: [9, 1, 1, 6, 6, 8], events: [true, true, false, true, true, false],
-                          covariates: [[0], [1], [1], [1], [0], [0]])
+  let data = SurvivalData(
+    times: [9, 1, 1, 6, 6, 8], events: [true, true, false, true, true, false],
+    covariates: [[0], [1], [1], [1], [0], [0]])
 
-  func breslowLogLik(_ b: Double) -> Double { let r = exp(b); return 2 * b - log(3 * r + 3) - 2 * log(r + 3) }
-  func efronLogLik(_ b: Double) -> Double { let r = exp(b); return 2 * b - log(3 * r + 3) - log(r + 3) - log((r + 5) / 2) }
-  func efronScore(_ b: Double) -> Double { let r = exp(b); return 2 - r / (r + 1) - r / (r + 3) - r / (r + 5) }
+  func breslowLogLik(_ b: Double) -> Double {
+    let r = exp(b)
+    return 2 * b - log(3 * r + 3) - 2 * log(r + 3)
+  }
+  func efronLogLik(_ b: Double) -> Double {
+    let r = exp(b)
+    return 2 * b - log(3 * r + 3) - log(r + 3) - log((r + 5) / 2)
+  }
+  func efronScore(_ b: Double) -> Double {
+    let r = exp(b)
+    return 2 - r / (r + 1) - r / (r + 3) - r / (r + 5)
+  }
   func efronInformation(_ b: Double) -> Double {
-    let r = exp(b); return r / pow(r + 1, 2) + 3 * r / pow(r + 3, 2) + 5 * r / pow(r + 5, 2)
+    let r = exp(b)
+    return r / pow(r + 1, 2) + 3 * r / pow(r + 3, 2) + 5 * r / pow(r + 5, 2)
   }
 
   @Test("Breslow: ℓ(0), one Newton step, the MLE and its variance")
@@ -61,9 +72,13 @@ struct CoxBookDataSet1Tests {
       let model = CoxModel(ties: ties)
       for b in [-0.7, 0.0, 0.4, 1.3] {
         let residuals = try model.scoreResiduals(data, coefficients: [b])
-        let expected = ties == .efron ? efronScore(b) : {
-          let r = exp(b); return (6 + 3 * r - r * r) / ((r + 1) * (r + 3))
-        }()
+        let expected =
+          ties == .efron
+          ? efronScore(b)
+          : {
+            let r = exp(b)
+            return (6 + 3 * r - r * r) / ((r + 1) * (r + 3))
+          }()
         #expect(abs(residuals.reduce(0, +) - expected) < 1e-12, "\(ties) β=\(b)")
       }
     }

@@ -3,8 +3,8 @@
 
 import Foundation
 import SurvivalAnalysis
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Cox: no events, separation, aliasing, bad input", .tags(.regression))
 struct CoxFailureTests {
@@ -19,8 +19,9 @@ struct CoxFailureTests {
   @Test("a covariate that separates the events: β̂ → ∞ is flagged as monotone likelihood")
   func separation() throws {
     // Every x = 1 subject dies before every x = 0 subject: the likelihood increases forever in β.
-    let data = SurvivalData(times: [1, 2, 3, 4, 5, 6, 7, 8], events: [true, true, true, true, true, true, false, true],
-                            covariates: [[1], [1], [1], [1], [0], [0], [0], [0]])
+    let data = SurvivalData(
+      times: [1, 2, 3, 4, 5, 6, 7, 8], events: [true, true, true, true, true, true, false, true],
+      covariates: [[1], [1], [1], [1], [0], [0], [0], [0]])
     for ties in TieMethod.allCases {
       let fit = try CoxModel(ties: ties).fit(data)
       #expect(fit.monotoneLikelihood == [0], "\(ties)")
@@ -53,9 +54,10 @@ struct CoxFailureTests {
   func strataCopies() throws {
     let d = try ReferenceModels.veteranUnivariable().data
     let single = try CoxModel().fit(d)
-    let both = SurvivalData(times: d.times + d.times, events: d.events + d.events,
-                            covariateColumns: [d.covariates[0] + d.covariates[0]],
-                            strata: [Int](repeating: 0, count: d.count) + [Int](repeating: 1, count: d.count))
+    let both = SurvivalData(
+      times: d.times + d.times, events: d.events + d.events,
+      covariateColumns: [d.covariates[0] + d.covariates[0]],
+      strata: [Int](repeating: 0, count: d.count) + [Int](repeating: 1, count: d.count))
     let stratified = try CoxModel().fit(both)
     #expect(relativeDifference(stratified.coefficients[0], single.coefficients[0]) < 1e-9)
     #expect(relativeDifference(stratified.logLikelihood, 2 * single.logLikelihood) < 1e-12)
@@ -67,20 +69,24 @@ struct CoxFailureTests {
     let d = try ReferenceModels.veteranUnivariable().data
     var weighted = d
     weighted.weights = [Double](repeating: 2, count: d.count)
-    let duplicated = SurvivalData(times: d.times + d.times, events: d.events + d.events,
-                                  covariateColumns: [d.covariates[0] + d.covariates[0]])
-    let a = try CoxModel(ties: .breslow).fit(weighted), b = try CoxModel(ties: .breslow).fit(duplicated)
+    let duplicated = SurvivalData(
+      times: d.times + d.times, events: d.events + d.events,
+      covariateColumns: [d.covariates[0] + d.covariates[0]])
+    let a = try CoxModel(ties: .breslow).fit(weighted)
+    let b = try CoxModel(ties: .breslow).fit(duplicated)
     #expect(relativeDifference(a.coefficients[0], b.coefficients[0]) < 1e-9)
     #expect(relativeDifference(a.logLikelihood, b.logLikelihood) < 1e-12)
     // Efron with weights is *not* duplication (duplicates double the ties); as in R, a common
     // weight c leaves β̂ alone and gives ℓ_c = c·ℓ − c·D·log c (every risk-set sum is scaled by c).
-    let plainEfron = try CoxModel(ties: .efron).fit(d), weightedEfron = try CoxModel(ties: .efron).fit(weighted)
+    let plainEfron = try CoxModel(ties: .efron).fit(d)
+    let weightedEfron = try CoxModel(ties: .efron).fit(weighted)
     #expect(relativeDifference(weightedEfron.coefficients[0], plainEfron.coefficients[0]) < 1e-9)
     let deaths = Double(d.eventCount)
     #expect(relativeDifference(weightedEfron.logLikelihood, 2 * plainEfron.logLikelihood - 2 * deaths * log(2)) < 1e-12)
     var offset = d
     offset.offsets = d.covariates[0].map { 0.25 * $0 }
-    let plain = try CoxModel().fit(d), shifted = try CoxModel().fit(offset)
+    let plain = try CoxModel().fit(d)
+    let shifted = try CoxModel().fit(offset)
     #expect(abs(shifted.coefficients[0] - (plain.coefficients[0] - 0.25)) < 1e-9)
   }
 }

@@ -6,8 +6,8 @@
 
 import Foundation
 import SurvivalAnalysis
-import Testing
 import TestSupport
+import Testing
 
 /// rᵢ from the definition (see CoxModel+Residuals.swift), one covariate.
 func naiveScoreResiduals(times: [Double], events: [Bool], x: [Double], weights: [Double], beta: Double, efron: Bool) -> [Double] {
@@ -43,8 +43,9 @@ struct CoxRobustVarianceTests {
     let d = frame.data
     for ties in TieMethod.allCases {
       let mine = try CoxModel(ties: ties).scoreResiduals(d, coefficients: [0.3])
-      let naive = naiveScoreResiduals(times: d.times, events: d.events, x: d.covariates[0],
-                                      weights: [Double](repeating: 1, count: d.count), beta: 0.3, efron: ties == .efron)
+      let naive = naiveScoreResiduals(
+        times: d.times, events: d.events, x: d.covariates[0],
+        weights: [Double](repeating: 1, count: d.count), beta: 0.3, efron: ties == .efron)
       let worst = zip(mine, naive).map { abs($0 - $1) }.max()!
       #expect(worst < 1e-12, "\(ties): max |Δ| = \(worst)")
     }
@@ -59,8 +60,9 @@ struct CoxRobustVarianceTests {
     data.weights = weights
     for ties in TieMethod.allCases {
       let fit = try CoxModel(ties: ties, robustVariance: true).fit(data)
-      let r = naiveScoreResiduals(times: data.times, events: data.events, x: data.covariates[0], weights: weights,
-                                  beta: fit.coefficients[0], efron: ties == .efron)
+      let r = naiveScoreResiduals(
+        times: data.times, events: data.events, x: data.covariates[0], weights: weights,
+        beta: fit.coefficients[0], efron: ties == .efron)
       let expected = zip(r, weights).reduce(0.0) { $0 + pow($1.1 * $1.0 * fit.variance[0], 2) }
       #expect(relativeDifference(fit.robustVariance![0], expected) < 1e-9, "\(ties)")
     }
@@ -82,5 +84,3 @@ struct CoxRobustVarianceTests {
     #expect(abs(fit.robustStandardErrors![0] / jackknife - 1) < 0.05)
   }
 }
-
-

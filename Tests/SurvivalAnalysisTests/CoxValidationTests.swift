@@ -3,8 +3,8 @@
 import CohortData
 import Foundation
 import SurvivalAnalysis
-import Testing
 import TestSupport
+import Testing
 
 struct CoxCase: CustomTestStringConvertible, Sendable {
   var dataset: String
@@ -63,7 +63,8 @@ struct CoxValidationTests {
   func demoHeadline() throws {
     let fit = try CoxModel().fit(ReferenceModels.colonUnivariable().data)
     let ci = fit.hazardRatioInterval(1)
-    #expect(String(format: "%.3f (%.3f–%.3f)", fit.hazardRatios[1], ci.lowerBound, ci.upperBound)
-      == "0.690 (0.546–0.870)")
+    #expect(
+      String(format: "%.3f (%.3f–%.3f)", fit.hazardRatios[1], ci.lowerBound, ci.upperBound)
+        == "0.690 (0.546–0.870)")
   }
 }

@@ -2,14 +2,15 @@
 
 import CohortData
 import SurvivalAnalysis
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Kaplan–Meier against R survival::survfit (colon_os, veteran)", .tags(.validation))
 struct KaplanMeierValidationTests {
   /// Per-arm estimates, keyed by R's stratum label ("rx=Obs", "trt=standard", …).
   static func arms(_ dataset: String) throws -> [String: KaplanMeierEstimate] {
-    let (cohort, column, levels, names): (Cohort, String, [String], [String]) = dataset == "colon_os"
+    let (cohort, column, levels, names): (Cohort, String, [String], [String]) =
+      dataset == "colon_os"
       ? (ReferenceModels.colon, "rx", ["Obs", "Lev", "Lev+5FU"], ["rx=Obs", "rx=Lev", "rx=Lev+5FU"])
       : (ReferenceModels.veteran, "trt", ["1", "2"], ["trt=standard", "trt=test"])
     let frame = try ModelFrame(cohort: cohort, time: "time", event: "status", terms: [.factor(column, levels: levels)])

@@ -2,8 +2,8 @@
 
 import CohortData
 import SurvivalAnalysis
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Log-rank against R survival::survdiff", .tags(.validation))
 struct LogRankValidationTests {

@@ -3,8 +3,8 @@
 import Foundation
 import GSL
 import SurvivalAnalysis
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Piecewise-exponential PH regression")
 struct PiecewiseExponentialTests {
@@ -30,18 +30,25 @@ struct PiecewiseExponentialTests {
 
   @Test("a seeded simulation recovers the rates and β within 4 SE", .tags(.statistical))
   func recoversTruth() throws {
-    let rates = [0.05, 0.02, 0.04], cuts = [6.0, 18.0], beta = 0.4
+    let rates = [0.05, 0.02, 0.04]
+    let cuts = [6.0, 18.0]
+    let beta = 0.4
     let truth = PiecewiseExponentialFit(cutPoints: cuts, rates: rates, coefficients: [beta])
     let rng = SeedSequence(masterSeed: 7).makeRandomSource(2)
-    var times: [Double] = [], events: [Bool] = [], x: [Double] = []
+    var times: [Double] = []
+    var events: [Bool] = []
+    var x: [Double] = []
     for _ in 0..<5_000 {
       let g = Double(rng.uniformInt(below: 2))
       let t = truth.quantile(survival: rng.uniformPositive(), covariates: [g])
       let c = 40.0
-      times.append(min(t, c)); events.append(t <= c); x.append(g)
+      times.append(min(t, c))
+      events.append(t <= c)
+      x.append(g)
     }
-    let fit = try PiecewiseExponentialRegression.fit(SurvivalData(times: times, events: events, covariateColumns: [x]),
-                                                     cutPoints: cuts)
+    let fit = try PiecewiseExponentialRegression.fit(
+      SurvivalData(times: times, events: events, covariateColumns: [x]),
+      cutPoints: cuts)
     #expect(fit.converged)
     let m = 4
     for k in 0..<3 {
@@ -53,8 +60,9 @@ struct PiecewiseExponentialTests {
 
   @Test("an interval without events is held at λ = 0; bad cut points are errors", .tags(.unit))
   func edges() throws {
-    let fit = try PiecewiseExponentialRegression.fit(SurvivalData(times: [1, 2, 8], events: [true, true, false]),
-                                                     cutPoints: [5])
+    let fit = try PiecewiseExponentialRegression.fit(
+      SurvivalData(times: [1, 2, 8], events: [true, true, false]),
+      cutPoints: [5])
     #expect(fit.rates[1] == 0)
     #expect(fit.quantile(survival: 0.01) == .infinity)
     #expect(throws: SurvivalError.self) {

@@ -17,15 +17,17 @@ enum ReferenceModels {
 
   /// `Surv(time, status) ~ rx` on colon_os (levels Obs, Lev, Lev+5FU).
   static func colonUnivariable() throws -> ModelFrame {
-    try ModelFrame(cohort: colon, time: "time", event: "status",
-                   terms: [.factor("rx", levels: ["Obs", "Lev", "Lev+5FU"])])
+    try ModelFrame(
+      cohort: colon, time: "time", event: "status",
+      terms: [.factor("rx", levels: ["Obs", "Lev", "Lev+5FU"])])
   }
 
   /// `Surv(time, status) ~ rx + age + sex + nodes + obstruct + differ + extent` on colon_os.
   static func colonMultivariable() throws -> ModelFrame {
-    try ModelFrame(cohort: colon, time: "time", event: "status",
-                   terms: [.factor("rx", levels: ["Obs", "Lev", "Lev+5FU"])]
-                     + ["age", "sex", "nodes", "obstruct", "differ", "extent"].map { .numeric($0) })
+    try ModelFrame(
+      cohort: colon, time: "time", event: "status",
+      terms: [.factor("rx", levels: ["Obs", "Lev", "Lev+5FU"])]
+        + ["age", "sex", "nodes", "obstruct", "differ", "extent"].map { .numeric($0) })
   }
 
   /// `Surv(time, status) ~ trt` on veteran (trt 1 = standard, 2 = test).
@@ -35,10 +37,13 @@ enum ReferenceModels {
 
   /// `Surv(time, status) ~ trt + celltype + karno + diagtime + age + prior` on veteran.
   static func veteranMultivariable() throws -> ModelFrame {
-    try ModelFrame(cohort: veteran, time: "time", event: "status",
-                   terms: [.factor("trt", levels: ["1", "2"]),
-                           .factor("celltype", levels: ["squamous", "smallcell", "adeno", "large"])]
-                     + ["karno", "diagtime", "age", "prior"].map { .numeric($0) })
+    try ModelFrame(
+      cohort: veteran, time: "time", event: "status",
+      terms: [
+        .factor("trt", levels: ["1", "2"]),
+        .factor("celltype", levels: ["squamous", "smallcell", "adeno", "large"]),
+      ]
+        + ["karno", "diagtime", "age", "prior"].map { .numeric($0) })
   }
 
   /// Every (data set, model) pair in the reference file with its frame.

@@ -1,11 +1,11 @@
 // WeibullRegressionTests.swift — Weibull PH regression: closed forms and seeded simulation.
 
+import CohortData
 import Foundation
 import GSL
 import SurvivalAnalysis
-import CohortData
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Weibull PH regression")
 struct WeibullRegressionTests {
@@ -13,7 +13,8 @@ struct WeibullRegressionTests {
   func exponentialClosedForm() throws {
     let data = try ReferenceModels.veteranUnivariable().data
     let fit = try WeibullRegression.fit(SurvivalData(times: data.times, events: data.events), fixedShape: 1)
-    let d = Double(data.eventCount), total = data.times.reduce(0, +)
+    let d = Double(data.eventCount)
+    let total = data.times.reduce(0, +)
     #expect(relativeDifference(1 / fit.scale, d / total) < 1e-8)
     #expect(relativeDifference(fit.logLikelihood, d * log(d / total) - d) < 1e-10)
     // SE of log λ is 1/√D (Fisher information D), so SE(scale) = scale/√D.
@@ -34,16 +35,25 @@ struct WeibullRegressionTests {
 
   @Test("a seeded simulation recovers shape, scale and β within 4 SE", .tags(.statistical))
   func recoversTruth() throws {
-    let shape = 1.4, scale = 20.0, beta = [0.5, -0.3]
-    let rng = SeedSequence(masterSeed: 20261125).makeRandomSource(1)
+    let shape = 1.4
+    let scale = 20.0
+    let beta = [0.5, -0.3]
+    let rng = SeedSequence(masterSeed: 20_261_125).makeRandomSource(1)
     let n = 4_000
-    var times: [Double] = [], events: [Bool] = [], x1: [Double] = [], x2: [Double] = []
+    var times: [Double] = []
+    var events: [Bool] = []
+    var x1: [Double] = []
+    var x2: [Double] = []
     for _ in 0..<n {
-      let a = Double(rng.uniformInt(below: 2)), b = rng.normal()
+      let a = Double(rng.uniformInt(below: 2))
+      let b = rng.normal()
       // T = λ (−log U · e^{−xβ})^{1/k}; independent uniform censoring on (0, 60).
       let t = scale * pow(-log(rng.uniformPositive()) * exp(-(beta[0] * a + beta[1] * b)), 1 / shape)
       let c = 60 * rng.uniform()
-      times.append(min(t, c)); events.append(t <= c); x1.append(a); x2.append(b)
+      times.append(min(t, c))
+      events.append(t <= c)
+      x1.append(a)
+      x2.append(b)
     }
     let fit = try WeibullRegression.fit(SurvivalData(times: times, events: events, covariateColumns: [x1, x2]))
     #expect(fit.converged)
@@ -80,8 +90,9 @@ struct WeibullRegressionTests {
 struct WeibullOptimizerTests {
   @Test("veteran ~ trt + karno: the same MLE from Newton alone and from BFGS2 then Newton")
   func samePoint() throws {
-    let frame = try ModelFrame(cohort: ReferenceModels.veteran, time: "time", event: "status",
-                               terms: [.factor("trt", levels: ["1", "2"]), .numeric("karno")])
+    let frame = try ModelFrame(
+      cohort: ReferenceModels.veteran, time: "time", event: "status",
+      terms: [.factor("trt", levels: ["1", "2"]), .numeric("karno")])
     let newton = try WeibullRegression.fit(frame.data)
     let bfgs = try WeibullRegression.fit(frame.data, useBFGS: true)
     #expect(newton.converged && bfgs.converged)

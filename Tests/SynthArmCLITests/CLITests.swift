@@ -2,8 +2,8 @@
 // the output are validated in SurvivalAnalysisTests; here we check they reach the user.
 
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Runs the built `syntharm` (next to the test bundle) and returns (exit code, stdout, stderr).
 func runSynthArm(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
@@ -25,8 +25,10 @@ struct CLITests {
 
   @Test("the demo prints R's headline: Lev+5FU vs Obs HR 0.690 (0.546–0.870), log-rank 11.68")
   func demo() throws {
-    let r = try runSynthArm(["compare-arms", "Data/colon_os.csv", "--arm", "rx", "--arms", "Obs,Lev,Lev+5FU",
-                             "--landmarks", "365.25,1826.25"])
+    let r = try runSynthArm([
+      "compare-arms", "Data/colon_os.csv", "--arm", "rx", "--arms", "Obs,Lev,Lev+5FU",
+      "--landmarks", "365.25,1826.25",
+    ])
     #expect(r.status == 0, "stderr: \(r.err)")
     #expect(r.out.contains("Lev+5FU  0.690  0.546–0.870"))
     #expect(r.out.contains("chi-square = 11.68 on 2 df"))
@@ -40,15 +42,18 @@ struct CLITests {
     #expect(r.out.contains("619 patients"))
   }
 
-  @Test("bad input: a clear message with the file, a non-zero exit, nothing on stdout",
-        arguments: [
-          (["compare-arms", "Data/missing.csv", "--arm", "rx", "--arms", "A,B"], "Data/missing.csv: no such file"),
-          (["compare-arms", "Data/colon_os.csv", "--arm", "arm", "--arms", "A,B"], "no column named 'arm'"),
-          (["compare-arms", "Data/colon_os.csv", "--arm", "rx", "--arms", "Obs"], "--arms needs at least two labels"),
-          (["compare-arms", "Data/colon_os.csv", "--arm", "rx", "--arms", "Obs,Nope"], "arm 'Nope' of column 'rx' has no patients"),
-          (["compare-arms", "Tests/Fixtures/Invalid/csv-short-row.csv", "--arm", "rx", "--arms", "A,B"],
-           "csv-short-row.csv:3: row has 2 fields but the header has 3"),
-        ])
+  @Test(
+    "bad input: a clear message with the file, a non-zero exit, nothing on stdout",
+    arguments: [
+      (["compare-arms", "Data/missing.csv", "--arm", "rx", "--arms", "A,B"], "Data/missing.csv: no such file"),
+      (["compare-arms", "Data/colon_os.csv", "--arm", "arm", "--arms", "A,B"], "no column named 'arm'"),
+      (["compare-arms", "Data/colon_os.csv", "--arm", "rx", "--arms", "Obs"], "--arms needs at least two labels"),
+      (["compare-arms", "Data/colon_os.csv", "--arm", "rx", "--arms", "Obs,Nope"], "arm 'Nope' of column 'rx' has no patients"),
+      (
+        ["compare-arms", "Tests/Fixtures/Invalid/csv-short-row.csv", "--arm", "rx", "--arms", "A,B"],
+        "csv-short-row.csv:3: row has 2 fields but the header has 3"
+      ),
+    ])
   func badInput(_ arguments: [String], _ message: String) throws {
     let r = try runSynthArm(arguments)
     #expect(r.status != 0)
@@ -68,11 +73,13 @@ struct ValidateCommandTests {
     #expect(r.out.contains("nodes     count                                                     3"))
   }
 
-  @Test("every shipped protocol and scenario validates", arguments: [
-    "Protocols/colon-adjuvant-os.yaml", "Protocols/rpact-d1.yaml", "Protocols/lung-advanced-ecog.yaml",
-    "Protocols/veteran-lung-trial.yaml", "Protocols/colon-os-whole-cohort.yaml", "Scenarios/colon-augmented.yaml",
-    "Scenarios/rpact-d1.yaml",
-  ])
+  @Test(
+    "every shipped protocol and scenario validates",
+    arguments: [
+      "Protocols/colon-adjuvant-os.yaml", "Protocols/rpact-d1.yaml", "Protocols/lung-advanced-ecog.yaml",
+      "Protocols/veteran-lung-trial.yaml", "Protocols/colon-os-whole-cohort.yaml", "Scenarios/colon-augmented.yaml",
+      "Scenarios/rpact-d1.yaml",
+    ])
   func shipped(_ file: String) throws {
     let r = try runSynthArm(["validate", file])
     #expect(r.status == 0, "stderr: \(r.err)")
@@ -92,7 +99,8 @@ struct ValidateCommandTests {
     let r = try runSynthArm(["validate", "Tests/Fixtures/Invalid/protocol-several-errors.yaml"])
     #expect(r.status == 1)
     #expect(r.out.isEmpty)
-    #expect(r.err.contains("protocol-several-errors.yaml:4:12: time_unit: 'months' is not one of day, week, month, year (did you mean 'month'?)"))
+    #expect(
+      r.err.contains("protocol-several-errors.yaml:4:12: time_unit: 'months' is not one of day, week, month, year (did you mean 'month'?)"))
     #expect(r.err.contains("protocol-several-errors.yaml:47:13: design.patients: must be a whole number >= 2 (found 'many')"))
     #expect(r.err.contains("3 errors in Tests/Fixtures/Invalid/protocol-several-errors.yaml"))
     let j = try runSynthArm(["validate", "Tests/Fixtures/Invalid/protocol-several-errors.yaml", "--format", "json"])
@@ -116,7 +124,9 @@ struct GenerateAuditCommandTests {
     let csv = try String(contentsOfFile: output, encoding: .utf8)
     #expect(csv.split(separator: "\n").count == 301)
     #expect(csv.hasPrefix("sex,age,obstruct,perfor,adhere,nodes,status,differ,extent,surg,time\n"))
-    let card = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.appendingPathComponent("synthetic.card.json").path))) as? [String: Any]
+    let card =
+      try JSONSerialization.jsonObject(
+        with: Data(contentsOf: URL(fileURLWithPath: folder.appendingPathComponent("synthetic.card.json").path))) as? [String: Any]
     let source = card?["source"] as? [String: Any]
     // SHA-256 of Data/colon_os.csv, computed with sha256sum.
     #expect(source?["sha256"] as? String == "f80826066ed59e5c6017730db14060d1ae59d2c825122e7acabd8199d7c9bd95")
@@ -158,20 +168,27 @@ struct RunCommandTests {
       #expect(r.out.contains("conventional  none    0.75"))
     }
     let csv = try String(contentsOfFile: folder + "/operating-characteristics.csv", encoding: .utf8)
-    #expect(csv.hasPrefix("cell,design,hazard_ratio,drift,replicates,rejection_rate,rejection_mcse,mean_hr,bias_log_hr,empirical_se_log_hr,coverage,mean_events,failures"))
+    #expect(
+      csv.hasPrefix(
+        "cell,design,hazard_ratio,drift,replicates,rejection_rate,rejection_mcse,mean_hr,bias_log_hr,empirical_se_log_hr,coverage,mean_events,failures"
+      ))
     #expect(csv.split(separator: "\n").count == 3)
     let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/results.json"))) as? [String: Any]
     let manifest = json?["manifest"] as? [String: Any]
-    #expect(manifest?["seed"] as? Int == 20240101)
+    #expect(manifest?["seed"] as? Int == 20_240_101)
     #expect((manifest?["inputs"] as? [[String: Any]])?.count == 2)  // scenario and protocol (no data file)
-    let leftovers = try (FileManager.default.contentsOfDirectory(atPath: folder)
+    let leftovers = try
+      (FileManager.default.contentsOfDirectory(atPath: folder)
       + FileManager.default.contentsOfDirectory(atPath: folder + "/cells")).filter { $0.hasPrefix(".") }
     #expect(leftovers.isEmpty)
   }
 
   @Test("a scenario with errors: every error, exit 1, no output folder")
   func badScenario() throws {
-    let r = try runSynthArm(["run", "Tests/Fixtures/Invalid/scenario-unknown-design.yaml", "--replicates", "5", "--output", "/tmp/never-written-\(UUID().uuidString)"])
+    let r = try runSynthArm([
+      "run", "Tests/Fixtures/Invalid/scenario-unknown-design.yaml", "--replicates", "5", "--output",
+      "/tmp/never-written-\(UUID().uuidString)",
+    ])
     #expect(r.status == 1)
     #expect(r.err.contains("unknown design 'augmented-pp5'"))
   }

@@ -4,8 +4,8 @@
 // (with line and column, or CSV row and column, where the fault has one) and nothing on stdout.
 
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Runs the built `syntharm` (next to the test bundle) and reports how it ended: a signal (a trap,
 /// a stack overflow) is not an exit.
@@ -15,7 +15,8 @@ func runChecked(_ arguments: [String]) throws -> (exited: Bool, status: Int32, o
   process.executableURL = binary
   process.arguments = arguments
   process.currentDirectoryURL = Fixtures.repositoryRoot
-  let out = Pipe(), err = Pipe()
+  let out = Pipe()
+  let err = Pipe()
   process.standardOutput = out
   process.standardError = err
   try process.run()
@@ -30,8 +31,10 @@ func runChecked(_ arguments: [String]) throws -> (exited: Bool, status: Int32, o
   let o = out.fileHandleForReading.readDataToEndOfFile()
   group.wait()
   process.waitUntilExit()
-  return (process.terminationReason == .exit, process.terminationStatus,
-          String(decoding: o, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+  return (
+    process.terminationReason == .exit, process.terminationStatus,
+    String(decoding: o, as: UTF8.self), String(decoding: errData, as: UTF8.self)
+  )
 }
 
 /// One hostile input: the command, the documented exit status, and fragments stderr must hold.
@@ -55,8 +58,12 @@ private func compareArms(_ file: String, _ status: Int32, _ fragments: String...
 /// The corpus, as listed in Tests/Fixtures/Hostile/README.md.
 let hostileCases: [HostileCase] = [
   // 1. Expressions that overflowed the stack, and their legal neighbours.
-  validate("expr-100000-parens.yaml", 1, h + "expr-100000-parens.yaml:14:10013: eligibility.inclusion[0].when: the expression is longer than 10000 characters"),
-  validate("expr-1000-parens.yaml", 1, h + "expr-1000-parens.yaml:14:213: eligibility.inclusion[0].when: the expression nests deeper than 200 levels"),
+  validate(
+    "expr-100000-parens.yaml", 1,
+    h + "expr-100000-parens.yaml:14:10013: eligibility.inclusion[0].when: the expression is longer than 10000 characters"),
+  validate(
+    "expr-1000-parens.yaml", 1,
+    h + "expr-1000-parens.yaml:14:213: eligibility.inclusion[0].when: the expression nests deeper than 200 levels"),
   validate("expr-150-parens.yaml", 0),
   validate("expr-20000-nots.yaml", 1, h + "expr-20000-nots.yaml:14:10013:", "longer than 10000 characters"),
   validate("expr-300-nots.yaml", 1, h + "expr-300-nots.yaml:14:813:", "nests deeper than 200 levels"),
@@ -73,23 +80,32 @@ let hostileCases: [HostileCase] = [
   validate("huge-covariate.yaml", 0),
   validate("count-beyond-2-53.yaml", 1, h + "count-beyond-2-53.csv:3:4: '1e+20' in column 'nodes' is beyond 2^53"),
   validate("infinite-covariate.yaml", 1, h + "infinite-covariate.csv:5:3: '1e400' in column 'age' is not a finite number"),
-  validate("huge-numbers.yaml", 1, h + "huge-numbers.yaml:20:13: design.patients: must be a whole number >= 2",
-           h + "huge-numbers.yaml:21:23: design.accrual.duration:", h + "huge-numbers.yaml:23:34: design.test.alpha:"),
+  validate(
+    "huge-numbers.yaml", 1, h + "huge-numbers.yaml:20:13: design.patients: must be a whole number >= 2",
+    h + "huge-numbers.yaml:21:23: design.accrual.duration:", h + "huge-numbers.yaml:23:34: design.test.alpha:"),
   // 4. compare-arms without events.
   compareArms("no-events.csv", 1, h + "no-events.csv: no patient has an event (column 'status' == 1) among the 60 analysed"),
   // 5. Event values other than the declared ones.
-  validate("event-bad-value.yaml", 1, h + "event-bad-value.csv:6:2: '3' in event column 'status' is neither an event (1) nor a censoring (0)",
-           h + "event-bad-value.csv:10:2: 'dead' in event column"),
+  validate(
+    "event-bad-value.yaml", 1, h + "event-bad-value.csv:6:2: '3' in event column 'status' is neither an event (1) nor a censoring (0)",
+    h + "event-bad-value.csv:10:2: 'dead' in event column"),
   validate("event-one-two.yaml", 0),
   validate("event-values-list.yaml", 0),
-  validate("event-both-keys.yaml", 1, h + "event-both-keys.yaml:7:57: reference.event.event_values: give 'event_value' or 'event_values', not both"),
+  validate(
+    "event-both-keys.yaml", 1, h + "event-both-keys.yaml:7:57: reference.event.event_values: give 'event_value' or 'event_values', not both"
+  ),
   validate("event-censor-is-event.yaml", 1, h + "event-censor-is-event.yaml:7:57: reference.event.censor_value: '1' cannot mean both"),
-  validate("event-zero-needs-censor.yaml", 1, h + "event-zero-needs-censor.yaml:7:10: reference.event.censor_value: 'censor_value' is required"),
+  validate(
+    "event-zero-needs-censor.yaml", 1, h + "event-zero-needs-censor.yaml:7:10: reference.event.censor_value: 'censor_value' is required"),
   // 6. validate: eligibility and constraints against the reference (warnings keep exit 0).
   validate("eligible-few.yaml", 0, "warning: " + h + "eligible-few.yaml:11:1: eligibility: only 5 of 60 reference patients are eligible"),
   validate("eligible-none.yaml", 1, h + "eligible-none.yaml:11:1: eligibility: no reference patient is eligible (0 of 60)"),
-  validate("constraints-unsatisfiable.yaml", 1, h + "constraints-unsatisfiable.yaml:28:7: synthesis.constraints[0]: no eligible reference patient satisfies"),
-  validate("constraints-some-violate.yaml", 0, "warning: " + h + "constraints-some-violate.yaml:28:7: synthesis.constraints[0]: the constraint 'nodes <= 5' is false for 24 of the 60"),
+  validate(
+    "constraints-unsatisfiable.yaml", 1,
+    h + "constraints-unsatisfiable.yaml:28:7: synthesis.constraints[0]: no eligible reference patient satisfies"),
+  validate(
+    "constraints-some-violate.yaml", 0,
+    "warning: " + h + "constraints-some-violate.yaml:28:7: synthesis.constraints[0]: the constraint 'nodes <= 5' is false for 24 of the 60"),
   // Files that are not protocols, or not text.
   validate("empty.yaml", 1, h + "empty.yaml: the file is empty"),
   validate("binary-garbage.yaml", 1, h + "binary-garbage.yaml:1:2: the file is not UTF-8 text"),
@@ -110,8 +126,9 @@ let hostileCases: [HostileCase] = [
   compareArms("nul-bytes.csv", 0),
   compareArms("huge-covariate.csv", 0),
   compareArms("cohort.csv", 0),
-  HostileCase(arguments: ["compare-arms", h + "cohort.csv", "--arm", "arm", "--arms", "A"], status: 64,
-              fragments: ["--arms needs at least two labels"]),
+  HostileCase(
+    arguments: ["compare-arms", h + "cohort.csv", "--arm", "arm", "--arms", "A"], status: 64,
+    fragments: ["--arms needs at least two labels"]),
 ]
 
 @Suite("Hostile input: located errors, never a crash", .tags(.regression))
@@ -150,7 +167,9 @@ struct HostileInputTests {
   func hugeCovariate() throws {
     let output = FileManager.default.temporaryDirectory.appendingPathComponent("hostile-\(UUID().uuidString).csv").path
     defer {
-      for suffix in ["", ".card.json", ".card.md"] { try? FileManager.default.removeItem(atPath: output.replacingOccurrences(of: ".csv", with: suffix.isEmpty ? ".csv" : suffix)) }
+      for suffix in ["", ".card.json", ".card.md"] {
+        try? FileManager.default.removeItem(atPath: output.replacingOccurrences(of: ".csv", with: suffix.isEmpty ? ".csv" : suffix))
+      }
     }
     let g = try runChecked(["generate", h + "huge-covariate.yaml", "--n", "600", "--seed", "3", "--output", output])
     #expect(g.exited && g.status == 0, "stderr: \(g.err.prefix(2_000))")
@@ -185,7 +204,8 @@ struct HostileInputTests {
     var rows = cohort.split(separator: "\n").map(String.init)
     rows[2] = "100,1,\(line),2,A"
     try (rows.joined(separator: "\n") + "\n").write(toFile: csv, atomically: true, encoding: .utf8)
-    var protocolText = try String(contentsOfFile: Fixtures.repositoryRoot.appendingPathComponent(h + "eligible-few.yaml").path, encoding: .utf8)
+    var protocolText = try String(
+      contentsOfFile: Fixtures.repositoryRoot.appendingPathComponent(h + "eligible-few.yaml").path, encoding: .utf8)
     protocolText = protocolText.replacingOccurrences(of: "data: cohort.csv", with: "data: long-field.csv")
     let p = folder.appendingPathComponent("long-field.yaml").path
     try protocolText.write(toFile: p, atomically: true, encoding: .utf8)

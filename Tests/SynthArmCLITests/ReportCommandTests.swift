@@ -3,8 +3,8 @@
 // tested in ReportingTests.
 
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("syntharm report", .tags(.unit))
 struct ReportCommandTests {
@@ -16,8 +16,10 @@ struct ReportCommandTests {
   func writesReport() throws {
     let folder = Self.temporaryFolder("report")
     defer { try? FileManager.default.removeItem(atPath: folder) }
-    let run = try runSynthArm(["run", "Tests/Fixtures/Scenarios/sweep-small.yaml", "--output", folder,
-                               "--estimand-patients", "2000", "--quiet"])
+    let run = try runSynthArm([
+      "run", "Tests/Fixtures/Scenarios/sweep-small.yaml", "--output", folder,
+      "--estimand-patients", "2000", "--quiet",
+    ])
     #expect(run.status == 0, "stderr: \(run.err)")
 
     let report = try runSynthArm(["report", folder])

@@ -4,8 +4,8 @@
 // not be simulated, progress on a pipe, one error style and clean help texts.
 
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Runs `syntharm` reading stdout and stderr at once (a chatty stderr must not block the child).
 private func syntharm(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
@@ -90,8 +90,9 @@ struct SafeIdentifierCLITests {
     ("\"..hidden\"", "must not start with '.'"),
   ]
 
-  @Test("traversal, absolute, empty, 300-character and hidden sweep ids: a located error at validate and run, nothing written",
-        arguments: 0..<5)
+  @Test(
+    "traversal, absolute, empty, 300-character and hidden sweep ids: a located error at validate and run, nothing written",
+    arguments: 0..<5)
   func unsafeSweepIDs(_ k: Int) throws {
     let root = try temporaryFolder("ids")
     defer { try? FileManager.default.removeItem(atPath: root) }
@@ -141,13 +142,16 @@ struct NonDestructiveWriteTests {
     defer { try? FileManager.default.removeItem(atPath: folder) }
     let fifo = folder + "/fifo.csv"
     #expect(mkfifo(fifo, 0o644) == 0)
-    let link = folder + "/link.csv", pointee = folder + "/pointee.csv"
+    let link = folder + "/link.csv"
+    let pointee = folder + "/pointee.csv"
     try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: pointee)
     let cardFIFO = folder + "/carded.card.json"
     #expect(mkfifo(cardFIFO, 0o644) == 0)
 
-    let cases = [(fifo, "it is a FIFO (named pipe)"), (link, "it is a symbolic link"), ("/dev/null", "it is a character device"),
-                 (folder + "/carded.csv", "refusing to write \(cardFIFO): it is a FIFO")]
+    let cases = [
+      (fifo, "it is a FIFO (named pipe)"), (link, "it is a symbolic link"), ("/dev/null", "it is a character device"),
+      (folder + "/carded.csv", "refusing to write \(cardFIFO): it is a FIFO"),
+    ]
     for (target, message) in cases {
       let r = try syntharm(["generate", "Protocols/colon-adjuvant-os.yaml", "--n", "50", "--output", target])
       #expect(r.status == 1, "\(target): \(r.err)")
@@ -233,8 +237,9 @@ struct RunLockCLITests {
     let folder = try temporaryFolder("lock")
     defer { try? FileManager.default.removeItem(atPath: folder) }
     let lockFile = folder + "/.syntharm.lock"
-    let first = try startSynthArm(["run", Self.scenario, "--output", folder, "--threads", "1", "--estimand-patients", "2000", "--quiet"],
-                                  pipes: false)
+    let first = try startSynthArm(
+      ["run", Self.scenario, "--output", folder, "--threads", "1", "--estimand-patients", "2000", "--quiet"],
+      pipes: false)
     Self.waitFor(lockFile, while: first)
     #expect(first.isRunning, "the first run ended before the test could race it")
 
@@ -257,8 +262,10 @@ struct RunLockCLITests {
       .write(toFile: lockFile, atomically: true, encoding: .utf8)
     let taken = try syntharm(["run", Self.scenario, "--output", folder, "--shard", "2/2", "--estimand-patients", "2000", "--quiet"])
     #expect(taken.status == 0, "stderr: \(taken.err)")
-    #expect(taken.err.contains("warning: \(folder): taking over the stale lock .syntharm.lock of syntharm run old.yaml (pid 999999 on host elsewhere"),
-            "stderr: \(taken.err)")
+    #expect(
+      taken.err.contains(
+        "warning: \(folder): taking over the stale lock .syntharm.lock of syntharm run old.yaml (pid 999999 on host elsewhere"),
+      "stderr: \(taken.err)")
     let hidden = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix(".") }
     #expect(hidden.isEmpty, "lock files left: \(hidden)")
   }
@@ -267,8 +274,11 @@ struct RunLockCLITests {
   func shardsShare() throws {
     let folder = try temporaryFolder("lock-shards")
     defer { try? FileManager.default.removeItem(atPath: folder) }
-    let shard = try startSynthArm(["run", Self.scenario, "--output", folder, "--shard", "1/2", "--threads", "1",
-                                   "--estimand-patients", "2000", "--quiet"], pipes: false)
+    let shard = try startSynthArm(
+      [
+        "run", Self.scenario, "--output", folder, "--shard", "1/2", "--threads", "1",
+        "--estimand-patients", "2000", "--quiet",
+      ], pipes: false)
     Self.waitFor(folder + "/.syntharm-shard-1-of-2.lock", while: shard)
     #expect(shard.isRunning)
     let whole = try syntharm(["run", Self.scenario, "--output", folder, "--estimand-patients", "2000", "--quiet"])
@@ -298,11 +308,15 @@ struct EarlyCheckTests {
     try FileManager.default.createDirectory(atPath: folder + "/cells", withIntermediateDirectories: true)
     try "{\"not\": \"a cell\"}".write(toFile: folder + "/cells/099-old.json", atomically: true, encoding: .utf8)
     let started = Date()
-    let r = try syntharm(["run", "Tests/Fixtures/Scenarios/sweep-small.yaml", "--output", folder, "--estimand-patients", "2000",
-                          "--progress-interval", "0"])
+    let r = try syntharm([
+      "run", "Tests/Fixtures/Scenarios/sweep-small.yaml", "--output", folder, "--estimand-patients", "2000",
+      "--progress-interval", "0",
+    ])
     #expect(r.status == 1)
-    #expect(r.err.contains("error: \(folder) holds files that are not cells of this run: \(folder)/cells/099-old.json (not a SynthArm cell file)"),
-            "stderr: \(r.err)")
+    #expect(
+      r.err.contains(
+        "error: \(folder) holds files that are not cells of this run: \(folder)/cells/099-old.json (not a SynthArm cell file)"),
+      "stderr: \(r.err)")
     #expect(!r.err.contains("progress:"))
     #expect(Date().timeIntervalSince(started) < 20)
     #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/cells") == ["099-old.json"])
@@ -342,7 +356,8 @@ struct FailedCellTests {
 
     let allowed = try syntharm(["run", file, "--output", output, "--allow-failed-cells"] + quick)
     #expect(allowed.status == 0, "stderr: \(allowed.err)")
-    #expect(allowed.err.contains("warning: 1 of 2 cells could not be simulated, their rates are NA: nobody (accepted: --allow-failed-cells)"))
+    #expect(
+      allowed.err.contains("warning: 1 of 2 cells could not be simulated, their rates are NA: nobody (accepted: --allow-failed-cells)"))
 
     let merge = try syntharm(["merge", output])
     #expect(merge.status == 1)
@@ -407,9 +422,11 @@ struct ProgressAndStyleTests {
     #expect(usage.err.hasPrefix("error: "), "stderr: \(usage.err)")
   }
 
-  @Test("every subcommand's --help has no backslash", arguments: [
-    [], ["compare-arms"], ["validate"], ["generate"], ["audit"], ["run"], ["merge"], ["report"],
-  ])
+  @Test(
+    "every subcommand's --help has no backslash",
+    arguments: [
+      [], ["compare-arms"], ["validate"], ["generate"], ["audit"], ["run"], ["merge"], ["report"],
+    ])
   func helpIsClean(_ command: [String]) throws {
     let r = try syntharm(command + ["--help"])
     #expect(r.status == 0)

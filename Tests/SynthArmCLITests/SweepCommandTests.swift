@@ -2,8 +2,8 @@
 // outputs of every route are the single run's, byte for byte, and a killed run resumes.
 
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("syntharm run --shard, merge and resume", .tags(.regression))
 struct SweepCommandTests {
@@ -22,8 +22,11 @@ struct SweepCommandTests {
 
   @Test("two shards in one folder, or in two merged folders, give the single run's outputs; a killed run resumes to them")
   func shardsMergeAndResume() throws {
-    let single = Self.temporaryFolder("single"), shared = Self.temporaryFolder("shared")
-    let first = Self.temporaryFolder("shard1"), second = Self.temporaryFolder("shard2"), killed = Self.temporaryFolder("killed")
+    let single = Self.temporaryFolder("single")
+    let shared = Self.temporaryFolder("shared")
+    let first = Self.temporaryFolder("shard1")
+    let second = Self.temporaryFolder("shard2")
+    let killed = Self.temporaryFolder("killed")
     defer { for f in [single, shared, first, second, killed] { try? FileManager.default.removeItem(atPath: f) } }
 
     let run = try runSynthArm(["run", Self.scenario, "--output", single, "--threads", "2"] + Self.settings)
@@ -58,7 +61,9 @@ struct SweepCommandTests {
     let cells = try FileManager.default.contentsOfDirectory(atPath: killed + "/cells").filter { !$0.hasPrefix(".") }
     #expect(!cells.isEmpty && cells.count < 4, "cells stored before the kill: \(cells)")
     for name in cells {
-      #expect(throws: Never.self) { try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: killed + "/cells/" + name))) }
+      #expect(throws: Never.self) {
+        try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: killed + "/cells/" + name)))
+      }
     }
     let resumed = try runSynthArm(["run", Self.scenario, "--output", killed] + Self.settings.filter { $0 != "--quiet" })
     #expect(resumed.status == 0, "stderr: \(resumed.err)")

@@ -4,14 +4,15 @@
 import Foundation
 import GSL
 import Synthesis
-import Testing
 import TestSupport
+import Testing
 import TrialSpec
 
 @Suite("Conditional generation")
 struct ConditionalGenerationTests {
-  @Test("every shipped protocol: 100 % of generated rows meet eligibility and constraints", .tags(.unit),
-        arguments: ["colon-adjuvant-os", "lung-advanced-ecog", "veteran-lung-trial"])
+  @Test(
+    "every shipped protocol: 100 % of generated rows meet eligibility and constraints", .tags(.unit),
+    arguments: ["colon-adjuvant-os", "lung-advanced-ecog", "veteran-lung-trial"])
   func allRowsEligible(_ id: String) throws {
     let p = try TrialProtocol.load(path: Fixtures.repositoryRoot.appendingPathComponent("Protocols/\(id).yaml").path)
     let generator = try SyntheticControlGenerator(protocol: p)
@@ -25,8 +26,9 @@ struct ConditionalGenerationTests {
     #expect(report.support == Attrition(p.eligibility, on: p.referenceData!.referenceColumns).eligibleCount)
   }
 
-  @Test("a rare subgroup (x ≥ 2.4, ~1 %) with correlated y: the latent box matches plain rejection (KS, correlation)",
-        .tags(.statistical))
+  @Test(
+    "a rare subgroup (x ≥ 2.4, ~1 %) with correlated y: the latent box matches plain rejection (KS, correlation)",
+    .tags(.statistical))
   func fastPathMatchesRejection() throws {
     let reference = try KnownReference.make(
       n: 3_000, rho: 0.7, seed: 21, eligibility: "    - {id: RARE, when: x >= 2.4}\n")
@@ -44,7 +46,8 @@ struct ConditionalGenerationTests {
       #expect(ksStatistic(fast.values[j], slow.values[j]) < critical, "variable \(j)")
     }
     // Independent truncation of y would lose its dependence on x; the conditional keeps it.
-    let rFast = pearson(fast.values[0], fast.values[1]), rSlow = pearson(slow.values[0], slow.values[1])
+    let rFast = pearson(fast.values[0], fast.values[1])
+    let rSlow = pearson(slow.values[0], slow.values[1])
     #expect(abs(rFast - rSlow) < 4 * (2.0 / Double(n)).squareRoot(), "ρ fast \(rFast), rejection \(rSlow)")
     #expect(fast.values[0].allSatisfy { $0 >= 2.4 })
   }

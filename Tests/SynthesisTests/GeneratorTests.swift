@@ -3,10 +3,11 @@
 import Foundation
 import GSL
 import SurvivalAnalysis
-@testable import Synthesis
-import Testing
 import TestSupport
+import Testing
 import TrialSpec
+
+@testable import Synthesis
 
 @Suite("Marginals: hand-computed values", .tags(.unit))
 struct MarginalTests {
@@ -16,7 +17,8 @@ struct MarginalTests {
     let m = Marginal.fit([0, 0, 0, 1], discrete: true)
     #expect(m.value(latent: 0.67) == 0 && m.value(latent: 0.68) == 1)
     // E[Z | Z ≤ a] = −φ(a)/Φ(a) and E[Z | Z > a] = φ(a)/(1 − Φ(a)), a = Φ⁻¹(0.75).
-    let a = StandardNormal.quantile(0.75), phi = exp(-a * a / 2) / (2 * Double.pi).squareRoot()
+    let a = StandardNormal.quantile(0.75)
+    let phi = exp(-a * a / 2) / (2 * Double.pi).squareRoot()
     let scores = m.normalScores([0, 1, .nan])
     #expect(abs(scores[0] - (-phi / 0.75)) < 1e-12)
     #expect(abs(scores[1] - phi / 0.25) < 1e-12)
@@ -38,7 +40,8 @@ struct MarginalTests {
 struct GeneratorRecoveryTests {
   @Test("latent correlation within 4 SE; generated x, y match the truth (KS); the event-time model recovers shape, scale and β")
   func recovery() throws {
-    let rho = 0.6, n = 4_000
+    let rho = 0.6
+    let n = 4_000
     let reference = try KnownReference.make(n: n, rho: rho, seed: 11)
     defer { reference.remove() }
     let generator = try SyntheticControlGenerator(protocol: reference.load())
@@ -58,13 +61,15 @@ struct GeneratorRecoveryTests {
     #expect(abs(w.scale - 20) < 4 * w.scaleStandardError)
     #expect(abs(w.coefficients[0] - 0.5) < 4 * w.coefficientStandardErrors[0])
     // Uncensored generated event times follow S(t) = ∫ exp(−(t/λ)^k e^{βx}) dΦ(x): compare at t = 20.
-    let expected = (0..<20_000).map { i -> Double in
-      let x = StandardNormal.quantile((Double(i) + 0.5) / 20_000)
-      return exp(-pow(1.0, 1.3) * exp(0.5 * x))
-    }.reduce(0, +) / 20_000
+    let expected =
+      (0..<20_000).map { i -> Double in
+        let x = StandardNormal.quantile((Double(i) + 0.5) / 20_000)
+        return exp(-pow(1.0, 1.3) * exp(0.5 * x))
+      }.reduce(0, +) / 20_000
     let observed = Double(patients.eventTimes.filter { $0 > 20 }.count) / 4_000
-    #expect(abs(observed - expected) < 4 * (expected * (1 - expected) / 4_000).squareRoot() + 0.02,
-            "S(20): generated \(observed), truth \(expected)")
+    #expect(
+      abs(observed - expected) < 4 * (expected * (1 - expected) / 4_000).squareRoot() + 0.02,
+      "S(20): generated \(observed), truth \(expected)")
   }
 
   @Test("missing values: the synthetic missing rate matches the reference's within 4 SE")
@@ -82,7 +87,8 @@ struct GeneratorRecoveryTests {
   func determinism() throws {
     let p = try TrialProtocol.load(path: Fixtures.repositoryRoot.appendingPathComponent("Protocols/colon-adjuvant-os.yaml").path)
     let generator = try SyntheticControlGenerator(protocol: p)
-    let a = try generator.generate(count: 200, seed: 9).0, b = try generator.generate(count: 200, seed: 9).0
+    let a = try generator.generate(count: 200, seed: 9).0
+    let b = try generator.generate(count: 200, seed: 9).0
     let c = try generator.generate(count: 200, seed: 10).0
     // Bit patterns, so that a missing value (NaN) equals itself.
     #expect(a.values.map { $0.map(\.bitPattern) } == b.values.map { $0.map(\.bitPattern) })

@@ -14,14 +14,19 @@ struct KnownReference {
   /// n patients: x, y standard normal with correlation ρ; g = 1 when a third latent normal
   /// correlated with x (ρ) exceeds 0; Weibull PH event times (shape k, scale λ, log-HR β on x),
   /// uniform censoring on (0, censorMax); `missingY` of y missing completely at random.
-  static func make(n: Int, rho: Double, shape: Double = 1.3, scale: Double = 20, beta: Double = 0.5,
-                   censorMax: Double = 60, missingY: Double = 0, seed: UInt64, eligibility: String = "",
-                   constraints: String = "") throws -> KnownReference {
+  static func make(
+    n: Int, rho: Double, shape: Double = 1.3, scale: Double = 20, beta: Double = 0.5,
+    censorMax: Double = 60, missingY: Double = 0, seed: UInt64, eligibility: String = "",
+    constraints: String = ""
+  ) throws -> KnownReference {
     let rng = SeedSequence(masterSeed: seed).makeRandomSource(1)
     var lines = ["x,y,g,time,status"]
     for _ in 0..<n {
-      let e1 = rng.normal(), e2 = rng.normal(), e3 = rng.normal()
-      let x = e1, y = rho * e1 + (1 - rho * rho).squareRoot() * e2
+      let e1 = rng.normal()
+      let e2 = rng.normal()
+      let e3 = rng.normal()
+      let x = e1
+      let y = rho * e1 + (1 - rho * rho).squareRoot() * e2
       let g = rho * e1 + (1 - rho * rho).squareRoot() * e3 > 0 ? 1 : 0
       let t = scale * pow(-log(rng.uniformPositive()) * exp(-beta * x), 1 / shape)
       let c = censorMax * rng.uniform()
@@ -68,8 +73,11 @@ struct KnownReference {
 
 /// Two-sample Kolmogorov–Smirnov statistic.
 func ksStatistic(_ a: [Double], _ b: [Double]) -> Double {
-  let x = a.sorted(), y = b.sorted()
-  var i = 0, j = 0, d = 0.0
+  let x = a.sorted()
+  let y = b.sorted()
+  var i = 0
+  var j = 0
+  var d = 0.0
   while i < x.count && j < y.count {
     let v = min(x[i], y[j])
     while i < x.count && x[i] <= v { i += 1 }
@@ -80,8 +88,16 @@ func ksStatistic(_ a: [Double], _ b: [Double]) -> Double {
 }
 
 func pearson(_ a: [Double], _ b: [Double]) -> Double {
-  let n = Double(a.count), ma = a.reduce(0, +) / n, mb = b.reduce(0, +) / n
-  var sab = 0.0, saa = 0.0, sbb = 0.0
-  for i in a.indices { sab += (a[i] - ma) * (b[i] - mb); saa += (a[i] - ma) * (a[i] - ma); sbb += (b[i] - mb) * (b[i] - mb) }
+  let n = Double(a.count)
+  let ma = a.reduce(0, +) / n
+  let mb = b.reduce(0, +) / n
+  var sab = 0.0
+  var saa = 0.0
+  var sbb = 0.0
+  for i in a.indices {
+    sab += (a[i] - ma) * (b[i] - mb)
+    saa += (a[i] - ma) * (a[i] - ma)
+    sbb += (b[i] - mb) * (b[i] - mb)
+  }
   return sab / (saa * sbb).squareRoot()
 }

@@ -2,8 +2,9 @@
 // markup a browser would see rather than searching strings (PlottingTests, ReportingTests).
 
 import Foundation
+
 #if canImport(FoundationXML)
-import FoundationXML  // XMLParser lives here on Linux
+  import FoundationXML  // XMLParser lives here on Linux
 #endif
 
 /// One element of a parsed document.
@@ -36,7 +37,8 @@ public struct ParsedMarkup: Sendable {
     let reader = Reader()
     parser.delegate = reader
     guard parser.parse() else {
-      throw NotWellFormed(message: "\(parser.parserError.map { "\($0)" } ?? "unknown error") at line \(parser.lineNumber), column \(parser.columnNumber)")
+      throw NotWellFormed(
+        message: "\(parser.parserError.map { "\($0)" } ?? "unknown error") at line \(parser.lineNumber), column \(parser.columnNumber)")
     }
     elements = reader.elements
     parents = reader.parents
@@ -72,8 +74,10 @@ public struct ParsedMarkup: Sendable {
     var parents: [Int?] = []
     private var open: [Int] = []
 
-    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
+    func parser(
+      _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+      qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]
+    ) {
       elements.append(ParsedElement(name: elementName, attributes: attributeDict, text: "", allText: ""))
       parents.append(open.last)
       open.append(elements.count - 1)
@@ -84,8 +88,10 @@ public struct ParsedMarkup: Sendable {
       for index in open { elements[index].allText += string }
     }
 
-    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?,
-                qualifiedName qName: String?) {
+    func parser(
+      _ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?,
+      qualifiedName qName: String?
+    ) {
       open.removeLast()
     }
   }

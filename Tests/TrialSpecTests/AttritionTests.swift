@@ -1,8 +1,8 @@
 // AttritionTests.swift — `on_unknown` per protocol and per rule, on hand-countable data.
 
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TrialSpec
 
 @Suite("Attrition and on_unknown", .tags(.unit))
@@ -21,19 +21,24 @@ struct AttritionTests {
     let attrition = Attrition(p.eligibility, on: try #require(p.referenceData).referenceColumns)
     #expect(attrition.eligibleCount == 289)
     #expect(attrition.rules[1].excludedInOrder == 1)  // only the patient with 0 nodes
-    #expect(attrition.rules[1].unknownCount == 3)     // unknown is still reported as unknown
+    #expect(attrition.rules[1].unknownCount == 3)  // unknown is still reported as unknown
   }
 
   @Test("protocol-wide include: unknown passes inclusion rules and does not trigger exclusion rules")
   func protocolInclude() throws {
     // Four patients by hand: (nodes, extent) = (2, serosa), (missing, serosa), (0, missing), (missing, missing).
     let symbols: [String: ExpressionSymbol] = ["nodes": .numeric(unit: nil), "extent": .ordinal(labels: ["serosa", "contiguous"])]
-    let columns = ExpressionColumns(rowCount: 4, columns: [
-      "nodes": .numeric([2, .nan, 0, .nan]), "extent": .labels([0, 0, -1, -1]),
-    ])
+    let columns = ExpressionColumns(
+      rowCount: 4,
+      columns: [
+        "nodes": .numeric([2, .nan, 0, .nan]), "extent": .labels([0, 0, -1, -1]),
+      ])
     let rules = [
-      EligibilityRule(id: "IN", kind: .inclusion, text: nil, expression: try CompiledExpression("nodes >= 1", symbols: symbols), onUnknown: nil),
-      EligibilityRule(id: "EX", kind: .exclusion, text: nil, expression: try CompiledExpression("extent == \"contiguous\"", symbols: symbols), onUnknown: nil),
+      EligibilityRule(
+        id: "IN", kind: .inclusion, text: nil, expression: try CompiledExpression("nodes >= 1", symbols: symbols), onUnknown: nil),
+      EligibilityRule(
+        id: "EX", kind: .exclusion, text: nil, expression: try CompiledExpression("extent == \"contiguous\"", symbols: symbols),
+        onUnknown: nil),
     ]
     let include = Attrition(Eligibility(onUnknown: .include, rules: rules), on: columns)
     #expect(include.eligible == [0, 1, 3])  // patient 2 has 0 nodes: false, excluded

@@ -4,8 +4,8 @@
 // the raw CSV, no SynthArm code, no YAML).
 
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TrialSpec
 
 struct IndependentAttrition: Decodable {
@@ -35,11 +35,13 @@ func repoPath(_ relative: String) -> String { Fixtures.repositoryRoot.appendingP
 
 @Suite("Contract and shipped files", .tags(.validation))
 struct ContractFilesTests {
-  @Test("attrition equals the independent Python count", arguments: [
-    ("Protocols/colon-adjuvant-os.yaml", "colon-adjuvant-os"),
-    ("Protocols/lung-advanced-ecog.yaml", "lung-advanced-ecog"),
-    ("Protocols/veteran-lung-trial.yaml", "veteran-lung-trial"),
-  ])
+  @Test(
+    "attrition equals the independent Python count",
+    arguments: [
+      ("Protocols/colon-adjuvant-os.yaml", "colon-adjuvant-os"),
+      ("Protocols/lung-advanced-ecog.yaml", "lung-advanced-ecog"),
+      ("Protocols/veteran-lung-trial.yaml", "veteran-lung-trial"),
+    ])
   func attrition(_ file: String, _ id: String) throws {
     let expected = try (decodeFixture("attrition-independent.json") as IndependentAttrition).protocols[id]!
     let p = try TrialProtocol.load(path: repoPath(file))
@@ -94,9 +96,10 @@ struct ContractFilesTests {
     struct Sweep: Decodable { var cells: [String: Int] }
     let expected = (try decodeFixture("sweep-independent.json") as Sweep).cells
     let s = try Scenario.load(path: repoPath("Scenarios/colon-augmented.yaml"))
-    #expect(s.seed == 20261123 && s.replicates == 2000)
+    #expect(s.seed == 20_261_123 && s.replicates == 2000)
     #expect(s.truth.hazardRatios == [1.0, 0.70] && s.truth.drifts == [1.0, 1.2])
-    #expect(s.designs.map(\.analysis) == [.none, .pool, .powerPrior(weight: 0.5, model: .piecewiseExponential), .testThenPool(level: 0.10)])
+    #expect(
+      s.designs.map(\.analysis) == [.none, .pool, .powerPrior(weight: 0.5, model: .piecewiseExponential), .testThenPool(level: 0.10)])
     #expect(s.designs.map(\.syntheticControls) == [0, 150, 300, 150])
     #expect(s.savings?.targetPower == 0.80 && s.savings?.compare == ["augmented-pp50"])
     #expect(s.sweep.map(\.id) == ["as-written", "age-70", "node-4plus", "no-EX1"])
@@ -113,7 +116,7 @@ struct ContractFilesTests {
   @Test("the parametric contract scenario rpact-d1")
   func rpactScenario() throws {
     let s = try Scenario.load(path: repoPath("Scenarios/rpact-d1.yaml"))
-    #expect(s.replicates == 10_000 && s.seed == 20240101)
+    #expect(s.replicates == 10_000 && s.seed == 20_240_101)
     #expect(s.truth.hazardRatios == [1.0, 0.75] && s.truth.drifts == [1])
     #expect(s.designs.count == 1 && s.designs[0].experimental == 279 && s.designs[0].realControls == 279)
   }
@@ -133,8 +136,10 @@ struct DurationTests {
 
   @Test("'2 years', '104 weeks' and bare numbers convert to the file's time unit")
   func conversions() throws {
-    let p = try load([("accrual: {duration: 24}", "accrual: {duration: 2 years}"),
-                      ("median: 12}", "median: 365.25 days}")])
+    let p = try load([
+      ("accrual: {duration: 24}", "accrual: {duration: 2 years}"),
+      ("median: 12}", "median: 365.25 days}"),
+    ])
     #expect(p.design.accrual == .uniform(duration: 24))
     #expect(p.endpoint.control == .exponential(median: 12))
     let weeks = try load([("time_unit: month", "time_unit: week"), ("accrual: {duration: 24}", "accrual: {duration: 1 year}")])
@@ -143,9 +148,13 @@ struct DurationTests {
 
   @Test("piecewise control hazards and accrual rates load")
   func piecewise() throws {
-    let p = try load([("control: {distribution: exponential, median: 12}",
-                       "control: {piecewise: [{until: 6, rate: 0.05}, {until: 1 year, rate: 0.04}, {rate: 0.03}]}"),
-                      ("accrual: {duration: 24}", "accrual: {rates: [{duration: 6, rate: 10}, {rate: 20}]}")])
+    let p = try load([
+      (
+        "control: {distribution: exponential, median: 12}",
+        "control: {piecewise: [{until: 6, rate: 0.05}, {until: 1 year, rate: 0.04}, {rate: 0.03}]}"
+      ),
+      ("accrual: {duration: 24}", "accrual: {rates: [{duration: 6, rate: 10}, {rate: 20}]}"),
+    ])
     #expect(p.endpoint.control == .piecewise(until: [6, 12], rates: [0.05, 0.04, 0.03]))
     #expect(p.design.accrual == .rates([(6, 10), (nil, 20)]))
   }

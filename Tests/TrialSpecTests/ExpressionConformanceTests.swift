@@ -2,8 +2,8 @@
 // bindings, expected truth value. The expected values come from the grammar and the Kleene
 // truth tables in Docs/ProtocolFormat.md, worked out by hand for each row.
 
-import Testing
 import TestSupport
+import Testing
 import TrialSpec
 
 /// Variables of the table: what a protocol would declare.
@@ -29,11 +29,13 @@ func columns(_ patients: [Patient]) -> ExpressionColumns {
   func lab(_ f: (Patient) -> String?, _ labels: [String]) -> ExpressionColumn {
     .labels(patients.map { p in f(p).map { Int32(labels.firstIndex(of: $0)!) } ?? -1 })
   }
-  return ExpressionColumns(rowCount: patients.count, columns: [
-    "age": num(\.age), "diagtime": num(\.diagtime), "nodes": num(\.nodes), "obstruct": num(\.obstruct),
-    "prior": num(\.prior), "sex": lab(\.sex, ["female", "male"]), "differ": lab(\.differ, ["well", "moderate", "poor"]),
-    "rx": .text(patients.map(\.rx)),
-  ])
+  return ExpressionColumns(
+    rowCount: patients.count,
+    columns: [
+      "age": num(\.age), "diagtime": num(\.diagtime), "nodes": num(\.nodes), "obstruct": num(\.obstruct),
+      "prior": num(\.prior), "sex": lab(\.sex, ["female", "male"]), "differ": lab(\.differ, ["well", "moderate", "poor"]),
+      "rx": .text(patients.map(\.rx)),
+    ])
 }
 
 struct ConformanceCase: CustomTestStringConvertible, Sendable {
@@ -71,32 +73,159 @@ let conformanceTable: [ConformanceCase] = [
   .init("differ in [\"well\", \"poor\"]", .no),
   // Binary: a bare variable is true when 1; declared labels map to codes.
   .init("obstruct", .no), .init("not obstruct", .yes), .init("obstruct == 0", .yes), .init("prior == \"no\"", .yes),
-  .init("prior in [\"yes\"]", .no), .init("prior", .yes, { var p = Patient(); p.prior = 1; return p }),
+  .init("prior in [\"yes\"]", .no),
+  .init(
+    "prior", .yes,
+    {
+      var p = Patient()
+      p.prior = 1
+      return p
+    }),
   // Text columns (undeclared): == and != against text; numbers compare as written.
   .init("rx == \"Obs\"", .yes), .init("rx != \"Obs\"", .no), .init("rx in [\"Lev\", \"Lev+5FU\"]", .no),
   // Missing values: comparisons are unknown; Kleene and/or/not.
-  .init("age > 18", .unknown, { var p = Patient(); p.age = nil; return p }),
-  .init("age between 18 and 80", .unknown, { var p = Patient(); p.age = nil; return p }),
-  .init("nodes in [1, 2]", .unknown, { var p = Patient(); p.nodes = nil; return p }),
-  .init("sex == \"male\"", .unknown, { var p = Patient(); p.sex = nil; return p }),
-  .init("differ >= \"well\"", .unknown, { var p = Patient(); p.differ = nil; return p }),
-  .init("rx == \"Obs\"", .unknown, { var p = Patient(); p.rx = nil; return p }),
-  .init("nodes + 1 > 0", .unknown, { var p = Patient(); p.nodes = nil; return p }),
-  .init("min(nodes, 5) > 0", .unknown, { var p = Patient(); p.nodes = nil; return p }),
-  .init("obstruct", .unknown, { var p = Patient(); p.obstruct = nil; return p }),
-  .init("age > 70 and nodes > 1", .no, { var p = Patient(); p.nodes = nil; return p }),    // false and unknown
-  .init("age > 18 and nodes > 1", .unknown, { var p = Patient(); p.nodes = nil; return p }), // true and unknown
-  .init("age > 18 or nodes > 1", .yes, { var p = Patient(); p.nodes = nil; return p }),      // true or unknown
-  .init("age > 70 or nodes > 1", .unknown, { var p = Patient(); p.nodes = nil; return p }),  // false or unknown
-  .init("not nodes > 1", .unknown, { var p = Patient(); p.nodes = nil; return p }),           // not unknown
-  .init("not (age > 1 and nodes > 1)", .unknown, { var p = Patient(); p.nodes = nil; return p }),
+  .init(
+    "age > 18", .unknown,
+    {
+      var p = Patient()
+      p.age = nil
+      return p
+    }),
+  .init(
+    "age between 18 and 80", .unknown,
+    {
+      var p = Patient()
+      p.age = nil
+      return p
+    }),
+  .init(
+    "nodes in [1, 2]", .unknown,
+    {
+      var p = Patient()
+      p.nodes = nil
+      return p
+    }),
+  .init(
+    "sex == \"male\"", .unknown,
+    {
+      var p = Patient()
+      p.sex = nil
+      return p
+    }),
+  .init(
+    "differ >= \"well\"", .unknown,
+    {
+      var p = Patient()
+      p.differ = nil
+      return p
+    }),
+  .init(
+    "rx == \"Obs\"", .unknown,
+    {
+      var p = Patient()
+      p.rx = nil
+      return p
+    }),
+  .init(
+    "nodes + 1 > 0", .unknown,
+    {
+      var p = Patient()
+      p.nodes = nil
+      return p
+    }),
+  .init(
+    "min(nodes, 5) > 0", .unknown,
+    {
+      var p = Patient()
+      p.nodes = nil
+      return p
+    }),
+  .init(
+    "obstruct", .unknown,
+    {
+      var p = Patient()
+      p.obstruct = nil
+      return p
+    }),
+  .init(
+    "age > 70 and nodes > 1", .no,
+    {
+      var p = Patient()
+      p.nodes = nil
+      return p
+    }),  // false and unknown
+  .init(
+    "age > 18 and nodes > 1", .unknown,
+    {
+      var p = Patient()
+      p.nodes = nil
+      return p
+    }),  // true and unknown
+  .init(
+    "age > 18 or nodes > 1", .yes,
+    {
+      var p = Patient()
+      p.nodes = nil
+      return p
+    }),  // true or unknown
+  .init(
+    "age > 70 or nodes > 1", .unknown,
+    {
+      var p = Patient()
+      p.nodes = nil
+      return p
+    }),  // false or unknown
+  .init(
+    "not nodes > 1", .unknown,
+    {
+      var p = Patient()
+      p.nodes = nil
+      return p
+    }),  // not unknown
+  .init(
+    "not (age > 1 and nodes > 1)", .unknown,
+    {
+      var p = Patient()
+      p.nodes = nil
+      return p
+    }),
   // `is missing` is never unknown.
-  .init("nodes is missing", .yes, { var p = Patient(); p.nodes = nil; return p }),
+  .init(
+    "nodes is missing", .yes,
+    {
+      var p = Patient()
+      p.nodes = nil
+      return p
+    }),
   .init("nodes is missing", .no), .init("nodes is not missing", .yes),
-  .init("sex is missing", .yes, { var p = Patient(); p.sex = nil; return p }),
-  .init("rx is not missing", .no, { var p = Patient(); p.rx = nil; return p }),
-  .init("nodes is missing or nodes >= 1", .yes, { var p = Patient(); p.nodes = nil; return p }),
-  .init("log(nodes) > 0", .unknown, { var p = Patient(); p.nodes = 0; return p }),  // log of 0 has no value
+  .init(
+    "sex is missing", .yes,
+    {
+      var p = Patient()
+      p.sex = nil
+      return p
+    }),
+  .init(
+    "rx is not missing", .no,
+    {
+      var p = Patient()
+      p.rx = nil
+      return p
+    }),
+  .init(
+    "nodes is missing or nodes >= 1", .yes,
+    {
+      var p = Patient()
+      p.nodes = nil
+      return p
+    }),
+  .init(
+    "log(nodes) > 0", .unknown,
+    {
+      var p = Patient()
+      p.nodes = 0
+      return p
+    }),  // log of 0 has no value
   // Precedence: and binds tighter than or.
   .init("age < 18 or age > 50 and nodes > 10", .no), .init("(age < 18 or age > 50) and nodes > 1", .yes),
 ]

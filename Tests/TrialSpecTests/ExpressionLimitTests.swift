@@ -3,8 +3,9 @@
 // definitions: Kleene logic with "x / 0 has no value", and the documented limits.
 
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import TrialSpec
 
 @Suite("Expression limits and division by zero", .tags(.unit))
@@ -13,8 +14,9 @@ struct ExpressionLimitTests {
 
   func truth(_ source: String, age: [Double], nodes: [Double]? = nil) throws -> [Truth] {
     let compiled = try CompiledExpression(source, symbols: symbols)
-    return compiled.evaluate(ExpressionColumns(
-      rowCount: age.count, columns: ["age": .numeric(age), "nodes": .numeric(nodes ?? age)]))
+    return compiled.evaluate(
+      ExpressionColumns(
+        rowCount: age.count, columns: ["age": .numeric(age), "nodes": .numeric(nodes ?? age)]))
   }
 
   @Test("x / 0 is unknown for every x, positive, negative, zero or missing; so is its negation")
@@ -53,8 +55,9 @@ struct ExpressionLimitTests {
     let sum = String(repeating: "not ", count: 150) + Array(repeating: "age", count: 50).joined(separator: "+") + " > 1"
     #expect(try truth(sum, age: [2, 0]) == [.yes, .no])
     #expect(throws: ExpressionError.self) {
-      try CompiledExpression(String(repeating: "not ", count: 150) + Array(repeating: "age", count: 52).joined(separator: "+") + " > 1",
-                             symbols: symbols)
+      try CompiledExpression(
+        String(repeating: "not ", count: 150) + Array(repeating: "age", count: 52).joined(separator: "+") + " > 1",
+        symbols: symbols)
     }
   }
 
@@ -67,16 +70,19 @@ struct ExpressionLimitTests {
     } catch {
       #expect(error.isLimit)
       #expect(error.offset == ExpressionLimits.maxNesting)
-      #expect(error.message == "the expression nests deeper than 200 levels of parentheses, 'not', '-' and "
-        + "function calls; simplify it")
+      #expect(
+        error.message == "the expression nests deeper than 200 levels of parentheses, 'not', '-' and "
+          + "function calls; simplify it")
       // The caret line is cut to the text around the fault, with the caret under it.
       let lines = error.description.split(separator: "\n")
       #expect(lines.count == 3)
       #expect(lines[1].count <= 4 + 122)
       #expect(lines[2].hasSuffix("^") && lines[1].hasPrefix("    …"))
     }
-    for source in [String(repeating: "not ", count: 201) + "age > 1", String(repeating: "-", count: 201) + "age < 1",
-                   String(repeating: "abs(", count: 201) + "age" + String(repeating: ")", count: 201) + " > 1"] {
+    for source in [
+      String(repeating: "not ", count: 201) + "age > 1", String(repeating: "-", count: 201) + "age < 1",
+      String(repeating: "abs(", count: 201) + "age" + String(repeating: ")", count: 201) + " > 1",
+    ] {
       #expect(throws: ExpressionError.self) { try CompiledExpression(source, symbols: symbols) }
     }
   }
@@ -122,7 +128,10 @@ struct ExpressionLimitTests {
     let done = DispatchSemaphore(value: 0)
     let thread = Thread {
       for source in sources {
-        guard let compiled = try? CompiledExpression(source, symbols: symbols) else { results.append([]); continue }
+        guard let compiled = try? CompiledExpression(source, symbols: symbols) else {
+          results.append([])
+          continue
+        }
         results.append(compiled.evaluate(ExpressionColumns(rowCount: 2, columns: ["age": .numeric([1, 0]), "nodes": .numeric([0, 0])])))
       }
       done.signal()
@@ -157,8 +166,9 @@ struct ExpressionLimitTests {
 @Suite("Event column coding", .tags(.unit))
 struct EventCodingTests {
   func spec(_ events: [String], _ censors: [String]) -> ReferenceSpec {
-    ReferenceSpec(dataPath: "", resolvedDataPath: "", rows: nil, timeColumn: "time", timeUnit: .day, eventColumn: "status",
-                  eventValue: events[0], eventValues: events, censorValues: censors)
+    ReferenceSpec(
+      dataPath: "", resolvedDataPath: "", rows: nil, timeColumn: "time", timeUnit: .day, eventColumn: "status",
+      eventValue: events[0], eventValues: events, censorValues: censors)
   }
 
   @Test("values are events, censorings, or neither (compared as numbers when both parse)")

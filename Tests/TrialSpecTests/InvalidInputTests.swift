@@ -3,8 +3,8 @@
 
 import CohortData
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TrialSpec
 
 @Suite("Malformed protocols and scenarios", .tags(.unit))
@@ -37,11 +37,12 @@ struct InvalidInputTests {
     do {
       _ = try CompiledExpression("age between 18 and agee", symbols: ["age": .numeric(unit: "year")])
     } catch {
-      #expect(error.description == """
-        unknown variable 'agee' (did you mean 'age'?)
-            age between 18 and agee
-                               ^
-        """)
+      #expect(
+        error.description == """
+          unknown variable 'agee' (did you mean 'age'?)
+              age between 18 and agee
+                                 ^
+          """)
     }
   }
 }
@@ -60,16 +61,20 @@ struct FuzzTests {
     }
   }
 
-  static let pieces = ["age", "nodes", "differ", "sex", "rx", "obstruct", "agee", "18", "80", "1.5e3", "-", "+", "*", "/",
-                       "(", ")", "[", "]", ",", "<", "<=", "==", "!=", ">=", ">", "=", "!", "and", "or", "not", "in",
-                       "between", "is", "missing", "\"male\"", "\"poor\"", "'x", "\"", "years", "d", "abs(", "min(",
-                       "log(", "max(", "\u{00e9}", "\t", "0", ".", "..", "e5"]
+  static let pieces = [
+    "age", "nodes", "differ", "sex", "rx", "obstruct", "agee", "18", "80", "1.5e3", "-", "+", "*", "/",
+    "(", ")", "[", "]", ",", "<", "<=", "==", "!=", ">=", ">", "=", "!", "and", "or", "not", "in",
+    "between", "is", "missing", "\"male\"", "\"poor\"", "'x", "\"", "years", "d", "abs(", "min(",
+    "log(", "max(", "\u{00e9}", "\t", "0", ".", "..", "e5",
+  ]
 
   @Test("10,000 random token strings and mutations of valid expressions: an error or a value, never a crash")
   func expressions() {
-    var rng = Seeded(state: 20261125)
-    let valid = ["age between 18 and 80 and nodes >= 1", "differ >= \"moderate\" or not obstruct",
-                 "sex in [\"male\"] and (age - 1) * 2 < 100 years", "nodes is missing or log(nodes) > 0"]
+    var rng = Seeded(state: 20_261_125)
+    let valid = [
+      "age between 18 and 80 and nodes >= 1", "differ >= \"moderate\" or not obstruct",
+      "sex in [\"male\"] and (age - 1) * 2 < 100 years", "nodes is missing or log(nodes) > 0",
+    ]
     var accepted = 0
     for i in 0..<10_000 {
       var source: String
@@ -144,23 +149,30 @@ struct HostileFuzzTests {
     case 0: return "(" + expression(&rng, depth: depth - 1, budget: &budget) + ")"
     case 1: return "not " + expression(&rng, depth: depth - 1, budget: &budget)
     case 2: return "-" + expression(&rng, depth: depth - 1, budget: &budget)
-    case 3: return ["abs(", "log(", "min(age, ", "max(1, "].randomElement(using: &rng)! + expression(&rng, depth: depth - 1, budget: &budget) + ")"
+    case 3:
+      return ["abs(", "log(", "min(age, ", "max(1, "].randomElement(using: &rng)! + expression(&rng, depth: depth - 1, budget: &budget)
+        + ")"
     case 4:
       let n = Int.random(in: 2...400, using: &rng)
       let op = [" + ", "*", " and ", " or ", "/", "-"].randomElement(using: &rng)!
       return (0..<n).map { _ in expression(&rng, depth: 0, budget: &budget) }.joined(separator: op)
-    case 5: return expression(&rng, depth: depth - 1, budget: &budget) + [" > ", " <= ", " == ", " / 0 > "].randomElement(using: &rng)! + expression(&rng, depth: depth - 1, budget: &budget)
-    case 6: return expression(&rng, depth: depth - 1, budget: &budget) + " between 1 and " + expression(&rng, depth: depth - 1, budget: &budget)
-    case 7: return String(repeating: "(", count: Int.random(in: 0...300, using: &rng)) + "age > 1"
-      + String(repeating: ")", count: Int.random(in: 0...300, using: &rng))
+    case 5:
+      return expression(&rng, depth: depth - 1, budget: &budget) + [" > ", " <= ", " == ", " / 0 > "].randomElement(using: &rng)!
+        + expression(&rng, depth: depth - 1, budget: &budget)
+    case 6:
+      return expression(&rng, depth: depth - 1, budget: &budget) + " between 1 and " + expression(&rng, depth: depth - 1, budget: &budget)
+    case 7:
+      return String(repeating: "(", count: Int.random(in: 0...300, using: &rng)) + "age > 1"
+        + String(repeating: ")", count: Int.random(in: 0...300, using: &rng))
     default: return expression(&rng, depth: depth - 1, budget: &budget) + " is missing"
     }
   }
 
   @Test("2,000 deep and long random expressions: a value, or an error whose caret is inside the text")
   func deepExpressions() {
-    var rng = Seeded(state: 20261206)
-    var limits = 0, accepted = 0
+    var rng = Seeded(state: 20_261_206)
+    var limits = 0
+    var accepted = 0
     for i in 0..<2_000 {
       var budget = 3_000
       let source = Self.expression(&rng, depth: Int.random(in: 1...400, using: &rng), budget: &budget)
@@ -190,7 +202,11 @@ struct HostileFuzzTests {
         var chars = Array(valid)
         for _ in 0..<Int.random(in: 1...4, using: &rng) where !chars.isEmpty {
           let at = Int.random(in: 0..<chars.count, using: &rng)
-          if Bool.random(using: &rng) { chars.remove(at: at) } else { chars.insert(Array("\",\n\r\u{0}x").randomElement(using: &rng)!, at: at) }
+          if Bool.random(using: &rng) {
+            chars.remove(at: at)
+          } else {
+            chars.insert(Array("\",\n\r\u{0}x").randomElement(using: &rng)!, at: at)
+          }
         }
         text = String(chars)
       }
@@ -206,10 +222,12 @@ struct HostileFuzzTests {
     var rng = Seeded(state: 4242)
     let source = try String(contentsOfFile: repoPath("Protocols/veteran-lung-trial.yaml"), encoding: .utf8)
     let folder = Fixtures.repositoryRoot.appendingPathComponent("Protocols")
-    let splices = ["*alias", "&a [1, 2]", String(repeating: "[", count: 1_500), String(repeating: "- ", count: 1_200) + "x",
-                   "\u{0}", "? *a\n: b", "id: again", "{", "'unclosed", "\u{FEFF}", "1e400", "karno / 0 > 1",
-                   String(repeating: "(", count: 300) + "karno > 1" + String(repeating: ")", count: 300),
-                   String(repeating: "not ", count: 3_000) + "karno > 1"]
+    let splices = [
+      "*alias", "&a [1, 2]", String(repeating: "[", count: 1_500), String(repeating: "- ", count: 1_200) + "x",
+      "\u{0}", "? *a\n: b", "id: again", "{", "'unclosed", "\u{FEFF}", "1e400", "karno / 0 > 1",
+      String(repeating: "(", count: 300) + "karno > 1" + String(repeating: ")", count: 300),
+      String(repeating: "not ", count: 3_000) + "karno > 1",
+    ]
     for i in 0..<150 {
       var lines = source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
       let at = Int.random(in: 0..<lines.count, using: &rng)
@@ -226,8 +244,9 @@ struct HostileFuzzTests {
         #expect(!error.errors.isEmpty, "mutation \(i) failed without saying why")
         for e in error.errors {
           #expect(e.file.hasSuffix(".yaml") || e.file.hasSuffix(".csv"))
-          #expect(e.line != nil || e.message.hasPrefix("the file is empty") || e.message.hasPrefix("the protocol could not be loaded"),
-                  "mutation \(i) (seed 4242): no line in \(e)")
+          #expect(
+            e.line != nil || e.message.hasPrefix("the file is empty") || e.message.hasPrefix("the protocol could not be loaded"),
+            "mutation \(i) (seed 4242): no line in \(e)")
         }
       }
     }

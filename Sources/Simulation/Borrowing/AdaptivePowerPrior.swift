@@ -15,20 +15,28 @@ import GSL
 
 public enum AdaptivePowerPrior {
   /// log p(a₀ | D) up to a constant.
-  public static func logMarginal(_ a0: Double, external: EventsExposure, control: EventsExposure, priorShape a: Double,
-                                 priorRate b: Double) -> Double {
+  public static func logMarginal(
+    _ a0: Double, external: EventsExposure, control: EventsExposure, priorShape a: Double,
+    priorRate b: Double
+  ) -> Double {
     var sum = 0.0
     for j in control.events.indices {
-      let s0 = external.events[j], n0 = external.exposure[j], s1 = control.events[j], n1 = control.exposure[j]
-      sum += SpecialFunctions.logGamma(s1 + a0 * s0 + a) - SpecialFunctions.logGamma(a0 * s0 + a)
+      let s0 = external.events[j]
+      let n0 = external.exposure[j]
+      let s1 = control.events[j]
+      let n1 = control.exposure[j]
+      sum +=
+        SpecialFunctions.logGamma(s1 + a0 * s0 + a) - SpecialFunctions.logGamma(a0 * s0 + a)
         + (a0 * s0 + a) * log(a0 * n0 + b) - (a0 * s0 + s1 + a) * log(a0 * n0 + n1 + b)
     }
     return sum
   }
 
   /// The empirical-Bayes a₀ in [0, 1].
-  public static func empiricalBayesWeight(external: EventsExposure, control: EventsExposure, priorShape a: Double,
-                                          priorRate b: Double) -> Double {
+  public static func empiricalBayesWeight(
+    external: EventsExposure, control: EventsExposure, priorShape a: Double,
+    priorRate b: Double
+  ) -> Double {
     let f = { (x: Double) in -logMarginal(x, external: external, control: control, priorShape: a, priorRate: b) }
     // A coarse grid finds the best region; at an end, a finer grid between the end and its
     // neighbour decides whether the maximum is the end itself (EB a₀ reaches 0 or 1) or just
@@ -39,7 +47,8 @@ public enum AdaptivePowerPrior {
     }
     var (best, grid) = bestOf((0...20).map { Double($0) / 20 })
     if best == 0 || best == grid.count - 1 {
-      let end = grid[best], next = grid[best == 0 ? 1 : best - 1]
+      let end = grid[best]
+      let next = grid[best == 0 ? 1 : best - 1]
       (best, grid) = bestOf((0...10).map { end + (next - end) * Double($0) / 10 })
       if best == 0 { return end }
       if best == grid.count - 1 { return grid[best] }
@@ -52,11 +61,15 @@ public enum AdaptivePowerPrior {
 
   /// The normalized power prior's posterior of θ: a₀ ~ Beta(1, 1) integrated by quadrature.
   /// Returns the summary and E[a₀ | D].
-  public static func normalized(statistics s: TrialStatistics, priorShape a: Double, priorRate b: Double,
-                                rule: GaussLegendre, weightRule: GaussLegendre = GaussLegendre(points: 32))
+  public static func normalized(
+    statistics s: TrialStatistics, priorShape a: Double, priorRate b: Double,
+    rule: GaussLegendre, weightRule: GaussLegendre = GaussLegendre(points: 32)
+  )
     throws(PosteriorError) -> (PosteriorSummary, Double)
   {
-    var logW: [Double] = [], summaries: [PosteriorSummary] = [], nodes: [Double] = []
+    var logW: [Double] = []
+    var summaries: [PosteriorSummary] = []
+    var nodes: [Double] = []
     for i in weightRule.nodes.indices {
       let a0 = 0.5 * (weightRule.nodes[i] + 1)
       let summary = try HazardRatioPosterior(statistics: s, externalWeight: a0, priorShape: a, priorRate: b).summary(rule: rule)
@@ -65,8 +78,12 @@ public enum AdaptivePowerPrior {
       nodes.append(a0)
     }
     let top = logW.max()!
-    let w = logW.map { exp($0 - top) }, total = w.reduce(0, +)
-    var p = 0.0, mean = 0.0, second = 0.0, a0Mean = 0.0
+    let w = logW.map { exp($0 - top) }
+    let total = w.reduce(0, +)
+    var p = 0.0
+    var mean = 0.0
+    var second = 0.0
+    var a0Mean = 0.0
     for k in w.indices {
       let q = w[k] / total
       p += q * summaries[k].probabilityBelowZero
@@ -74,7 +91,9 @@ public enum AdaptivePowerPrior {
       second += q * (summaries[k].standardDeviation * summaries[k].standardDeviation + summaries[k].mean * summaries[k].mean)
       a0Mean += q * nodes[k]
     }
-    return (PosteriorSummary(probabilityBelowZero: p, mean: mean, standardDeviation: max(second - mean * mean, 0).squareRoot()),
-            a0Mean)
+    return (
+      PosteriorSummary(probabilityBelowZero: p, mean: mean, standardDeviation: max(second - mean * mean, 0).squareRoot()),
+      a0Mean
+    )
   }
 }

@@ -49,7 +49,8 @@ public enum Commensurate {
     // Each τ node's weight, θ̂, Var θ and the control log hazards' posterior means and variances,
     // in flat buffers allocated once (nodes × intervals).
     let size = used.count
-    var taus: [Double] = [], logPriors: [Double] = []
+    var taus: [Double] = []
+    var logPriors: [Double] = []
     switch prior {
     case .fixed(let tau):
       taus = [tau]
@@ -64,7 +65,8 @@ public enum Commensurate {
     case .spikeAndSlab:
       let step = 28 / Double(gridSize - 1)
       for g in 0..<gridSize {
-        let logTau = -14 + step * Double(g), tau = exp(logTau)
+        let logTau = -14 + step * Double(g)
+        let tau = exp(logTau)
         taus.append(tau)
         // 0.9 × half-normal(0, 5) density × τ × grid step: a probability mass per node.
         logPriors.append(log(0.9) + log(2) - 0.5 * log(2 * Double.pi * 25) - tau * tau / 50 + logTau + log(step))
@@ -73,12 +75,18 @@ public enum Commensurate {
       logPriors.append(log(0.1))
     }
     let nodes = taus.count
-    var logWeights = [Double](repeating: 0, count: nodes), means = logWeights, variances = logWeights
-    var controlMeans = [Double](repeating: 0, count: nodes * size), controlVariances = controlMeans
-    var w = [Double](repeating: 0, count: size), r = w
+    var logWeights = [Double](repeating: 0, count: nodes)
+    var means = logWeights
+    var variances = logWeights
+    var controlMeans = [Double](repeating: 0, count: nodes * size)
+    var controlVariances = controlMeans
+    var w = [Double](repeating: 0, count: size)
+    var r = w
     for g in 0..<nodes {
       let tau = taus[g]
-      var sumW = 0.0, sumWR = 0.0, logLik = 0.0
+      var sumW = 0.0
+      var sumWR = 0.0
+      var logLik = 0.0
       for k in 0..<size {
         let u = e[k].1 + 1 / tau
         let v = 1 / (1 / c[k].1 + 1 / u)
@@ -102,10 +110,16 @@ public enum Commensurate {
     }
     let top = logWeights.max()!
     var total = 0.0
-    for g in 0..<nodes { logWeights[g] = exp(logWeights[g] - top); total += logWeights[g] }
+    for g in 0..<nodes {
+      logWeights[g] = exp(logWeights[g] - top)
+      total += logWeights[g]
+    }
     guard total > 0, total.isFinite else { throw .notFinite }
-    var p = 0.0, mean = 0.0, second = 0.0
-    var controlMean = [Double](repeating: 0, count: size), controlSecond = controlMean
+    var p = 0.0
+    var mean = 0.0
+    var second = 0.0
+    var controlMean = [Double](repeating: 0, count: size)
+    var controlSecond = controlMean
     for g in 0..<nodes {
       let q = logWeights[g] / total
       guard q > 1e-300 else { continue }
@@ -124,8 +138,10 @@ public enum Commensurate {
       borrowed += s.control.events[used[k]] * (c[k].1 / variance - 1)
     }
     guard p.isFinite, mean.isFinite else { throw .notFinite }
-    return (PosteriorSummary(probabilityBelowZero: p, mean: mean, standardDeviation: max(second - mean * mean, 0).squareRoot()),
-            borrowed)
+    return (
+      PosteriorSummary(probabilityBelowZero: p, mean: mean, standardDeviation: max(second - mean * mean, 0).squareRoot()),
+      borrowed
+    )
   }
 
   static let gridSize = 120

@@ -36,16 +36,21 @@ public struct MixturePosterior: Sendable, Equatable {
 public enum GammaMixture {
   /// The posterior of θ under Σ_k w_k·component_k for the control hazards and a flat prior on θ.
   /// `baseline` is the no-borrowing prior of the borrowed-information ratio.
-  public static func posterior(prior: [(weight: Double, component: GammaComponent)], control: EventsExposure,
-                               experimental: EventsExposure, baseline: GammaComponent, rule: GaussLegendre)
+  public static func posterior(
+    prior: [(weight: Double, component: GammaComponent)], control: EventsExposure,
+    experimental: EventsExposure, baseline: GammaComponent, rule: GaussLegendre
+  )
     throws(PosteriorError) -> MixturePosterior
   {
-    var logWeights: [Double] = [], summaries: [PosteriorSummary] = []
+    var logWeights: [Double] = []
+    var summaries: [PosteriorSummary] = []
     for (w, c) in prior where w > 0 {
       let shape = c.shape.indices.map { c.shape[$0] + control.events[$0] + experimental.events[$0] }
       let rate = c.rate.indices.map { c.rate[$0] + control.exposure[$0] }
-      let s = try HazardRatioPosterior(shape: shape, rate: rate, treatmentExposure: experimental.exposure,
-                                       treatmentEvents: experimental.totalEvents).summary(rule: rule)
+      let s = try HazardRatioPosterior(
+        shape: shape, rate: rate, treatmentExposure: experimental.exposure,
+        treatmentEvents: experimental.totalEvents
+      ).summary(rule: rule)
       var logMarginal = s.logNormalizer
       for j in c.shape.indices {
         logMarginal += c.shape[j] * log(c.rate[j]) - SpecialFunctions.logGamma(c.shape[j]) + SpecialFunctions.logGamma(shape[j])
@@ -58,7 +63,9 @@ public enum GammaMixture {
     let sum = weights.reduce(0, +)
     weights = weights.map { $0 / sum }
     guard sum > 0, sum.isFinite else { throw .notFinite }
-    var p = 0.0, mean = 0.0, second = 0.0
+    var p = 0.0
+    var mean = 0.0
+    var second = 0.0
     for (w, s) in zip(weights, summaries) {
       p += w * s.probabilityBelowZero
       mean += w * s.mean
@@ -68,12 +75,20 @@ public enum GammaMixture {
     var full: [Double] = []
     var k = 0
     for (w, _) in prior {
-      if w > 0 { full.append(weights[k]); k += 1 } else { full.append(0) }
+      if w > 0 {
+        full.append(weights[k])
+        k += 1
+      } else {
+        full.append(0)
+      }
     }
     let borrowed = borrowedEvents(prior: prior.map { $0.component }, weights: full, control: control, baseline: baseline)
-    return MixturePosterior(weights: full, summary: PosteriorSummary(probabilityBelowZero: p, mean: mean,
-                                                                     standardDeviation: max(second - mean * mean, 0).squareRoot()),
-                            borrowedEvents: borrowed)
+    return MixturePosterior(
+      weights: full,
+      summary: PosteriorSummary(
+        probabilityBelowZero: p, mean: mean,
+        standardDeviation: max(second - mean * mean, 0).squareRoot()),
+      borrowedEvents: borrowed)
   }
 
   /// Control events borrowed, by the control-parameter variance ratio of the reference note §7:
@@ -85,10 +100,13 @@ public enum GammaMixture {
   {
     var total = 0.0
     for j in control.events.indices {
-      let d = control.events[j], e = control.exposure[j]
-      var mu: [Double] = [], v: [Double] = []
+      let d = control.events[j]
+      let e = control.exposure[j]
+      var mu: [Double] = []
+      var v: [Double] = []
       for c in prior {
-        let a = c.shape[j] + d, b = c.rate[j] + e
+        let a = c.shape[j] + d
+        let b = c.rate[j] + e
         mu.append(SpecialFunctions.digamma(a) - log(b))
         v.append(SpecialFunctions.trigamma(a))
       }
@@ -107,10 +125,13 @@ public enum GammaMixture {
   static func informativeAndVague(_ external: EventsExposure, priorShape a: Double, priorRate b: Double)
     -> (GammaComponent, GammaComponent)
   {
-    let shape = external.events.map { a + $0 }, rate = external.exposure.map { b + $0 }
+    let shape = external.events.map { a + $0 }
+    let rate = external.exposure.map { b + $0 }
     let vagueRate = shape.indices.map { rate[$0] / shape[$0] }
-    return (GammaComponent(shape: shape, rate: rate),
-            GammaComponent(shape: [Double](repeating: 1, count: shape.count), rate: vagueRate))
+    return (
+      GammaComponent(shape: shape, rate: rate),
+      GammaComponent(shape: [Double](repeating: 1, count: shape.count), rate: vagueRate)
+    )
   }
 
   /// The SAM weight of the informative component (Yang et al. 2023; SAMprior's SAM_weight):
@@ -145,9 +166,11 @@ public enum GammaMixture {
     -> Double
   {
     // In u = log λ: each Gamma(a, b) density of u is b^a/Γ(a)·exp(a·u − b·e^u).
-    var lo = Double.infinity, hi = -Double.infinity
+    var lo = Double.infinity
+    var hi = -Double.infinity
     for c in prior where c.weight > 0 {
-      let m = SpecialFunctions.digamma(c.shape) - log(c.rate), s = SpecialFunctions.trigamma(c.shape).squareRoot()
+      let m = SpecialFunctions.digamma(c.shape) - log(c.rate)
+      let s = SpecialFunctions.trigamma(c.shape).squareRoot()
       lo = min(lo, m - 12 * s)
       hi = max(hi, m + 12 * s)
     }
@@ -155,11 +178,14 @@ public enum GammaMixture {
     let panels = 24
     var total = 0.0
     for k in 0..<panels {
-      let a = lo + (hi - lo) * Double(k) / Double(panels), b = lo + (hi - lo) * Double(k + 1) / Double(panels)
+      let a = lo + (hi - lo) * Double(k) / Double(panels)
+      let b = lo + (hi - lo) * Double(k + 1) / Double(panels)
       total += rule.integrate(from: a, to: b) { u in
         let lambda = exp(u)
         // p, p′ and p″ of the density in λ, summed over components.
-        var p = 0.0, g = 0.0, h = 0.0
+        var p = 0.0
+        var g = 0.0
+        var h = 0.0
         for c in prior where c.weight > 0 {
           let logDensity = c.shape * log(c.rate) - SpecialFunctions.logGamma(c.shape) + (c.shape - 1) * u - c.rate * lambda
           let f = c.weight * exp(logDensity)

@@ -68,12 +68,15 @@ extension TrialModel {
   }
 
   /// K bootstrap refits of the synthetic source (nil without one).
-  public func generatorUncertainty(refits k: Int, seeds: SeedSequence, cellIndex: Int, included: Bool,
-                                   patients m: Int = 2_000) -> GeneratorUncertainty? {
+  public func generatorUncertainty(
+    refits k: Int, seeds: SeedSequence, cellIndex: Int, included: Bool,
+    patients m: Int = 2_000
+  ) -> GeneratorUncertainty? {
     guard let source else { return nil }
     let horizon = uncertaintyHorizon / timeFactor  // in the reference's unit, as the outcome model
     let eligible = Set(eligibleRows)
-    var values: [Double] = [], drifts: [Double] = []
+    var values: [Double] = []
+    var drifts: [Double] = []
     var failed = 0
     for r in 0..<k {
       let bootstrap = seeds.makeRandomSource(UInt64(cellIndex), Self.uncertaintyStream, UInt64(r))
@@ -88,12 +91,17 @@ extension TrialModel {
         }
         survival /= Double(patients.count)
         let value = log(-log(survival))
-        guard value.isFinite else { failed += 1; continue }
+        guard value.isFinite else {
+          failed += 1
+          continue
+        }
         values.append(value)
         if let data = trialProtocol.referenceData {
           let real = resample.filter { eligible.contains($0) }
-          if let beta = Self.driftLogHR(synthetic: patients.eventTimes, realTimes: real.map { data.times[$0] },
-                                        realEvents: real.map { data.events[$0] == true }, factor: timeFactor) {
+          if let beta = Self.driftLogHR(
+            synthetic: patients.eventTimes, realTimes: real.map { data.times[$0] },
+            realEvents: real.map { data.events[$0] == true }, factor: timeFactor)
+          {
             drifts.append(beta)
           }
         }
@@ -106,8 +114,9 @@ extension TrialModel {
       let mean = x.reduce(0, +) / Double(x.count)
       return (x.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(x.count - 1)).squareRoot()
     }
-    return GeneratorUncertainty(refits: k, failedRefits: failed, horizon: uncertaintyHorizon, logCumulativeHazardSD: sd(values),
-                                included: included, impliedDriftSD: sd(drifts))
+    return GeneratorUncertainty(
+      refits: k, failedRefits: failed, horizon: uncertaintyHorizon, logCumulativeHazardSD: sd(values),
+      included: included, impliedDriftSD: sd(drifts))
   }
 
   /// log HR of synthetic event times (reference unit, uncensored) against real patients (reference
@@ -131,14 +140,17 @@ extension TrialModel {
     guard let source, let data = trialProtocol.referenceData, eligibleRows.count >= 2 else { return nil }
     let rng = seeds.makeRandomSource(UInt64(cellIndex), Self.impliedDriftStream)
     guard let synthetic = try? source.model.sample(count: m, using: rng, eligibility: trialProtocol.eligibility),
-      let beta = Self.driftLogHR(synthetic: synthetic.eventTimes, realTimes: eligibleRows.map { data.times[$0] },
-                                 realEvents: eligibleRows.map { data.events[$0] == true }, factor: timeFactor)
+      let beta = Self.driftLogHR(
+        synthetic: synthetic.eventTimes, realTimes: eligibleRows.map { data.times[$0] },
+        realEvents: eligibleRows.map { data.events[$0] == true }, factor: timeFactor)
     else { return nil }
     let se = uncertainty.impliedDriftSD
     guard se.isFinite else { return nil }
     let z = StandardNormal.quantile(0.975)
-    let lower = exp(beta - z * se), upper = exp(beta + z * se)
-    return ImpliedDrift(hazardRatio: exp(beta), lower: lower, upper: upper, flagged: lower > 1 || upper < 1,
-                        syntheticPatients: synthetic.count, referencePatients: eligibleRows.count)
+    let lower = exp(beta - z * se)
+    let upper = exp(beta + z * se)
+    return ImpliedDrift(
+      hazardRatio: exp(beta), lower: lower, upper: upper, flagged: lower > 1 || upper < 1,
+      syntheticPatients: synthetic.count, referencePatients: eligibleRows.count)
   }
 }

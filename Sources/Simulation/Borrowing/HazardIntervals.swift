@@ -91,7 +91,9 @@ public struct TrialStatistics: Sendable, Equatable {
 extension HazardIntervals {
   /// The statistics of `patients` in one pass.
   func statistics(_ patients: [SimulatedPatient]) -> TrialStatistics {
-    var t = EventsExposure(intervals: count), c = t, e = t
+    var t = EventsExposure(intervals: count)
+    var c = t
+    var e = t
     for p in patients {
       if p.experimental {
         t.add(time: p.time, event: p.event, cuts: cutPoints)

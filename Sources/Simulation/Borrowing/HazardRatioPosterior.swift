@@ -61,8 +61,10 @@ public struct HazardRatioPosterior: Sendable {
 
   /// B1: P(λ_t/λ_c < r) for independent λ_t ~ Gamma(a_t, b_t) and λ_c ~ Gamma(a_c, b_c):
   /// I_{r·b_t/(r·b_t + b_c)}(a_t, a_c).
-  public static func probabilityRatioBelow(_ r: Double, treatmentShape at: Double, treatmentRate bt: Double,
-                                           controlShape ac: Double, controlRate bc: Double) -> Double {
+  public static func probabilityRatioBelow(
+    _ r: Double, treatmentShape at: Double, treatmentRate bt: Double,
+    controlShape ac: Double, controlRate bc: Double
+  ) -> Double {
     BetaDistribution.cdf(r * bt / (r * bt + bc), at, ac)
   }
 
@@ -70,25 +72,35 @@ public struct HazardRatioPosterior: Sendable {
   public func summary(rule: GaussLegendre, forceQuadrature: Bool = false) throws(PosteriorError) -> PosteriorSummary {
     guard treatmentEvents > 0 else { throw .noExperimentalEvents }
     if shape.count == 1 && !forceQuadrature {
-      let a = treatmentEvents, c = shape[0] - treatmentEvents, e = treatmentExposure[0], b = rate[0]
+      let a = treatmentEvents
+      let c = shape[0] - treatmentEvents
+      let e = treatmentExposure[0]
+      let b = rate[0]
       let p = BetaDistribution.cdf(e / (b + e), a, c)
       let mean = SpecialFunctions.digamma(a) - SpecialFunctions.digamma(c) + log(b / e)
       let variance = SpecialFunctions.trigamma(a) + SpecialFunctions.trigamma(c)
       guard p.isFinite, mean.isFinite, variance.isFinite else { throw .notFinite }
       // ∫ e^{θa}(b + e·e^θ)^{−(a+c)} dθ = Γ(a)Γ(c)/Γ(a+c) · e^{−a} · b^{−c}
-      let normalizer = SpecialFunctions.logGamma(a) + SpecialFunctions.logGamma(c) - SpecialFunctions.logGamma(a + c)
+      let normalizer =
+        SpecialFunctions.logGamma(a) + SpecialFunctions.logGamma(c) - SpecialFunctions.logGamma(a + c)
         - a * log(e) - c * log(b)
-      return PosteriorSummary(probabilityBelowZero: p, mean: mean, standardDeviation: variance.squareRoot(),
-                              logNormalizer: normalizer)
+      return PosteriorSummary(
+        probabilityBelowZero: p, mean: mean, standardDeviation: variance.squareRoot(),
+        logNormalizer: normalizer)
     }
     let (mode, curvature) = try self.mode()
     let sd = 1 / (-curvature).squareRoot()
-    let lo = mode - 12 * sd, hi = mode + 12 * sd
+    let lo = mode - 12 * sd
+    let hi = mode + 12 * sd
     let peak = logDensity(mode)
-    var below = 0.0, total = 0.0, first = 0.0, second = 0.0
+    var below = 0.0
+    var total = 0.0
+    var first = 0.0
+    var second = 0.0
     func panel(_ a: Double, _ b: Double, countsBelow: Bool) {
       guard b > a else { return }
-      let half = 0.5 * (b - a), mid = 0.5 * (a + b)
+      let half = 0.5 * (b - a)
+      let mid = 0.5 * (a + b)
       for i in rule.nodes.indices {
         let theta = mid + half * rule.nodes[i]
         let f = rule.weights[i] * half * exp(logDensity(theta) - peak)
@@ -108,8 +120,9 @@ public struct HazardRatioPosterior: Sendable {
     let mean = first / total
     let variance = max(second / total - mean * mean, 0)
     guard total > 0, mean.isFinite, variance.isFinite else { throw .notFinite }
-    return PosteriorSummary(probabilityBelowZero: below / total, mean: mean, standardDeviation: variance.squareRoot(),
-                            logNormalizer: peak + log(total))
+    return PosteriorSummary(
+      probabilityBelowZero: below / total, mean: mean, standardDeviation: variance.squareRoot(),
+      logNormalizer: peak + log(total))
   }
 
   /// log p(θ | D) up to a constant.
@@ -124,11 +137,14 @@ public struct HazardRatioPosterior: Sendable {
   /// The mode and the second derivative there (Newton from the pooled J = 1 estimate, halving
   /// steps that would lower the density).
   func mode() throws(PosteriorError) -> (Double, Double) {
-    let a = shape.reduce(0, +), b = rate.reduce(0, +), e = treatmentExposure.reduce(0, +)
+    let a = shape.reduce(0, +)
+    let b = rate.reduce(0, +)
+    let e = treatmentExposure.reduce(0, +)
     var theta = log(treatmentEvents / e) - log(max(a - treatmentEvents, 1e-9) / b)
     func derivatives(_ t: Double) -> (Double, Double) {
       let x = exp(t)
-      var g = treatmentEvents, h = 0.0
+      var g = treatmentEvents
+      var h = 0.0
       for j in shape.indices where treatmentExposure[j] > 0 {
         let q = treatmentExposure[j] * x / (rate[j] + treatmentExposure[j] * x)
         g -= shape[j] * q

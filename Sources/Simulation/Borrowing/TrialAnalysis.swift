@@ -86,8 +86,9 @@ struct TrialAnalysis {
       case .piecewiseExponential:
         return bayesian(stats, weight: a0 * info.factor, info: info)
       case .cox:
-        var result = cox(a0 * info.factor > 0 ? patients : patients.filter { !$0.external }, externalWeight: a0 * info.factor,
-                         robust: false)
+        var result = cox(
+          a0 * info.factor > 0 ? patients : patients.filter { !$0.external }, externalWeight: a0 * info.factor,
+          robust: false)
         if !result.failed { result.borrowedEvents = a0 * info.factor * stats.external.totalEvents }
         result.capped = info.capped
         return result
@@ -110,7 +111,8 @@ struct TrialAnalysis {
       guard let similarity = try? LogRankTest(data, group: controls.map { $0.external ? 1 : 0 }) else {
         return .failure(.similarityTestFailed)
       }
-      return similarity.chiSquare.pValue >= level ? pooled(patients) : cox(patients.filter { !$0.external }, externalWeight: 0, robust: false)
+      return similarity.chiSquare.pValue >= level
+        ? pooled(patients) : cox(patients.filter { !$0.external }, externalWeight: 0, robust: false)
     case .commensurate, .robustMixture, .ebPowerPrior, .sam:
       return dynamic(context.intervals.statistics(patients), method: method)
     case .prognostic(let test):
@@ -130,8 +132,9 @@ struct TrialAnalysis {
     case .adjustedLogrank:
       let adjusted: CovariateAdjustedLogRank
       do {
-        adjusted = try CovariateAdjustedLogRank(times: concurrent.map(\.time), events: concurrent.map(\.event),
-                                                treated: concurrent.map(\.experimental), covariates: [concurrent.map(\.score)])
+        adjusted = try CovariateAdjustedLogRank(
+          times: concurrent.map(\.time), events: concurrent.map(\.event),
+          treated: concurrent.map(\.experimental), covariates: [concurrent.map(\.score)])
       } catch {
         return .failure(.adjustedTestFailed)
       }
@@ -140,10 +143,12 @@ struct TrialAnalysis {
       else { return .failure(.adjustedTestFailed) }
       let z = adjusted.adjustedZ
       let z95 = StandardNormal.quantile(0.975)
-      let beta = estimate.logHazardRatio, se = estimate.standardError
-      var result = ReplicateResult(logHazardRatio: beta, standardError: se, lower: beta - z95 * se, upper: beta + z95 * se,
-                                   statistic: z, rejected: Self.rejects(z, context.test), events: adjusted.events,
-                                   borrowedEvents: 0, capped: false, failure: nil)
+      let beta = estimate.logHazardRatio
+      let se = estimate.standardError
+      var result = ReplicateResult(
+        logHazardRatio: beta, standardError: se, lower: beta - z95 * se, upper: beta + z95 * se,
+        statistic: z, rejected: Self.rejects(z, context.test), events: adjusted.events,
+        borrowedEvents: 0, capped: false, failure: nil)
       result.varianceRatio = adjusted.varianceRatio
       return result
     }
@@ -156,7 +161,8 @@ struct TrialAnalysis {
     let info = information(raw.external.totalEvents)
     var stats = raw
     stats.external = raw.external.scaled(info.factor)
-    let a = context.priorShape, b = context.priorRate
+    let a = context.priorShape
+    let b = context.priorRate
     let summary: PosteriorSummary
     let borrowed: Double
     do {
@@ -170,8 +176,9 @@ struct TrialAnalysis {
         (summary, borrowed) = try Commensurate.posterior(statistics: stats, prior: prior)
       case .robustMixture(let vague):
         let (informative, unit) = GammaMixture.informativeAndVague(stats.external, priorShape: a, priorRate: b)
-        let post = try GammaMixture.posterior(prior: [(1 - vague, informative), (vague, unit)], control: stats.control,
-                                              experimental: stats.experimental, baseline: flatPrior, rule: context.rule)
+        let post = try GammaMixture.posterior(
+          prior: [(1 - vague, informative), (vague, unit)], control: stats.control,
+          experimental: stats.experimental, baseline: flatPrior, rule: context.rule)
         (summary, borrowed) = (post.summary, post.borrowedEvents)
       case .sam(let delta, let odds):
         let (informative, unit) = GammaMixture.informativeAndVague(stats.external, priorShape: a, priorRate: b)
@@ -180,16 +187,18 @@ struct TrialAnalysis {
         // SAM's weight is the prior weight; the posterior re-weights the components by their
         // marginal likelihoods (RBesT postmix), with a unit-information vague component so that
         // the re-weighting does not undo SAM's down-weighting (reference note §6).
-        let post = try GammaMixture.posterior(prior: [(w, informative), (1 - w, unit)], control: stats.control,
-                                              experimental: stats.experimental, baseline: flatPrior, rule: context.rule)
+        let post = try GammaMixture.posterior(
+          prior: [(w, informative), (1 - w, unit)], control: stats.control,
+          experimental: stats.experimental, baseline: flatPrior, rule: context.rule)
         (summary, borrowed) = (post.summary, post.borrowedEvents)
       case .ebPowerPrior(let normalized):
         if normalized {
           let (s, a0) = try AdaptivePowerPrior.normalized(statistics: stats, priorShape: a, priorRate: b, rule: context.rule)
           (summary, borrowed) = (s, a0 * stats.external.totalEvents)
         } else {
-          let a0 = AdaptivePowerPrior.empiricalBayesWeight(external: stats.external, control: stats.control, priorShape: a,
-                                                           priorRate: b)
+          let a0 = AdaptivePowerPrior.empiricalBayesWeight(
+            external: stats.external, control: stats.control, priorShape: a,
+            priorRate: b)
           let s = try HazardRatioPosterior(statistics: stats, externalWeight: a0, priorShape: a, priorRate: b)
             .summary(rule: context.rule)
           (summary, borrowed) = (s, a0 * stats.external.totalEvents)
@@ -204,8 +213,9 @@ struct TrialAnalysis {
   }
 
   private var flatPrior: GammaComponent {
-    GammaComponent(shape: context.intervals.cutPoints.map { _ in context.priorShape } + [context.priorShape],
-                   rate: context.intervals.cutPoints.map { _ in context.priorRate } + [context.priorRate])
+    GammaComponent(
+      shape: context.intervals.cutPoints.map { _ in context.priorShape } + [context.priorShape],
+      rate: context.intervals.cutPoints.map { _ in context.priorRate } + [context.priorRate])
   }
 
   /// The Bayesian decision: efficacy when P(HR < 1 | data) exceeds the cut (two-sided: also
@@ -216,10 +226,11 @@ struct TrialAnalysis {
     let rejected = context.test.sided == 1 ? p > cut : (p > cut || p < 1 - cut)
     let z95 = StandardNormal.quantile(0.975)
     let events = stats.experimental.totalEvents + stats.control.totalEvents
-    return ReplicateResult(logHazardRatio: summary.mean, standardError: summary.standardDeviation,
-                           lower: summary.mean - z95 * summary.standardDeviation,
-                           upper: summary.mean + z95 * summary.standardDeviation, statistic: p, rejected: rejected,
-                           events: Int(events), borrowedEvents: borrowed, capped: capped, failure: nil)
+    return ReplicateResult(
+      logHazardRatio: summary.mean, standardError: summary.standardDeviation,
+      lower: summary.mean - z95 * summary.standardDeviation,
+      upper: summary.mean + z95 * summary.standardDeviation, statistic: p, rejected: rejected,
+      events: Int(events), borrowedEvents: borrowed, capped: capped, failure: nil)
   }
 
   private func information(_ externalEvents: Double) -> ExternalInformation {
@@ -230,7 +241,8 @@ struct TrialAnalysis {
 
   /// Events among real and external controls.
   private func controlEvents(_ patients: [SimulatedPatient]) -> (Double, Double) {
-    var dc = 0.0, de = 0.0
+    var dc = 0.0
+    var de = 0.0
     for p in patients where !p.experimental && p.event { if p.external { de += 1 } else { dc += 1 } }
     return (dc, de)
   }
@@ -252,8 +264,9 @@ struct TrialAnalysis {
   /// The power prior on the piecewise-exponential model: the posterior of θ and the decision by
   /// P(HR < 1 | data).
   private func bayesian(_ stats: TrialStatistics, weight: Double, info: ExternalInformation) -> ReplicateResult {
-    let posterior = HazardRatioPosterior(statistics: stats, externalWeight: weight, priorShape: context.priorShape,
-                                         priorRate: context.priorRate)
+    let posterior = HazardRatioPosterior(
+      statistics: stats, externalWeight: weight, priorShape: context.priorShape,
+      priorRate: context.priorRate)
     let summary: PosteriorSummary
     do { summary = try posterior.summary(rule: context.rule) } catch {
       return .failure(error == .noExperimentalEvents ? .noExperimentalEvents : .posteriorFailed)
@@ -287,16 +300,18 @@ struct TrialAnalysis {
     // The decision statistic, signed so that negative favours the experimental arm.
     var z = beta / se
     if context.test.method == .logrank && !weighted && adjustmentCount == 0 {
-      if let lr = try? LogRankTest(SurvivalData(times: data.times, events: data.events),  // unstratified log-rank
-                                   group: patients.map { $0.experimental ? 1 : 0 }),
+      if let lr = try? LogRankTest(
+        SurvivalData(times: data.times, events: data.events),  // unstratified log-rank
+        group: patients.map { $0.experimental ? 1 : 0 }),
         lr.variance.count == 4, lr.variance[3] > 0
       {
         z = (lr.observed[1] - lr.expected[1]) / lr.variance[3].squareRoot()
       }
     }
-    return ReplicateResult(logHazardRatio: beta, standardError: se, lower: beta - z95 * se, upper: beta + z95 * se,
-                           statistic: z, rejected: Self.rejects(z, context.test), events: events,
-                           borrowedEvents: 0, capped: false, failure: nil)
+    return ReplicateResult(
+      logHazardRatio: beta, standardError: se, lower: beta - z95 * se, upper: beta + z95 * se,
+      statistic: z, rejected: Self.rejects(z, context.test), events: events,
+      borrowedEvents: 0, capped: false, failure: nil)
   }
 
   static func rejects(_ z: Double, _ test: TrialDesign.Test) -> Bool {

@@ -48,18 +48,27 @@ public struct CompiledExpression: Sendable {
       case .constant: break
       case .column(let c): names.append(c)
       case .negate(let a): numeric(a)
-      case .arithmetic(_, let a, let b): numeric(a); numeric(b)
+      case .arithmetic(_, let a, let b):
+        numeric(a)
+        numeric(b)
       case .function(_, let args): args.forEach(numeric)
       }
     }
     switch p {
-    case .numericCompare(let a, _, let b): numeric(a); numeric(b)
+    case .numericCompare(let a, _, let b):
+      numeric(a)
+      numeric(b)
     case .numericIn(let a, _, _), .numericMissing(let a, _): numeric(a)
-    case .numericBetween(let a, let b, let c, _): numeric(a); numeric(b); numeric(c)
+    case .numericBetween(let a, let b, let c, _):
+      numeric(a)
+      numeric(b)
+      numeric(c)
     case .labelCompare(let c, _, _), .labelIn(let c, _, _), .labelBetween(let c, _, _, _), .textCompare(let c, _, _),
       .textIn(let c, _, _), .columnMissing(let c, _):
       names.append(c)
-    case .and(let a, let b), .or(let a, let b): collect(a, into: &names); collect(b, into: &names)
+    case .and(let a, let b), .or(let a, let b):
+      collect(a, into: &names)
+      collect(b, into: &names)
     case .not(let a): collect(a, into: &names)
     }
   }
@@ -112,13 +121,16 @@ private struct Evaluator {
     var out = [UInt8](repeating: 2, count: n)
     switch p {
     case .numericCompare(let a, let op, let b):
-      let x = numeric(a), y = numeric(b)
+      let x = numeric(a)
+      let y = numeric(b)
       for i in 0..<n where !x[i].isNaN && !y[i].isNaN { out[i] = op.holds(x[i], y[i]) ? 1 : 0 }
     case .numericIn(let a, let values, let negated):
       let x = numeric(a)
       for i in 0..<n where !x[i].isNaN { out[i] = values.contains(x[i]) != negated ? 1 : 0 }
     case .numericBetween(let a, let lo, let hi, let negated):
-      let x = numeric(a), l = numeric(lo), h = numeric(hi)
+      let x = numeric(a)
+      let l = numeric(lo)
+      let h = numeric(hi)
       for i in 0..<n where !x[i].isNaN && !l[i].isNaN && !h[i].isNaN {
         out[i] = (x[i] >= l[i] && x[i] <= h[i]) != negated ? 1 : 0
       }
@@ -149,10 +161,12 @@ private struct Evaluator {
       }
       for i in 0..<n { out[i] = missing(i) != negated ? 1 : 0 }
     case .and(let a, let b):
-      let x = condition(a), y = condition(b)
+      let x = condition(a)
+      let y = condition(b)
       for i in 0..<n { out[i] = x[i] == 0 || y[i] == 0 ? 0 : (x[i] == 1 && y[i] == 1 ? 1 : 2) }
     case .or(let a, let b):
-      let x = condition(a), y = condition(b)
+      let x = condition(a)
+      let y = condition(b)
       for i in 0..<n { out[i] = x[i] == 1 || y[i] == 1 ? 1 : (x[i] == 0 && y[i] == 0 ? 0 : 2) }
     case .not(let a):
       let x = condition(a)

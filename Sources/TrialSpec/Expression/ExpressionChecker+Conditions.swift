@@ -12,8 +12,9 @@ extension ExpressionChecker {
         throw error("unknown variable '\(name)'\(didYouMean(name, among: Array(symbols.keys).sorted()))", offset)
       }
       guard case .binary = symbol else {
-        throw error("'\(name)' is \(symbol.typeName); a variable on its own is a condition only when it is binary "
-                    + "(true when 1); compare it instead, e.g. \(name) == …", offset)
+        throw error(
+          "'\(name)' is \(symbol.typeName); a variable on its own is a condition only when it is binary "
+            + "(true when 1); compare it instead, e.g. \(name) == …", offset)
       }
       return .numericCompare(.column(name), .equal, .constant(1))
     case .compare(let a, let op, let b, let offset):
@@ -45,8 +46,9 @@ extension ExpressionChecker {
       return .numericCompare(l, op, r)
     case (.labels(let name, let symbol, _), .string(let label, let o)):
       if op.isOrdering, case .categorical = symbol {
-        throw error("'\(name)' is categorical: its labels have no order, so only == and != apply "
-                    + "(declare it ordinal to compare by order)", offset)
+        throw error(
+          "'\(name)' is categorical: its labels have no order, so only == and != apply "
+            + "(declare it ordinal to compare by order)", offset)
       }
       return .labelCompare(name, op, try labelIndex(label, of: name, symbol, at: o))
     case (.string, .labels):
@@ -54,9 +56,12 @@ extension ExpressionChecker {
     case (.numeric(let p, _, _, _), .string(let label, let o)):
       if case .column(let name) = p, case .binary(let labels)? = symbols[name] {
         guard let code = labels[label] else {
-          throw error("unknown label \"\(label)\" for '\(name)'\(didYouMean(label, among: labels.keys.sorted()))"
-                      + (labels.isEmpty ? "; '\(name)' is binary without declared labels: compare it with 0 or 1"
-                         : "; its labels are \(labels.keys.sorted().joined(separator: ", "))"), o)
+          throw error(
+            "unknown label \"\(label)\" for '\(name)'\(didYouMean(label, among: labels.keys.sorted()))"
+              + (labels.isEmpty
+                ? "; '\(name)' is binary without declared labels: compare it with 0 or 1"
+                : "; its labels are \(labels.keys.sorted().joined(separator: ", "))"),
+            o)
         }
         return .numericCompare(p, op, .constant(code))
       }
@@ -64,8 +69,9 @@ extension ExpressionChecker {
     case (.string, .numeric):
       return try compare(b, op.reversed, a, at: offset)
     case (.labels(let name, let symbol, _), .numeric(_, _, _, let o)), (.numeric(_, _, _, let o), .labels(let name, let symbol, _)):
-      throw error("label vs number: '\(name)' holds labels (\(labelList(symbol))); compare it with a label in quotes, "
-                  + "e.g. \(name) == \"\(firstLabel(symbol))\"", o)
+      throw error(
+        "label vs number: '\(name)' holds labels (\(labelList(symbol))); compare it with a label in quotes, "
+          + "e.g. \(name) == \"\(firstLabel(symbol))\"", o)
     case (.text(let name, _), .string(let s, _)), (.string(let s, _), .text(let name, _)):
       return try textCompare(name, op, s, at: offset)
     case (.text(let name, _), .numeric(let p, _, _, let o)), (.numeric(let p, _, _, let o), .text(let name, _)):
@@ -141,7 +147,8 @@ extension ExpressionChecker {
       guard case .string(let lo, let lo0) = low, case .string(let hi, let hi0) = high else {
         throw error("label vs number: '\(name)' is ordinal; give its bounds as labels in quotes", offset)
       }
-      let a = try labelIndex(lo, of: name, symbol, at: lo0), b = try labelIndex(hi, of: name, symbol, at: hi0)
+      let a = try labelIndex(lo, of: name, symbol, at: lo0)
+      let b = try labelIndex(hi, of: name, symbol, at: hi0)
       if a > b { throw error("'between' needs LOW <= HIGH: \"\(lo)\" comes after \"\(hi)\" in the order of '\(name)'", lo0) }
       return .labelBetween(name, a, b, negated: negated)
     }

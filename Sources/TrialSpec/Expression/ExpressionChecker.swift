@@ -105,8 +105,9 @@ struct ExpressionChecker {
       switch name {
       case "abs", "log":
         guard typed.count == 1 else { throw error("\(name)() takes one argument, got \(typed.count)", offset) }
-        return .numeric(.function(name, [typed[0].0]), unit: name == "abs" ? typed[0].1 : nil,
-                        literalUnit: name == "abs" && typed[0].2, offset: offset)
+        return .numeric(
+          .function(name, [typed[0].0]), unit: name == "abs" ? typed[0].1 : nil,
+          literalUnit: name == "abs" && typed[0].2, offset: offset)
       default:  // min, max
         guard typed.count >= 2 else { throw error("\(name)() takes two or more arguments, got \(typed.count)", offset) }
         for i in 1..<typed.count {
@@ -170,8 +171,9 @@ struct ExpressionChecker {
   private func isLiteral(_ p: NumericProgram) -> Bool { p.constantValue != nil }
 
   private func unitMismatch(literal: UnitTag, other: UnitTag?, _ offset: Int) -> ExpressionError {
-    error("unit mismatch: a time in \(literal.name) is compared with a value "
-          + (other.map { "in \($0.name)" } ?? "that has no time unit (declare the variable's unit, e.g. unit: year)"), offset)
+    error(
+      "unit mismatch: a time in \(literal.name) is compared with a value "
+        + (other.map { "in \($0.name)" } ?? "that has no time unit (declare the variable's unit, e.g. unit: year)"), offset)
   }
 
   private func convert(_ p: NumericProgram, from: TimeUnit, to: TimeUnit) -> NumericProgram {
@@ -196,7 +198,9 @@ struct ExpressionChecker {
       case .categorical(let l), .ordinal(let l): labels = l
       default: labels = []
       }
-      throw error("unknown label \"\(label)\" for '\(name)'\(didYouMean(label, among: labels)); its labels are \(labels.joined(separator: ", "))", offset)
+      throw error(
+        "unknown label \"\(label)\" for '\(name)'\(didYouMean(label, among: labels)); its labels are \(labels.joined(separator: ", "))",
+        offset)
     }
     return Int32(i)
   }

@@ -79,12 +79,16 @@ struct ExpressionParser {
     func isIdentifierPart(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" || c == "." }
     while i < chars.count {
       let c = chars[i]
-      if c.isWhitespace { i += 1; continue }
+      if c.isWhitespace {
+        i += 1
+        continue
+      }
       let start = i
       if c.isNumber || (c == "." && i + 1 < chars.count && chars[i + 1].isNumber) {
         while i < chars.count && (chars[i].isNumber || chars[i] == ".") { i += 1 }
         if i < chars.count && (chars[i] == "e" || chars[i] == "E"),
-          i + 1 < chars.count, chars[i + 1].isNumber || ((chars[i + 1] == "-" || chars[i + 1] == "+") && i + 2 < chars.count && chars[i + 2].isNumber)
+          i + 1 < chars.count,
+          chars[i + 1].isNumber || ((chars[i + 1] == "-" || chars[i + 1] == "+") && i + 2 < chars.count && chars[i + 2].isNumber)
         {
           i += 2
           while i < chars.count && chars[i].isNumber { i += 1 }
@@ -119,7 +123,8 @@ struct ExpressionParser {
           throw ExpressionError("'!' alone is not an operator; write 'not' or '!='", source: source, offset: start)
         } else {
           // Invisible characters (NUL, zero-width space, controls) are named by their code point.
-          let shown = c.unicodeScalars.allSatisfy({ $0.properties.isWhitespace || $0.value < 0x20 || $0.properties.generalCategory == .format })
+          let shown =
+            c.unicodeScalars.allSatisfy({ $0.properties.isWhitespace || $0.value < 0x20 || $0.properties.generalCategory == .format })
             ? c.unicodeScalars.map { "U+" + String($0.value, radix: 16, uppercase: true).leftPadded(to: 4) }.joined(separator: " ")
             : "'\(c)'"
           throw ExpressionError("unexpected character \(shown)", source: source, offset: start)
@@ -137,8 +142,9 @@ struct ExpressionParser {
     let condition = try parseOr()
     let t = tokens[position]
     guard case .end = t.kind else {
-      throw ExpressionError("unexpected \(describe(t)) after a complete condition; join conditions with 'and' or 'or'",
-                            source: source, offset: t.offset)
+      throw ExpressionError(
+        "unexpected \(describe(t)) after a complete condition; join conditions with 'and' or 'or'",
+        source: source, offset: t.offset)
     }
     return condition
   }
@@ -155,8 +161,10 @@ struct ExpressionParser {
 
   /// `a op b op c …` as a balanced tree, log₂(n) deep rather than n: Kleene `and` and `or` are
   /// associative, so the truth values are those of the left-to-right reading.
-  private static func balanced(_ operands: ArraySlice<ConditionSyntax>,
-                               _ join: (ConditionSyntax, ConditionSyntax) -> ConditionSyntax) -> ConditionSyntax {
+  private static func balanced(
+    _ operands: ArraySlice<ConditionSyntax>,
+    _ join: (ConditionSyntax, ConditionSyntax) -> ConditionSyntax
+  ) -> ConditionSyntax {
     if operands.count == 1 { return operands[operands.startIndex] }
     let middle = operands.startIndex + operands.count / 2
     return join(balanced(operands[..<middle], join), balanced(operands[middle...], join))
@@ -248,7 +256,10 @@ struct ExpressionParser {
       let at = tokens[position].offset
       position += 1
       var not = false
-      if isKeyword("not") { not = true; position += 1 }
+      if isKeyword("not") {
+        not = true
+        position += 1
+      }
       guard isKeyword("missing") else {
         throw ExpressionError("expected 'missing' after 'is'", source: source, offset: tokens[position].offset)
       }
@@ -314,8 +325,9 @@ struct ExpressionParser {
       position += 1
       if isSymbol("(") {
         guard functionNames.contains(name) else {
-          throw ExpressionError("unknown function '\(name)'; the functions are \(functionNames.joined(separator: ", "))",
-                                source: source, offset: t.offset)
+          throw ExpressionError(
+            "unknown function '\(name)'; the functions are \(functionNames.joined(separator: ", "))",
+            source: source, offset: t.offset)
         }
         try enter(t)
         defer { depth -= 1 }
@@ -351,8 +363,9 @@ struct ExpressionParser {
     case .end:
       throw ExpressionError("the expression ends too early: expected a value", source: source, offset: t.offset)
     default:
-      throw ExpressionError("expected a value (a number, a \"label\" or a variable), found \(describe(t))",
-                            source: source, offset: t.offset)
+      throw ExpressionError(
+        "expected a value (a number, a \"label\" or a variable), found \(describe(t))",
+        source: source, offset: t.offset)
     }
   }
 
@@ -405,8 +418,9 @@ struct ExpressionParser {
 
   private mutating func expectSymbol(_ s: String, _ purpose: String) throws(ExpressionError) {
     guard isSymbol(s) else {
-      throw ExpressionError("expected '\(s)' \(purpose), found \(describe(tokens[position]))", source: source,
-                            offset: tokens[position].offset)
+      throw ExpressionError(
+        "expected '\(s)' \(purpose), found \(describe(tokens[position]))", source: source,
+        offset: tokens[position].offset)
     }
     position += 1
   }

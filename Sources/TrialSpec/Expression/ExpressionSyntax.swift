@@ -55,7 +55,12 @@ struct Token: Equatable {
 }
 
 enum ComparisonOperator: String, Sendable {
-  case less = "<", lessOrEqual = "<=", equal = "==", notEqual = "!=", greaterOrEqual = ">=", greater = ">"
+  case less = "<"
+  case lessOrEqual = "<="
+  case equal = "=="
+  case notEqual = "!="
+  case greaterOrEqual = ">="
+  case greater = ">"
 
   var isOrdering: Bool { self != .equal && self != .notEqual }
 

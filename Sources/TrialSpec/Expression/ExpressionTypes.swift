@@ -3,7 +3,9 @@
 
 /// Kleene's three truth values. `unknown` arises from missing data.
 public enum Truth: UInt8, Sendable, CustomStringConvertible {
-  case no = 0, yes = 1, unknown = 2
+  case no = 0
+  case yes = 1
+  case unknown = 2
 
   public var description: String {
     switch self {
