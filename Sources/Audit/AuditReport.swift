@@ -93,10 +93,13 @@ public struct AuditReport: Codable, Sendable, Hashable {
   }
 
   /// The report as JSON. Undefined metrics are left out (Swift's `encodeIfPresent`); a
-  /// non-finite number that slipped through is written as the string "NaN" / "Infinity".
-  public func jsonData(prettyPrinted: Bool = true) throws -> Data {
+  /// non-finite number that slipped through is written as the string "NaN" / "Infinity". Keys are
+  /// snake_case, as in every JSON file SynthArm writes for people (`snakeCase: false` keeps
+  /// Swift's names, for a lossless round trip).
+  public func jsonData(prettyPrinted: Bool = true, snakeCase: Bool = true) throws -> Data {
     let encoder = JSONEncoder()
     encoder.outputFormatting = prettyPrinted ? [.prettyPrinted, .sortedKeys] : [.sortedKeys]
+    if snakeCase { encoder.keyEncodingStrategy = .convertToSnakeCase }
     encoder.nonConformingFloatEncodingStrategy = .convertToString(
       positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
     return try encoder.encode(self)

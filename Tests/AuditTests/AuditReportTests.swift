@@ -70,11 +70,13 @@ struct AuditReportTests {
 
   @Test func jsonRoundTrips() throws {
     let report = try AuditReport(train: train, synthetic: synthetic, holdout: holdout, seed: 5)
-    let data = try report.jsonData()
+    let data = try report.jsonData(snakeCase: false)
     let decoded = try JSONDecoder().decode(AuditReport.self, from: data)
     #expect(decoded == report)
-    let text = String(decoding: data, as: UTF8.self)
-    #expect(text.contains("\"dcrOverfittingProtection\"") && text.contains("\"kaplanMeier\""))
+    // What people read: snake_case keys, as every other JSON file of SynthArm.
+    let text = String(decoding: try report.jsonData(), as: UTF8.self)
+    #expect(text.contains("\"dcr_overfitting_protection\"") && text.contains("\"kaplan_meier\""))
+    #expect(!text.contains("\"dcrOverfittingProtection\""))
   }
 
   @Test func copyingTheTrainingTableNeedsAttention() throws {

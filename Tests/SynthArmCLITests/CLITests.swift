@@ -145,7 +145,7 @@ struct GenerateAuditCommandTests {
     let r = try runSynthArm(["audit", "Protocols/veteran-lung-trial.yaml", "--synthetic", output, "--format", "json"])
     #expect(r.status == 0, "stderr: \(r.err)")
     let json = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any]
-    #expect(json?["synthetic_rows"] as? Int == 200 || json?["syntheticRows"] as? Int == 200)
+    #expect(json?["synthetic_rows"] as? Int == 200)
     var text = try String(contentsOfFile: output, encoding: .utf8)
     text = text.replacingOccurrences(of: "squamous", with: "squamos")
     try text.write(toFile: output, atomically: true, encoding: .utf8)
