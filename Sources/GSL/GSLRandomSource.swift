@@ -30,16 +30,17 @@ public final class GSLRandomSource {
   /// GSL's MT19937 state is `struct { unsigned long mt[624]; int mti; }` (`rng/mt.c`). We write
   /// 624 successive SplitMix64 outputs (low 32 bits) into `mt`, set `mt[0] = 0x80000000` as
   /// Matsumoto & Nishimura's `init_by_array` does (this guarantees a non-zero state), and set
-  /// `mti = 624` so the first draw regenerates the block. If the state size ever differs from
-  /// that layout, we fall back to `gsl_rng_set` with a 32-bit fold of the key.
+  /// `mti = 624` so the first draw regenerates the block. A GSL whose state differs from that
+  /// layout stops the program: seeding it with 32 bits instead would make streams collide
+  /// silently (a test checks the layout against a naive MT19937).
   public convenience init(streamKey: UInt64) {
     self.init(seed: UInt(truncatingIfNeeded: streamKey ^ (streamKey >> 32)))
     let words = 624
     let expected = MemoryLayout<UInt>.stride * words + MemoryLayout<Int32>.stride
     let size = gsl_rng_size(rng)
-    guard size >= expected, size <= expected + MemoryLayout<UInt>.stride,
-      let state = gsl_rng_state(rng)
-    else { return }
+    guard size >= expected, size <= expected + MemoryLayout<UInt>.stride, let state = gsl_rng_state(rng) else {
+      preconditionFailure("GSL's MT19937 state is \(size) bytes, not the \(expected) this build was written for")
+    }
     var expander = SplitMix64(state: streamKey)
     let mt = state.bindMemory(to: UInt.self, capacity: words)
     for i in 0..<words { mt[i] = UInt(expander.next() & 0xFFFF_FFFF) }

@@ -105,9 +105,17 @@ public struct MonotoneCurve: Sendable {
     guard let k = fitted.firstIndex(where: reached) else { return .beyondLast }
     if fitted[k] == level { return .at(x[k]) }
     // f changes sign on [x[k−1], x[k]]: the interpolant is monotone there and passes through both ends.
-    let root = try? RootFinder.brent(lower: x[k - 1], upper: x[k], absoluteTolerance: 1e-9, relativeTolerance: 1e-12) {
-      value(at: $0) - level
+    let f = { (t: Double) in value(at: t) - level }
+    if let root = try? RootFinder.brent(lower: x[k - 1], upper: x[k], absoluteTolerance: 1e-9, relativeTolerance: 1e-12, f) {
+      return .at(root)
     }
-    return .at(root ?? x[k])
+    // Brent cannot fail on a bracketed sign change except by its iteration limit: bisection then
+    // finishes the job (never a grid point in place of the crossing).
+    var (a, b) = (x[k - 1], x[k])
+    while b - a > 1e-9 * max(1, abs(b)) {
+      let mid = 0.5 * (a + b)
+      if (f(mid) < 0) == (f(a) < 0) { a = mid } else { b = mid }
+    }
+    return .at(0.5 * (a + b))
   }
 }

@@ -66,7 +66,9 @@ struct ConditionalSampler {
         if let box, Double(drawn.count) / Double(batch) < 0.05 {
           proposal = Proposal(copula: copula, box: box)
           proposal.calibrate(rng: rng)
-          method = "latent-box"
+          // Not a silent fallback: when the box's Cholesky factor fails, the report says that
+          // plain rejection went on.
+          method = proposal.usesLatentBox ? "latent-box" : "rejection (the latent box's Cholesky factor failed)"
           proposalCandidates = 0
           proposalPassed = 0
         }

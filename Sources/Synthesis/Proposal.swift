@@ -20,9 +20,14 @@ struct Proposal {
     let m = copula.latentDimension
     order = (0..<m).filter { box[$0] != nil } + (0..<m).filter { box[$0] == nil }
     let permuted = (0..<(m * m)).map { copula.correlation[order[$0 / m] * m + order[$0 % m]] }
-    // The correlation was positive definite in the original order, so it is in any order.
+    // The correlation was positive definite in the original order, so it is in any order; if
+    // its factorisation fails all the same, `usesLatentBox` is false and the sampler says so.
     lower = (try? CholeskyFactorization(rowMajor: permuted, dimension: m).lower) ?? []
   }
+
+  /// Whether draws come from the latent box (GHK); false for plain draws, or when the box's
+  /// Cholesky factor could not be formed.
+  var usesLatentBox: Bool { box != nil && !lower.isEmpty }
 
   /// Seeds w_max with a pilot of 1,000 weights.
   mutating func calibrate(rng: GSLRandomSource) {
