@@ -413,9 +413,4 @@ extension HTMLReport {
         + "distinguishable (n.d.) when the interval holds 0. No saving is computed under drift ≠ 1: the "
         + "drift rows show what the chosen design risks there.")
   }
-
-  /// "low–high", with "…" for an end beyond the simulated counts.
-  static func countRange(_ low: Int?, _ high: Int?) -> String {
-    (low.map(String.init) ?? "…") + "–" + (high.map(String.init) ?? "…")
-  }
 }

@@ -1,5 +1,5 @@
-// SweepCell.swift — one eligibility variation of a scenario, simulated (DESIGN.md §3, "Eligibility
-// sweeps"): its eligible reference count and per-rule attrition, the generator's support (warned
+// SweepCell.swift — one eligibility variation of a scenario, simulated (Docs/Methods.md, "Eligibility
+// sweeps and sharded runs"): its eligible reference count and per-rule attrition, the generator's support (warned
 // below 30 patients), an audit of synthetic patients drawn under the cell's rules, the operating
 // characteristics of every design × truth and the savings search.
 

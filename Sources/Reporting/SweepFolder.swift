@@ -1,4 +1,4 @@
-// SweepFolder.swift — the output folder of a run (DESIGN.md §4, §6). Every finished cell is
+// SweepFolder.swift — the output folder of a run (Docs/Methods.md, determinism; Docs/Architecture.md, bad input). Every finished cell is
 // stored as cells/NNN-ID.json, written to a temporary file and renamed, so a run killed at any
 // moment leaves only whole files; a rerun skips the cells already there, and shards writing into
 // one folder (or several, merged) give the same cells as a single run. The outputs are assembled

@@ -57,20 +57,26 @@ enum Calibration {
     var counts: [Int] = []
     for (_, results) in nulls {
       let scores = results.filter { !$0.failed }.map { evidence($0, bayesian: bayesian, sided: sided) }.sorted(by: >)
-      let m = scores.count
-      guard m > 0 else { return nil }
-      counts.append(m)
-      let k = min(Int((alpha * Double(m)).rounded(.down)), m - 1)
-      let spread = 1.96 * (Double(m) * alpha * (1 - alpha)).squareRoot()
-      let kLow = max(0, Int((alpha * Double(m) - spread).rounded(.down)))
-      let kHigh = min(m - 1, Int((alpha * Double(m) + spread).rounded(.up)))
-      let c = (scores[k], scores[kHigh], scores[kLow])
-      if best == nil || c.0 > best!.0 { best = c }
+      guard let c = orderStatistic(scores, alpha: alpha) else { return nil }
+      counts.append(scores.count)
+      if best == nil || c.threshold > best!.0 { best = (c.threshold, c.low, c.high) }
     }
     guard let (c, low, high) = best else { return nil }
     return CalibratedThreshold(
       threshold: c, low: low, high: high, nominal: nominal(bayesian: bayesian, context: context),
       scale: scale(bayesian: bayesian, sided: sided), drifts: nulls.map(\.drift), nullTrials: counts)
+  }
+
+  /// The threshold of one set of null scores sorted largest first: the (k + 1)-th largest score,
+  /// k = ⌊α·m⌋, and its interval, the order statistics at k ± 1.96·√(m·α(1 − α)) (nil when empty).
+  static func orderStatistic(_ sorted: [Double], alpha: Double) -> (threshold: Double, low: Double, high: Double)? {
+    let m = sorted.count
+    guard m > 0 else { return nil }
+    let k = min(Int((alpha * Double(m)).rounded(.down)), m - 1)
+    let spread = 1.96 * (Double(m) * alpha * (1 - alpha)).squareRoot()
+    let kLow = max(0, Int((alpha * Double(m) - spread).rounded(.down)))
+    let kHigh = min(m - 1, Int((alpha * Double(m) + spread).rounded(.up)))
+    return (sorted[k], sorted[kHigh], sorted[kLow])
   }
 
   /// The share of analysed trials whose score exceeds `threshold`, and its MCSE.

@@ -124,15 +124,8 @@ struct CandidateScores {
     var high = threshold
     for null in nulls {
       let sorted = indices.map { null[$0] }.filter { !$0.isNaN }.sorted(by: >)
-      guard !sorted.isEmpty else { return (.nan, .nan, .nan, .nan, 0) }
-      let m = sorted.count
-      let k = min(Int((alpha * Double(m)).rounded(.down)), m - 1)
-      let spread = 1.96 * (Double(m) * alpha * (1 - alpha)).squareRoot()
-      if sorted[k] > threshold {
-        threshold = sorted[k]
-        low = sorted[min(m - 1, Int((alpha * Double(m) + spread).rounded(.up)))]
-        high = sorted[max(0, Int((alpha * Double(m) - spread).rounded(.down)))]
-      }
+      guard let c = Calibration.orderStatistic(sorted, alpha: alpha) else { return (.nan, .nan, .nan, .nan, 0) }
+      if c.threshold > threshold { (threshold, low, high) = c }
     }
     let scores = indices.map { alternative[$0] }.filter { !$0.isNaN }
     let power = Double(scores.filter { $0 > threshold }.count) / Double(max(scores.count, 1))
@@ -322,19 +315,8 @@ struct SavingsPlan {
 
   /// The augmented crossing rounded up to whole patients (nil when not reached).
   private var chosenCount: Int? {
-    guard !augmented.isEmpty,
-      case .at(let c) = powerCurve(augmented, grid: augmentedGrid, indices: Array(0..<replicates)).curve
-        .crossing(targetPower)
-    else {
-      if !augmented.isEmpty,
-        case .atOrBelowFirst = powerCurve(augmented, grid: augmentedGrid, indices: Array(0..<replicates)).curve
-          .crossing(targetPower)
-      {
-        return augmentedGrid[0]
-      }
-      return nil
-    }
-    return Int(c.rounded(.up))
+    guard !augmented.isEmpty else { return nil }
+    return crossing(augmented, grid: augmentedGrid, indices: Array(0..<replicates)).map { Int($0.rounded(.up)) }
   }
 
   /// Power at the calibrated threshold of each candidate, on `indices`, and its monotone fit.

@@ -133,12 +133,6 @@ enum SweepText {
     return lines
   }
 
-  /// "900 (760–1050)"; "…" for a range end beyond the simulated counts.
-  static func count(_ n: Int?, _ low: Int?, _ high: Int?) -> String {
-    guard let n else { return "–" }
-    return "\(n) (\(low.map(String.init) ?? "…")–\(high.map(String.init) ?? "…"))"
-  }
-
   /// `x` in `format`, or NA when it is not finite (never "nan").
   static func fixed(_ format: String, _ x: Double) -> String { x.isFinite ? String(format: format, x) : "NA" }
 }
