@@ -1,8 +1,8 @@
 // swift-tools-version:6.0
 //
 // SynthArm: synthetic control arms for cancer trials, computable.
-// Module floors follow Docs/Architecture in ../shared/DESIGN.md §2: each target imports only
-// targets below it, and `GSL` is the only importer of the C library.
+// Module floors (Docs/Architecture.md): each target imports only targets below it, and `GSL` is
+// the only importer of the C library.
 
 import PackageDescription
 
@@ -47,16 +47,24 @@ let package = Package(
     .target(name: "Audit", dependencies: ["GSL", "SurvivalAnalysis"]),
     // Floor 4.
     .target(name: "Simulation", dependencies: ["GSL", "SurvivalAnalysis", "TrialSpec", "Synthesis"]),
-    // Floor 5: reports, data cards, and the glue that audits generated patients.
+    // Floor 5: runs as a library — sweep cells, shards, resume, the run folder, its lock and
+    // manifest, safe file writes, and the audit of generated patients.
+    .target(
+      name: "Runs",
+      dependencies: [
+        "TrialSpec", "SurvivalAnalysis", "Synthesis", "Audit", "Simulation", .product(name: "Crypto", package: "swift-crypto"),
+      ]
+    ),
+    // Floor 6: rendering only — tables, JSON, data cards, the HTML report. Runs nothing.
     .target(
       name: "Reporting",
-      dependencies: ["TrialSpec", "SurvivalAnalysis", "Synthesis", "Audit", "Simulation", "Plotting", .product(name: "Crypto", package: "swift-crypto")]
+      dependencies: ["TrialSpec", "SurvivalAnalysis", "Synthesis", "Audit", "Simulation", "Runs", "Plotting"]
     ),
-    // Floor 6: the command-line tool. Parses, calls the library, prints.
+    // Floor 7: the command-line tool. Parses, calls the library, prints.
     .executableTarget(
       name: "syntharm",
       dependencies: [
-        "SurvivalAnalysis", "CohortData", "TrialSpec", "Synthesis", "Audit", "Simulation", "Reporting",
+        "SurvivalAnalysis", "CohortData", "TrialSpec", "Synthesis", "Audit", "Simulation", "Runs", "Reporting",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -88,7 +96,7 @@ let package = Package(
     ),
     .executableTarget(
       name: "SweepBenchmarks",
-      dependencies: ["Reporting", "TrialSpec"],
+      dependencies: ["Runs", "TrialSpec"],
       path: "Benchmarks/SweepBenchmarks",
       exclude: ["sweep-20-cells.yaml"]
     ),
@@ -106,8 +114,12 @@ let package = Package(
     .testTarget(name: "SimulationTests", dependencies: ["Simulation", "TrialSpec", "SurvivalAnalysis", "GSL", "TestSupport"]),
     .testTarget(name: "AuditTests", dependencies: ["Audit", "SurvivalAnalysis", "GSL", "TestSupport"]),
     .testTarget(
+      name: "RunsTests",
+      dependencies: ["Runs", "Simulation", "Audit", "SurvivalAnalysis", "TrialSpec", "TestSupport"]
+    ),
+    .testTarget(
       name: "ReportingTests",
-      dependencies: ["Reporting", "Plotting", "Simulation", "Audit", "SurvivalAnalysis", "TrialSpec", "TestSupport"]
+      dependencies: ["Reporting", "Runs", "Plotting", "Simulation", "Audit", "SurvivalAnalysis", "TrialSpec", "TestSupport"]
     ),
     .testTarget(
       name: "SurvivalAnalysisTests",

@@ -4,7 +4,7 @@
 // characteristics; generator refit in every replicate). Target: ≤ 30 s on 2 cores.
 
 import Foundation
-import Reporting
+import Runs
 import TrialSpec
 
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

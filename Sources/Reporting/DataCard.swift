@@ -3,8 +3,8 @@
 // eligibility, and what the audit found.
 
 import Audit
-import Crypto
 import Foundation
+import Runs
 import Synthesis
 import TrialSpec
 
@@ -55,12 +55,12 @@ public struct SyntheticDataCard: Sendable, Encodable {
     tool = "syntharm \(toolVersion)"
     protocolID = p.id
     protocolFile = p.file
-    protocolSHA256 = try Self.sha256(ofFile: p.file)
+    protocolSHA256 = try FileDigest.sha256(ofFile: p.file)
     self.output = output
     self.rows = rows
     self.seed = seed
     source = Source(
-      file: spec.resolvedDataPath, sha256: try Self.sha256(ofFile: spec.resolvedDataPath),
+      file: spec.resolvedDataPath, sha256: try FileDigest.sha256(ofFile: spec.resolvedDataPath),
       fileRows: data.cohort.rowCount, referenceRows: data.referenceRows.count,
       eligibleReferenceRows: generation.support, trainingRows: result.trainingRows, holdoutRows: result.holdoutRows)
     eligibility = p.eligibility.rules.map { Rule(id: $0.id, kind: $0.kind.rawValue, condition: $0.expression.source) }
@@ -71,12 +71,6 @@ public struct SyntheticDataCard: Sendable, Encodable {
       candidates: generation.candidates)
     supportWarning = generation.supportWarning
     audit = result.audit.goals
-  }
-
-  /// The SHA-256 of a file's bytes, in lower-case hex.
-  public static func sha256(ofFile path: String) throws -> String {
-    let data = try Data(contentsOf: URL(fileURLWithPath: path))
-    return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
   }
 
   public func json() throws -> String {

@@ -4,6 +4,7 @@
 import Audit
 import Foundation
 import Plotting
+import Runs
 import Simulation
 
 extension HTMLReport {

@@ -7,6 +7,7 @@
 
 import Foundation
 import Plotting
+import Runs
 import Simulation
 import TrialSpec
 

@@ -4,6 +4,7 @@
 
 import Foundation
 import Plotting
+import Runs
 import Simulation
 
 extension HTMLReport {

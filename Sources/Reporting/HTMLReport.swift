@@ -16,6 +16,7 @@
 
 import Foundation
 import Plotting
+import Runs
 import Simulation
 
 /// Renders a run's results as one HTML page.

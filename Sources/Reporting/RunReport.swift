@@ -7,6 +7,7 @@
 // Nothing here depends on timing, threads or sharding: wall time goes to run-log.json.
 
 import Foundation
+import Runs
 import Simulation
 import TrialSpec
 
@@ -120,6 +121,9 @@ public struct RunReport: Sendable, Codable {
   }
 
   /// The file names ``write(to:)`` writes.
+  /// Every file a complete run may write (checked before it simulates).
+  public static let outputNames = ["operating-characteristics.csv", "savings.csv", "savings-by-drift.csv", "results.json"]
+
   public var fileNames: [String] {
     ["operating-characteristics.csv"] + (asksForSavings ? ["savings.csv", "savings-by-drift.csv"] : []) + ["results.json"]
   }
@@ -148,32 +152,4 @@ public struct RunReport: Sendable, Codable {
   static func quoted(_ text: String) -> String {
     text.contains(",") || text.contains("\"") ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
   }
-}
-
-/// How long a run took and where: kept apart from the results, which must not depend on it.
-public struct RunLog: Sendable, Codable {
-  public var tool: String
-  public var scenario: String
-  public var shard: String?
-  public var threads: Int
-  public var cellsSimulated: [String]
-  public var cellsReused: [String]
-  public var wallSeconds: Double
-  public var trialsSimulated: Int
-
-  public init(
-    tool: String, scenario: String, shard: String?, threads: Int, cellsSimulated: [String], cellsReused: [String],
-    wallSeconds: Double, trialsSimulated: Int
-  ) {
-    self.tool = tool
-    self.scenario = scenario
-    self.shard = shard
-    self.threads = threads
-    self.cellsSimulated = cellsSimulated
-    self.cellsReused = cellsReused
-    self.wallSeconds = wallSeconds
-    self.trialsSimulated = trialsSimulated
-  }
-
-  public func json() throws -> String { try ReportJSON.text(self) }
 }

@@ -9,6 +9,7 @@
 import ArgumentParser
 import Foundation
 import Reporting
+import Runs
 import TrialSpec
 
 /// A failure of a command that is not a mistake on the command line: printed as
@@ -27,7 +28,7 @@ enum CLIErrors {
       Foundation.exit(ExitCode.failure.rawValue)
     case let e as ExitCode:
       Foundation.exit(e.rawValue)
-    case is CLIError, is FileWriteError, is SweepFolderError, is RunLockError:
+    case is CLIError, is FileWriteError, is SweepFolderError, is RunLockError, is RunSetupError:
       printError("error: \(error)")
       Foundation.exit(ExitCode.failure.rawValue)
     default:

@@ -4,6 +4,7 @@
 import ArgumentParser
 import Foundation
 import Reporting
+import Runs
 import Synthesis
 import TrialSpec
 

@@ -4,6 +4,7 @@
 import ArgumentParser
 import Foundation
 import Reporting
+import Runs
 
 extension SynthArmCommand {
   struct Report: ParsableCommand {

@@ -5,23 +5,12 @@
 import ArgumentParser
 import Foundation
 import Reporting
+import Runs
 import Simulation
 import TrialSpec
 
-/// `--shard I/N`: shard I (1-based) of N runs cells k with k mod N = I − 1.
-struct Shard: ExpressibleByArgument, CustomStringConvertible {
-  let index: Int
-  let count: Int
-
-  init?(argument: String) {
-    let parts = argument.split(separator: "/", omittingEmptySubsequences: false)
-    guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, (1...n).contains(i) else { return nil }
-    index = i
-    count = n
-  }
-
-  func contains(cell k: Int) -> Bool { k % count == index - 1 }
-  var description: String { "\(index)/\(count)" }
+extension Shard: ExpressibleByArgument {
+  public init?(argument: String) { self.init(parsing: argument) }
 }
 
 extension SynthArmCommand {
@@ -98,85 +87,48 @@ extension SynthArmCommand {
         printWarning("--shard \(shard) with only \(scenario.sweep.count) cells: some shards have nothing to do")
       }
       let settings = RunSettings(replicates: replicates ?? scenario.replicates, refit: !noRefit, estimandPatients: estimandPatients)
-      let manifest: RunManifest
-      do {
-        manifest = try RunManifest(scenario: scenario, settings: settings, toolVersion: SynthArmVersion.current)
-      } catch {
-        throw CLIError("cannot read the scenario's inputs: \(FileErrorText.plain(error))")
-      }
-      let folder = SweepFolder(path: path)
-      let mine = scenario.sweep.indices.filter { shard?.contains(cell: $0) ?? true }
-      let logName = shard.map { "run-log-shard-\($0.index)-of-\($0.count).json" } ?? "run-log.json"
-      let finalFiles =
-        shard == nil ? ["operating-characteristics.csv", "savings.csv", "results.json"] + (report ? ["report.html"] : []) : []
-
-      // Before anything is simulated: the folder's lock, then every file this run will write.
-      let lock = try RunLock(
-        folder: path,
-        holder: shard.map { .shard(index: $0.index, count: $0.count) }
-          ?? .whole(command: "syntharm run \(scenarioFile)"))
+      let sweep = try SweepRun(scenario: scenario, settings: settings, output: path, shard: shard, toolVersion: SynthArmVersion.current)
+      let outputs = shard == nil ? RunReport.outputNames + (report ? ["report.html"] : []) : []
+      // Before anything is simulated: the folder's lock, then (in `simulate`) every file this run will write.
+      let lock = try sweep.lock(command: "syntharm run \(scenarioFile)")
       defer { lock.release() }
       lock.warnings.forEach(printWarning)
-      try folder.prepare(manifest: manifest, cells: mine, files: [logName] + finalFiles)
       Self.warnAboutFewReplicates(settings.replicates)
 
       let workers = threads ?? ProcessInfo.processInfo.activeProcessorCount
       let progress = ProgressReporter(quiet: quiet, logInterval: progressInterval)
-      let clock = ContinuousClock()
-      let start = clock.now
-      var simulated: [String] = []
-      var reused: [String] = []
-      var trials = 0
-      var shardCells: [CellResult] = []
-      folder.removeTemporaries(
-        of: mine.map { folder.cellFile(index: $0, id: scenario.sweep[$0].id) }
-          + ([logName] + finalFiles).map { (path as NSString).appendingPathComponent($0) })
-      for index in mine {
-        let id = scenario.sweep[index].id
-        if let stored = folder.finishedCell(index: index, id: id, manifest: manifest) {
-          reused.append(id)
-          shardCells.append(stored)
+      let quiet = self.quiet
+      let summary = try sweep.simulate(threads: workers, outputs: outputs) { event in
+        switch event {
+        case .cellKept(_, let id):
           if !quiet { printError("cell \(id): finished earlier, kept") }
-          continue
-        }
-        progress.start("cell \(index + 1)/\(scenario.sweep.count) \(id)")
-        let cell = SweepCellRunner.run(scenario, cell: index, settings: settings, threads: workers) { done, total in
+        case .cellStarted(let index, let count, let id):
+          progress.start("cell \(index + 1)/\(count) \(id)")
+        case .progress(let done, let total):
           progress.update(done: done, total: total)
+        case .cellFinished(let cell):
+          progress.finish()
+          if let warning = cell.supportWarning, !quiet { progress.note("warning: \(warning)") }
+          if let failure = cell.failure { progress.note("warning: \(failure)") }
         }
-        progress.finish()
-        if let warning = cell.supportWarning, !quiet { progress.note("warning: \(warning)") }
-        if let failure = cell.failure { progress.note("warning: \(failure)") }
-        try folder.store(cell, manifest: manifest)
-        simulated.append(id)
-        shardCells.append(cell)
-        trials += cell.trials
       }
-      let seconds = Self.seconds(clock.now - start)
-      let log = RunLog(
-        tool: manifest.tool, scenario: scenario.id, shard: shard?.description, threads: workers,
-        cellsSimulated: simulated, cellsReused: reused, wallSeconds: seconds, trialsSimulated: trials)
-      try writeAtomically(log.json(), to: (path as NSString).appendingPathComponent(logName))
       if let shard {
         print(
-          "shard \(shard): \(simulated.count) cells simulated, \(reused.count) kept (\(trials) trials in "
-            + String(format: "%.1f s", seconds) + "), stored in \(folder.cellsPath)")
+          "shard \(shard): \(summary.simulated.count) cells simulated, \(summary.reused.count) kept (\(summary.trials) trials in "
+            + String(format: "%.1f s", summary.wallSeconds) + "), stored in \(sweep.folder.cellsPath)")
         print("when every shard has finished: syntharm merge \(path)")
         try Self.checkFailedCells(
-          RunReport(manifest: manifest, cells: shardCells).failedCells, of: scenario.sweep.count,
+          RunReport(manifest: sweep.manifest, cells: summary.cells).failedCells, of: scenario.sweep.count,
           allowed: allowFailedCells)
         return
       }
-      let (storedManifest, cells) = try SweepFolder.completeCells([folder])
+      let (storedManifest, cells) = try SweepFolder.completeCells([sweep.folder])
       let results = RunReport(manifest: storedManifest, cells: cells)
       try results.write(to: path)
-      print(SweepText.text(results, trials: trials, seconds: seconds))
+      print(SweepText.text(results, trials: summary.trials, seconds: summary.wallSeconds))
       print("wrote " + results.fileNames.map { "\(path)/\($0)" }.joined(separator: ", "))
       if report { print("report: " + (try results.writeHTML(to: (path as NSString).appendingPathComponent("report.html")))) }
       try Self.checkFailedCells(results.failedCells, of: cells.count, allowed: allowFailedCells)
-    }
-
-    static func seconds(_ d: Duration) -> Double {
-      Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 
     /// `warning: with N replicates the Monte Carlo SEs are too rough to read` below 100.

@@ -3,6 +3,7 @@
 
 import Foundation
 import Reporting
+import Runs
 import Simulation
 
 enum SweepText {

@@ -3,6 +3,7 @@
 
 import Foundation
 import Plotting
+import Runs
 import Simulation
 import TestSupport
 import Testing

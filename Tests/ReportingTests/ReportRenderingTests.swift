@@ -4,6 +4,7 @@
 // SYNTHARM_REPORT_PNG=/path/out.png.
 
 import Foundation
+import Runs
 import TestSupport
 import Testing
 

@@ -2,6 +2,7 @@
 // ParsedMarkup).
 
 import Foundation
+import Runs
 
 /// The top-level `<svg …>…</svg>` blocks of an HTML page, in order. Charts nest an `<svg>` for
 /// their plot area, so blocks are found by counting depth, not by the first `</svg>`.

@@ -4,6 +4,7 @@
 
 import Audit
 import Foundation
+import Runs
 import TestSupport
 
 @testable import Reporting

@@ -5,8 +5,8 @@
 
 import Foundation
 
-enum ReportJSON {
-  static func text<T: Encodable>(_ value: T, snakeCase: Bool = true) throws -> String {
+package enum ReportJSON {
+  package static func text<T: Encodable>(_ value: T, snakeCase: Bool = true) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     if snakeCase { encoder.keyEncodingStrategy = .convertToSnakeCase }
@@ -15,7 +15,7 @@ enum ReportJSON {
   }
 
   /// Decodes a file written by `text(_:snakeCase: false)`.
-  static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+  package static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
     let decoder = JSONDecoder()
     decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
     return try decoder.decode(type, from: data)

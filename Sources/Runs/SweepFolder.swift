@@ -34,7 +34,7 @@ public struct RunManifest: Sendable, Codable, Equatable {
       inputs.append(Input(role: "reference data", file: reference.resolvedDataPath, sha256: ""))
     }
     for k in inputs.indices {
-      inputs[k].sha256 = try SyntheticDataCard.sha256(ofFile: inputs[k].file)
+      inputs[k].sha256 = try FileDigest.sha256(ofFile: inputs[k].file)
       inputs[k].file = (inputs[k].file as NSString).lastPathComponent
     }
     tool = "syntharm \(toolVersion)"

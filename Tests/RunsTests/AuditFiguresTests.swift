@@ -6,7 +6,7 @@ import SurvivalAnalysis
 import TestSupport
 import Testing
 
-@testable import Reporting
+@testable import Runs
 
 @Suite("AuditFigures", .tags(.validation))
 struct AuditFiguresTests {
@@ -122,15 +122,5 @@ struct AuditFiguresTests {
     // x = 1…4 against b = 1, 1, 0, 0: r = −4 / √(5 · 1) = −0.894…
     #expect(abs(try #require(c.real[0][2]) + 4 / 20.0.squareRoot()) < 1e-12)
     #expect(c.real[2][2] == 1)
-  }
-
-  @Test("the figures survive a JSON round trip, as in a stored cell")
-  func codable() throws {
-    let audit = try SampleRun.audit()
-    let figures = try #require(audit.figures)
-    let text = try ReportJSON.text(figures, snakeCase: false)
-    let decoded = try ReportJSON.decode(AuditFigures.self, from: Data(text.utf8))
-    #expect(decoded == figures)
-    #expect(figures.distributions.map(\.name) == ["age", "nodes", "sex", "extent"])
   }
 }

@@ -4,7 +4,7 @@
 // binary (SafeOutputTests).
 
 import Foundation
-import Reporting
+import Runs
 import TestSupport
 import Testing
 import TrialSpec

@@ -53,6 +53,31 @@ public struct CellResult: Sendable, Codable {
   public var trials: Int
   /// Why the cell could not be simulated (e.g. no eligible reference patients); nil when it was.
   public var failure: String?
+
+  public init(
+    index: Int, id: String, referencePatients: Int? = nil, eligibleReference: Int? = nil, attrition: [Attrition.RuleCounts] = [],
+    generatorSupport: Int? = nil, supportWarning: String? = nil, audit: CellAudit? = nil,
+    operatingCharacteristics: [OperatingCharacteristics] = [], savings: [SavingsSearch] = [],
+    generatorUncertainty: GeneratorUncertainty? = nil, impliedDrift: ImpliedDrift? = nil, fitOn: FitPopulation? = nil,
+    refitRedraws: Int? = nil, trials: Int = 0, failure: String? = nil
+  ) {
+    self.index = index
+    self.id = id
+    self.referencePatients = referencePatients
+    self.eligibleReference = eligibleReference
+    self.attrition = attrition
+    self.generatorSupport = generatorSupport
+    self.supportWarning = supportWarning
+    self.audit = audit
+    self.operatingCharacteristics = operatingCharacteristics
+    self.savings = savings
+    self.generatorUncertainty = generatorUncertainty
+    self.impliedDrift = impliedDrift
+    self.fitOn = fitOn
+    self.refitRedraws = refitRedraws
+    self.trials = trials
+    self.failure = failure
+  }
 }
 
 /// The audit of synthetic patients generated under the cell's rules, or why there is none.
@@ -63,6 +88,17 @@ public struct CellAudit: Sendable, Codable {
   public var failure: String?
   /// The data behind the report's audit figures (cells stored before it existed have none).
   public var figures: AuditFigures?
+
+  public init(
+    report: AuditReport? = nil, generation: GenerationReport? = nil, holdoutFraction: Double, failure: String? = nil,
+    figures: AuditFigures? = nil
+  ) {
+    self.report = report
+    self.generation = generation
+    self.holdoutFraction = holdoutFraction
+    self.failure = failure
+    self.figures = figures
+  }
 }
 
 public enum SweepCellRunner {
