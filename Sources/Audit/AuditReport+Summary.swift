@@ -5,7 +5,13 @@ import Foundation
 
 extension AuditReport {
   /// A readable multi-line summary with pass/attention marks for the default goals.
-  public func summary() -> String {
+  ///
+  /// - Parameter timeUnit: how to show survival times, which the audit holds in the reference's
+  ///   unit: the factor to the shown unit and its name (e.g. days → months, as the report shows
+  ///   them); nil shows the reference's unit, unnamed.
+  public func summary(timeUnit: (factor: Double, name: String)? = nil) -> String {
+    let factor = timeUnit?.factor ?? 1
+    let unitText = timeUnit.map { " (\($0.name))" } ?? ""
     var lines: [String] = []
     let holdoutText = holdoutRows.map { ", holdout \($0)" } ?? ", no holdout"
     lines.append("Audit: train \(trainRows) rows, synthetic \(syntheticRows)\(holdoutText); seed \(seed)")
@@ -48,12 +54,13 @@ extension AuditReport {
       lines.append(row("KM optimism", fmt(sv.kaplanMeier.optimism, signed: true), "> 0: synthetic patients live longer"))
       lines.append(row("Short-sightedness", fmt(sv.kaplanMeier.shortSightedness, signed: true)))
       lines.append(row("Log-rank R vs S", "χ² \(fmt(sv.logRankStatistic, digits: 2))", "p = \(fmt(sv.logRankPValue))"))
-      lines.append(row("Median survival, real", medianText(sv.realMedian)))
-      lines.append(row("Median survival, synthetic", medianText(sv.syntheticMedian)))
+      lines.append(row("Median survival, real" + unitText, medianText(sv.realMedian, factor)))
+      lines.append(row("Median survival, synthetic" + unitText, medianText(sv.syntheticMedian, factor)))
       lines.append(
         row(
-          "RMST(τ = \(fmt(sv.horizon, digits: 1))) S − R", fmt(sv.rmstDifference, signed: true, digits: 2),
-          "bootstrap 95% CI \(fmt(sv.rmstDifferenceBootstrapLower, digits: 2)) to \(fmt(sv.rmstDifferenceBootstrapUpper, digits: 2))"))
+          "RMST(τ = \(fmt(sv.horizon * factor, digits: 1))) S − R" + unitText, fmt(sv.rmstDifference * factor, signed: true, digits: 2),
+          "bootstrap 95% CI \(fmt(sv.rmstDifferenceBootstrapLower.map { $0 * factor }, digits: 2)) to \(fmt(sv.rmstDifferenceBootstrapUpper.map { $0 * factor }, digits: 2))"
+        ))
       let overlaps = sv.coxComparisons.compactMap { c in c.confidenceIntervalOverlap.map { (c.term, $0) } }
       if let (term, lowest) = overlaps.min(by: { $0.1 < $1.1 }) {
         let mean = overlaps.reduce(0) { $0 + $1.1 } / Double(overlaps.count)
@@ -116,8 +123,9 @@ extension AuditReport {
 
   private func percent(_ v: Double) -> String { String(format: "%.1f%%", 100 * v) }
 
-  private func medianText(_ m: MedianSurvival) -> String {
+  private func medianText(_ m: MedianSurvival, _ factor: Double) -> String {
     guard let e = m.estimate else { return "not reached" }
-    return "\(fmt(e, digits: 1)) (95% CI \(fmt(m.lower, digits: 1)) to \(m.upper.map { fmt($0, digits: 1) } ?? "NA"))"
+    return
+      "\(fmt(e * factor, digits: 1)) (95% CI \(fmt(m.lower.map { $0 * factor }, digits: 1)) to \(m.upper.map { fmt($0 * factor, digits: 1) } ?? "NA"))"
   }
 }

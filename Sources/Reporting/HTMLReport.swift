@@ -29,6 +29,7 @@ public enum HTMLReport {
     page.element("title", text: "SynthArm report: \(report.manifest.scenario)")
     page.raw("<style>\n\(stylesheet)</style>\n</head>\n<body>\n<main>\n")
     header(&page, report)
+    summarySection(&page, report)
     scenarioSummary(&page, report)
     for (position, cell) in report.cells.enumerated() {
       cellSection(&page, cell, report: report, open: position == 0)

@@ -82,19 +82,23 @@ public struct RunReport: Sendable, Codable {
       "conventional_months", "real_controls", "synthetic_controls", "saved", "saved_low", "saved_high", "saved_percent",
       "months_saved", "threshold", "threshold_low", "threshold_high", "status", "threshold_scale", "target_power",
       "hazard_ratio", "conventional_patients", "schoenfeld_patients", "replicates", "bootstrap_resamples",
+      "reference_size", "reference_source",
     ]
     var rows: [String] = []
-    for s in savings {
-      let fields = [
-        s.cell, s.design, Self.field(s.conventionalExperimental), Self.field(s.conventionalControls),
-        Self.number(s.conventionalEvents), Self.number(s.conventionalMonths), Self.field(s.realControls),
-        String(s.syntheticControls), Self.field(s.saved), Self.field(s.savedLow), Self.field(s.savedHigh),
-        Self.number(s.savedPercent), Self.number(s.monthsSaved), Self.number(s.threshold), Self.number(s.thresholdLow),
-        Self.number(s.thresholdHigh), s.status.rawValue, Self.quoted(s.thresholdScale), String(s.targetPower),
-        String(s.hazardRatio), Self.field(s.conventionalPatients), Self.field(s.schoenfeldPatients),
-        String(s.replicates), String(s.bootstrapResamples),
-      ]
-      rows.append(fields.joined(separator: ","))
+    for cell in cells {
+      for s in cell.savings {
+        let fields = [
+          s.cell, s.design, Self.field(s.conventionalExperimental), Self.field(s.conventionalControls),
+          Self.number(s.conventionalEvents), Self.number(s.conventionalMonths), Self.field(s.realControls),
+          String(s.syntheticControls), Self.field(s.saved), Self.field(s.savedLow), Self.field(s.savedHigh),
+          Self.number(s.savedPercent), Self.number(s.monthsSaved), Self.number(s.threshold), Self.number(s.thresholdLow),
+          Self.number(s.thresholdHigh), s.status.rawValue, Self.quoted(s.thresholdScale), String(s.targetPower),
+          String(s.hazardRatio), Self.field(s.conventionalPatients), Self.field(s.schoenfeldPatients),
+          String(s.replicates), String(s.bootstrapResamples),
+          Self.field(cell.referenceSample?.size ?? cell.eligibleReference), cell.referenceSample?.kind.rawValue ?? "reference",
+        ]
+        rows.append(fields.joined(separator: ","))
+      }
     }
     return ([header.joined(separator: ",")] + rows).joined(separator: "\n") + "\n"
   }

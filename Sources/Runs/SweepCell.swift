@@ -47,6 +47,10 @@ public struct CellResult: Sendable, Codable {
   public var impliedDrift: ImpliedDrift?
   /// Which reference patients the cell's generator learns from.
   public var fitOn: FitPopulation?
+  /// Under `sweep.reference_size`: how many eligible reference patients the synthetic source
+  /// learns from, and whether they are the reference, a subsample of it or a cohort drawn from
+  /// the truth model.
+  public var referenceSample: ReferenceSample?
   /// Generator refits that failed in a replicate and were redrawn from a new bootstrap resample.
   public var refitRedraws: Int?
   /// Trials simulated for this cell (operating characteristics and savings candidates).
@@ -146,6 +150,14 @@ public enum SweepCellRunner {
       result.impliedDrift = simulation.impliedDrift
       result.refitRedraws = simulation.refitRedraws
       if model.hasSyntheticSource { result.fitOn = model.fitOn }
+      if let sample = model.referenceSample {
+        result.referenceSample = sample
+        result.generatorSupport = sample.size
+        if sample.size < minimumSupport {
+          result.supportWarning =
+            "the synthetic controls of cell '\(cell.id)' learn from only \(sample.size) reference patients (fewer than \(minimumSupport))"
+        }
+      }
       result.trials = simulation.trials
     } catch {
       result.failure = "cell '\(cell.id)' cannot be simulated: \(error)"

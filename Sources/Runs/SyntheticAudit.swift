@@ -71,10 +71,7 @@ public enum SyntheticAudit {
 
   /// Generated patients as reference-typed data (label positions, NaN missing).
   static func typed(_ replica: SyntheticReplica, _ p: TrialProtocol) -> ReferenceData {
-    let columns = replica.patients.columns
-    return ReferenceData(
-      cohort: p.referenceData!.cohort, columns: columns, referenceRows: Array(0..<replica.times.count),
-      times: replica.times, events: replica.events.map { $0 })
+    replica.referenceData(like: p)!
   }
 
   /// An audit table of `variables` at `rows`, with the survival outcome.

@@ -117,6 +117,8 @@ public enum MonteCarlo {
   ) -> CellSimulation {
     let b = replicates ?? scenario.replicates
     let cell = scenario.sweep[cellIndex].id
+    // Seeds: the cell's own index, or the one whose trials it shares (reference-size cells).
+    let cellIndex = scenario.sweep[cellIndex].streamCell ?? cellIndex
     let seeds = SeedSequence(masterSeed: scenario.seed)
     let workers = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
     var jobs: [TrialJob] = []

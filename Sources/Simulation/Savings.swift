@@ -221,6 +221,9 @@ struct SavingsPlan {
     d.id = "\(design.id)-\(c)"
     d.experimental = experimentalArm
     d.realControls = c
+    if design.fillsControlArm, let conventional = conventionalControls {
+      d.syntheticControls = max(0, Int(conventional.rounded()) - c)
+    }
     return d
   }
 
@@ -285,13 +288,16 @@ struct SavingsPlan {
       experimentalArm = Int(e.rounded())
       conventionalControls = n - e
       let c = conventionalControls!
+      // A design that fills its control arm has synthetic controls only below the conventional
+      // control count: its grid stops there (no crossing below it = no saving).
+      let top = design.fillsControlArm ? Int(c.rounded()) - 1 : Int.max
       augmentedGrid = Array(
         Set(
           ([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.25].map { Int((c * $0).rounded()) }
-            + [design.realControls]).filter { $0 > 0 })
+            + [design.realControls]).filter { $0 > 0 && $0 <= top })
       ).sorted()
       extensions = 0
-      phase = .augmented
+      phase = augmentedGrid.isEmpty ? .done : .augmented
     case .augmented:
       for c in augmentedGrid where augmented[c] == nil {
         let alternative = take()
@@ -299,7 +305,7 @@ struct SavingsPlan {
         augmented[c] = CandidateScores(alternative: alternative, nulls: nulls, bayesian: bayesian, sided: test.sided)
       }
       let curve = powerCurve(augmented, grid: augmentedGrid, indices: Array(0..<replicates)).curve
-      if curve.fitted.last! < targetPower, extensions < 2, let top = augmentedGrid.last {
+      if curve.fitted.last! < targetPower, extensions < 2, !design.fillsControlArm, let top = augmentedGrid.last {
         extensions += 1
         augmentedGrid = Array(Set(augmentedGrid + [1.25, 1.5, 2].map { Int((Double(top) * $0).rounded()) })).sorted()
         return
@@ -366,6 +372,7 @@ struct SavingsPlan {
     result.augmentedPower = powerCurve(augmented, grid: augmentedGrid, indices: all).points
     guard let c = crossing(augmented, grid: augmentedGrid, indices: all), let count = chosenCount else { return result }
     result.realControls = count
+    if design.fillsControlArm { result.syntheticControls = max(0, Int(controls.rounded()) - count) }
     result.saved = Int((controls - c).rounded())
     result.savedPercent = 100 * (controls - c) / controls
     // The accrual of the saved real patients, at the protocol's rate.

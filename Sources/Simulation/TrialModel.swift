@@ -78,8 +78,17 @@ public struct TrialModel: Sendable {
   /// Refit the generator in every replicate on a bootstrap resample of the reference.
   public let refit: Bool
   /// The reference rows the generator learns from (bootstrapped by each refit): every reference
-  /// patient, or only the eligible ones (`synthesis.fit_on`).
+  /// patient, or only the eligible ones (`synthesis.fit_on`); under a reference size, a subsample
+  /// of them or the rows of a cohort drawn from the truth (rows of ``sourceProtocol``'s data).
   let referenceRows: [Int]
+  /// The protocol whose reference data the synthetic source learns from: ``trialProtocol``, or a
+  /// copy holding a cohort drawn from the truth (a reference size above the eligible reference).
+  let sourceProtocol: TrialProtocol
+  /// The eligible rows among ``referenceRows`` (rows of ``sourceProtocol``'s data) and their events.
+  let sourceEligibleRows: [Int]
+  let sourceEligibleEvents: Int
+  /// Where the source's reference comes from under `sweep.reference_size` (nil: as it is).
+  public let referenceSample: ReferenceSample?
   public let fitOn: FitPopulation
   /// The eligible reference patients' follow-up (protocol time unit) and events: the cut points of
   /// the piecewise-exponential analyses, the cap on a synthetic arm's information, and what the
@@ -103,9 +112,12 @@ public struct TrialModel: Sendable {
   /// - Parameters:
   ///   - fitOn: which reference patients the synthetic source learns from (default: the protocol's).
   ///   - borrowing: the intervals of the piecewise-exponential analyses.
+  ///   - referenceSize: the eligible reference patients the synthetic source learns from (nil: the
+  ///     reference as it is); `sampleRNG` draws the subsample or cohort.
   public init(
     protocol p: TrialProtocol, refit: Bool = true, needsSynthetic: Bool, fitOn: FitPopulation? = nil,
-    borrowing: Scenario.Borrowing = Scenario.Borrowing(), needsPrognostic: Bool = false
+    borrowing: Scenario.Borrowing = Scenario.Borrowing(), needsPrognostic: Bool = false,
+    referenceSize: Int? = nil, sampleRNG: GSLRandomSource? = nil
   ) throws {
     trialProtocol = p
     self.refit = refit
@@ -119,7 +131,7 @@ public struct TrialModel: Sendable {
       guard eligible.count >= 2 else {
         throw SynthesisError.notEnoughData("only \(eligible.count) reference patients are eligible; the trial's truth needs them")
       }
-      referenceRows = fit == .eligible ? eligible : data.referenceRows
+      let fittedRows = fit == .eligible ? eligible : data.referenceRows
       eligibleRows = eligible
       let factor = timeFactor
       eligibleTimes = eligible.map { data.times[$0] * factor }
@@ -132,7 +144,46 @@ public struct TrialModel: Sendable {
           rows: eligible.map { generator.referenceValues(row: $0) }, generator: SharedGenerator(generator),
           timeFactor: timeFactor)
       }
-      source = needsSynthetic ? SharedGenerator(try SyntheticControlGenerator(protocol: p, fittingRows: referenceRows, fitOn: fit)) : nil
+      var sourceProtocol = p
+      var sourceRows = fittedRows
+      var sourceEligible = eligible
+      var sample: ReferenceSample?
+      if let m = referenceSize {
+        let rng = sampleRNG ?? SeedSequence(masterSeed: 0).makeRandomSource(0)
+        if m <= eligible.count {
+          // A subsample of the eligible reference; with `fit_on: reference` the other reference
+          // patients are subsampled in the same proportion.
+          sourceEligible = Self.subsample(eligible, m, rng: rng)
+          let others = Set(fittedRows).subtracting(eligible).sorted()
+          let keptOthers = Self.subsample(others, Int((Double(others.count) * Double(m) / Double(eligible.count)).rounded()), rng: rng)
+          sourceRows = fit == .eligible ? sourceEligible : (sourceEligible + keptOthers).sorted()
+          sample = ReferenceSample(size: m, kind: m == eligible.count ? .asIs : .subsample, eligibleAvailable: eligible.count)
+        } else {
+          // More patients than the reference holds: a cohort drawn from the truth model (the
+          // generator fitted on the eligible reference, conditioned on the eligibility), censored
+          // like the reference. Bootstrapping the reference would add no information.
+          guard case .fitted(_, let truthGenerator, _) = truth else {
+            throw SynthesisError.notConfigured(
+              "a reference size of \(m) (more than the \(eligible.count) eligible reference patients) draws a cohort from the fitted truth, and this protocol gives endpoint.control"
+            )
+          }
+          let seed = rng.uniformInt(below: Int(Int32.max))
+          let (patients, _) = try truthGenerator.model.generate(count: m, seed: UInt64(seed))
+          let replica = truthGenerator.model.replica(of: patients, seed: UInt64(seed))
+          sourceProtocol.referenceData = replica.referenceData(like: p)
+          sourceRows = Array(0..<m)
+          sourceEligible = sourceRows
+          sample = ReferenceSample(size: m, kind: .simulated, eligibleAvailable: eligible.count)
+        }
+      }
+      self.referenceRows = sourceRows
+      self.sourceProtocol = sourceProtocol
+      sourceEligibleRows = sourceEligible
+      sourceEligibleEvents = sourceEligible.filter { sourceProtocol.referenceData!.events[$0] == true }.count
+      referenceSample = sample
+      source =
+        needsSynthetic
+        ? SharedGenerator(try SyntheticControlGenerator(protocol: sourceProtocol, fittingRows: sourceRows, fitOn: fit)) : nil
       prognostic = needsPrognostic ? try SyntheticControlGenerator(protocol: p, fittingRows: data.referenceRows).outcome : nil
     } else {
       guard let control = p.endpoint.control else {
@@ -140,6 +191,10 @@ public struct TrialModel: Sendable {
       }
       truth = .parametric(control)
       referenceRows = []
+      sourceProtocol = p
+      sourceEligibleRows = []
+      sourceEligibleEvents = 0
+      referenceSample = nil
       eligibleRows = []
       eligibleTimes = []
       eligibleEvents = []
@@ -165,9 +220,17 @@ public struct TrialModel: Sendable {
     dropoutHazard = p.design.dropout.map { -log(1 - $0.probability) / $0.by } ?? 0
   }
 
-  /// Events among the eligible reference patients: the most control events a synthetic arm learnt
-  /// from them can be worth.
-  public var eligibleReferenceEvents: Int { eligibleEvents.filter { $0 }.count }
+  /// Events among the eligible reference patients the synthetic source learns from: the most
+  /// control events a synthetic arm learnt from them can be worth.
+  public var eligibleReferenceEvents: Int { sourceEligibleEvents }
+
+  /// `k` of `rows` without replacement (partial Fisher–Yates), in row order.
+  static func subsample(_ rows: [Int], _ k: Int, rng: GSLRandomSource) -> [Int] {
+    var pool = rows
+    let k = min(max(k, 0), pool.count)
+    for i in 0..<k { pool.swapAt(i, i + rng.uniformInt(below: pool.count - i)) }
+    return pool.prefix(k).sorted()
+  }
 
   // MARK: - Draws
 
@@ -250,7 +313,7 @@ public struct TrialModel: Sendable {
     let resample = (0..<referenceRows.count).map { _ in referenceRows[rng.uniformInt(below: referenceRows.count)] }
     return SharedGenerator(
       try SyntheticControlGenerator(
-        protocol: trialProtocol, fittingRows: resample, fitOn: fitOn,
+        protocol: sourceProtocol, fittingRows: resample, fitOn: fitOn,
         warmStart: source.model))
   }
 
@@ -261,7 +324,8 @@ public struct TrialModel: Sendable {
   func referenceControls(drift: Double, adjust: Set<String>, rng: GSLRandomSource) -> [SimulatedPatient]? {
     guard case .fitted(let rows, let generator, let factor) = truth else { return nil }
     let outcome = generator.model.outcome
-    return (0..<rows.count).map { _ in
+    // As many historical controls as the reference holds (or the swept reference size).
+    return (0..<(referenceSample?.size ?? rows.count)).map { _ in
       let x = rows[rng.uniformInt(below: rows.count)]
       let u = rng.uniformPositive()
       let event = outcome.eventTime(survival: drift == 1 ? u : pow(u, 1 / drift), row: x) * factor
@@ -282,12 +346,35 @@ extension TrialModel {
   /// meet the cell's rules.
   public init(scenario: Scenario, cellIndex: Int, refit: Bool = true) throws {
     var p = scenario.trialProtocol
-    p.eligibility = scenario.sweep[cellIndex].eligibility
+    let cell = scenario.sweep[cellIndex]
+    p.eligibility = cell.eligibility
     try self.init(
       protocol: p, refit: refit, needsSynthetic: scenario.designs.contains { $0.syntheticControls > 0 },
-      fitOn: scenario.sweep[cellIndex].fitOn, borrowing: scenario.borrowing,
-      needsPrognostic: scenario.designs.contains { $0.analysis.method == .prognostic })
+      fitOn: cell.fitOn, borrowing: scenario.borrowing,
+      needsPrognostic: scenario.designs.contains { $0.analysis.method == .prognostic },
+      referenceSize: cell.referenceSize,
+      sampleRNG: SeedSequence(masterSeed: scenario.seed).makeRandomSource(UInt64(cell.streamCell ?? cellIndex), Self.referenceSampleStream))
   }
+
+  /// The stream of a cell's reference subsample or simulated reference cohort.
+  static let referenceSampleStream: UInt64 = 0x5EF5
+}
+
+/// Where a swept reference of a given size comes from.
+public struct ReferenceSample: Sendable, Codable, Equatable {
+  public enum Kind: String, Sendable, Codable {
+    /// The eligible reference itself (the size equals it).
+    case asIs = "reference"
+    /// A seeded subsample of the eligible reference.
+    case subsample
+    /// A cohort of that size drawn from the truth model.
+    case simulated
+  }
+  /// Eligible reference patients the synthetic source learns from.
+  public var size: Int
+  public var kind: Kind
+  /// Eligible patients in the real reference.
+  public var eligibleAvailable: Int
 }
 
 extension TrialModel {

@@ -14,6 +14,16 @@ public struct SyntheticReplica: Sendable {
   public var events: [Bool]
 }
 
+extension SyntheticReplica {
+  /// The replica as reference-typed data in `p`'s coding (label positions, NaN missing): a cohort
+  /// to audit against, or to fit a generator on. Nil when `p` has no reference cohort.
+  public func referenceData(like p: TrialProtocol) -> ReferenceData? {
+    guard let cohort = p.referenceData?.cohort else { return nil }
+    return ReferenceData(
+      cohort: cohort, columns: patients.columns, referenceRows: Array(0..<times.count), times: times, events: events.map { $0 })
+  }
+}
+
 extension SyntheticControlGenerator {
   /// Censors `patients` with censoring times drawn from the reference's censoring distribution
   /// (stream `seed`, separate from the covariate stream), and rounds numbers to the precision

@@ -213,11 +213,16 @@ public struct Scenario: Sendable {
     /// Covariates the Cox analysis adjusts for (empty = unadjusted), from `analysis.adjust`.
     public var adjust: [String]
     public var source: ExternalSource
+    /// `synthetic_controls: fill`: synthetic controls make the control arm up to the protocol's
+    /// control count (``syntheticControls`` holds that difference), and in the savings search up to
+    /// the sized conventional design's control count at every candidate real-control count.
+    public var fillsControlArm: Bool
 
     public init(
       id: String, experimental: Int, realControls: Int, syntheticControls: Int, analysis: Analysis,
-      adjust: [String] = [], source: ExternalSource = .synthetic
+      adjust: [String] = [], source: ExternalSource = .synthetic, fillsControlArm: Bool = false
     ) {
+      self.fillsControlArm = fillsControlArm
       self.id = id
       self.experimental = experimental
       self.realControls = realControls
@@ -243,5 +248,21 @@ public struct Scenario: Sendable {
     /// Which reference patients this cell's generator learns from (the protocol's, unless the
     /// variation sets `fit_on`).
     public var fitOn: FitPopulation
+    /// `sweep.reference_size`: the eligible reference patients the synthetic source learns from —
+    /// a seeded subsample of the eligible reference when at most its size, otherwise a cohort of
+    /// that size drawn from the truth model (nil: the reference as it is).
+    public var referenceSize: Int? = nil
+    /// The sweep index whose random streams this cell's trials use (nil: its own). The
+    /// reference-size cells of one eligibility variation share one, so they simulate the same
+    /// patients and differ only in the synthetic source (and subsamples are nested).
+    public var streamCell: Int? = nil
+
+    public init(id: String, eligibility: Eligibility, fitOn: FitPopulation, referenceSize: Int? = nil, streamCell: Int? = nil) {
+      self.id = id
+      self.eligibility = eligibility
+      self.fitOn = fitOn
+      self.referenceSize = referenceSize
+      self.streamCell = streamCell
+    }
   }
 }

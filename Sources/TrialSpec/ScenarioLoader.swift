@@ -86,7 +86,7 @@ struct ScenarioLoader {
       if let id = item.mapping?.first(where: { $0.key.scalar?.string == "id" })?.value.scalar?.string { designIDs.append(id) }
       if let d = loadDesign(
         item, path, protocolHasReference: hasReference, protocolID: trialProtocol?.id,
-        variables: trialProtocol?.variables.map(\.name))
+        variables: trialProtocol?.variables.map(\.name), protocolControls: trialProtocol?.controlPatients)
       {
         if designs.contains(where: { $0.id == d.id }) { reader.fail(item, "\(path).id", "design id '\(d.id)' is used twice") }
         designs.append(d)
@@ -126,8 +126,13 @@ struct ScenarioLoader {
     var sweep: [Scenario.SweepCell] = []
     if let p = trialProtocol {
       sweep = [.init(id: "as-written", eligibility: p.eligibility, fitOn: p.synthesis?.fitOn ?? .reference)]
-      if let s = reader.mapping(top["sweep"], "sweep", allowed: ["eligibility"], required: ["eligibility"]) {
-        sweep = loadSweep(s["eligibility"], protocol: p)
+      if let s = reader.mapping(top["sweep"], "sweep", allowed: ["eligibility", "reference_size"]) {
+        if s.has("eligibility") { sweep = loadSweep(s["eligibility"], protocol: p) }
+        if s.has("reference_size") {
+          sweep = referenceSizeCells(sweep, s["reference_size"], protocol: p, designs: designs)
+        } else if !s.has("eligibility") {
+          reader.fail(top["sweep"], "sweep", "a sweep varies 'eligibility', 'reference_size' or both")
+        }
       }
     }
     let output = top["output"].flatMap { reader.string($0, "output") }.map { o in
@@ -149,7 +154,7 @@ struct ScenarioLoader {
 
   private func loadDesign(
     _ node: Node, _ path: String, protocolHasReference: Bool, protocolID: String?,
-    variables: [String]?
+    variables: [String]?, protocolControls: Int?
   ) -> Scenario.Design? {
     guard
       let m = reader.mapping(
@@ -160,16 +165,30 @@ struct ScenarioLoader {
     reader.checkSafeIdentifier(id, m["id"], m.path("id"), what: "design id")
     let experimental = reader.integer(m["experimental"], m.path("experimental"), "a whole number >= 1", where: { $0 >= 1 })
     let real = reader.integer(m["real_controls"], m.path("real_controls"), "a whole number >= 0", where: { $0 >= 0 })
-    let synthetic =
-      m["synthetic_controls"].flatMap {
-        reader.integer($0, m.path("synthetic_controls"), "a whole number >= 0", where: { $0 >= 0 })
+    // `synthetic_controls: fill`: synthetic patients make up the control arm to the protocol's
+    // size (and, in the savings search, to the sized conventional design's).
+    let fill = m["synthetic_controls"]?.scalar?.string == "fill"
+    var synthetic =
+      fill
+      ? 0
+      : m["synthetic_controls"].flatMap {
+        reader.integer($0, m.path("synthetic_controls"), "a whole number >= 0 or 'fill'", where: { $0 >= 0 })
       } ?? 0
+    if fill, let real, let protocolControls {
+      synthetic = protocolControls - real
+      if synthetic <= 0 {
+        reader.fail(
+          m["synthetic_controls"], m.path("synthetic_controls"),
+          "'fill' makes the control arm up to the protocol's \(protocolControls) controls with synthetic ones, and real_controls (\(real)) leave nothing to fill; give fewer real controls or a number of synthetic controls"
+        )
+      }
+    }
     var source = Scenario.ExternalSource.synthetic
     if m.has("source") {
       guard let s = reader.choice(m["source"], m.path("source"), Scenario.ExternalSource.allCases.map(\.rawValue)) else { return nil }
       source = Scenario.ExternalSource(rawValue: s)!
     }
-    let external = source == .reference || synthetic > 0
+    let external = source == .reference || synthetic > 0 || fill
     if source == .reference {
       if m.has("synthetic_controls") {
         reader.fail(
@@ -192,6 +211,12 @@ struct ScenarioLoader {
         "a design with external controls must say how they are analysed: none, pool, {method: power-prior, weight: …}, {method: weighted-cox, weight: …} or {method: test-then-pool, level: …}"
       )
       analysis = nil
+    }
+    if fill, case .none? = analysis?.method {
+      reader.fail(
+        m["synthetic_controls"], m.path("synthetic_controls"),
+        "'fill' gives this design synthetic controls, and 'analysis: none' leaves them out of the analysis; choose an analysis that uses external controls (pool, power-prior, …)"
+      )
     }
     if analysis?.method == .prognostic && !protocolHasReference, let protocolID {
       reader.fail(
@@ -231,7 +256,7 @@ struct ScenarioLoader {
     guard let experimental, let real, let analysis else { return nil }
     return .init(
       id: id, experimental: experimental, realControls: real, syntheticControls: synthetic, analysis: analysis,
-      adjust: adjust, source: source)
+      adjust: adjust, source: source, fillsControlArm: fill)
   }
 
   private func loadAnalysis(_ node: Node, _ path: String) -> Scenario.Analysis? {
@@ -516,5 +541,36 @@ struct ScenarioLoader {
       cells.append(.init(id: id, eligibility: eligibility, fitOn: fitOn))
     }
     return cells
+  }
+
+  /// Crosses the eligibility cells with `sweep.reference_size`: cell `ID-refM` learns its
+  /// synthetic source from M eligible reference patients.
+  private func referenceSizeCells(
+    _ cells: [Scenario.SweepCell], _ node: Node?, protocol p: TrialProtocol, designs: [Scenario.Design]
+  ) -> [Scenario.SweepCell] {
+    let path = "sweep.reference_size"
+    var sizes: [Int] = []
+    for (item, itemPath) in reader.sequence(node, path) ?? [] {
+      guard let m = reader.integer(item, itemPath, "a whole number of patients in 10…100000", where: { (10...100_000).contains($0) })
+      else { continue }
+      if sizes.contains(m) { reader.fail(item, itemPath, "reference size \(m) is listed twice") }
+      sizes.append(m)
+    }
+    if node?.sequence?.isEmpty == true { reader.fail(node, path, "needs at least one reference size") }
+    if p.referenceData == nil {
+      reader.fail(node, path, "reference sizes resample the protocol's reference cohort, and protocol '\(p.id)' has none")
+      return cells
+    }
+    if !designs.contains(where: { $0.hasExternalControls }) {
+      reader.fail(
+        node, path, "no design borrows external controls, so the reference's size changes nothing; add a design with synthetic controls")
+    }
+    return cells.enumerated().flatMap { i, cell in
+      sizes.map { m in
+        Scenario.SweepCell(
+          id: "\(cell.id)-ref\(m)", eligibility: cell.eligibility, fitOn: cell.fitOn, referenceSize: m,
+          streamCell: i * sizes.count)
+      }
+    }
   }
 }

@@ -35,6 +35,14 @@ public struct TrialProtocol: Sendable {
   /// The control arm and the experimental arms.
   public var controlArm: Arm { arms.first { $0.role == .control }! }
   public var experimentalArms: [Arm] { arms.filter { $0.role == .experimental } }
+
+  /// The control arm's share of the protocol's patients at its allocation: the experimental arm
+  /// gets ⌊N·e/(e + c)⌋ and the control arm the rest, as the savings search splits a total.
+  public var controlPatients: Int {
+    let e = experimentalArms.first?.allocation ?? 1
+    let c = controlArm.allocation
+    return design.patients - design.patients * e / (e + c)
+  }
 }
 
 public struct ReferenceSpec: Sendable {

@@ -61,7 +61,7 @@ extension SynthArmCommand {
       } else {
         let what = synthetic ?? "\(n) generated patients"
         print("Audit of \(what) against \(result.trainingRows) eligible reference patients (\(result.holdoutRows) held out)")
-        print(result.audit.summary())
+        print(result.audit.summary(timeUnit: trialProtocol.auditTimeUnit))
       }
     }
   }

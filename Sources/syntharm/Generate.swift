@@ -73,11 +73,13 @@ extension SynthArmCommand {
       print("wrote \(n) synthetic patients to \(output), with \(stem).card.json and \(stem).card.md")
       print(
         String(
-          format: "sampling: %@, acceptance %.3f; support: %d eligible reference patients (%d used for fitting, %d held out)",
-          generation.method, generation.acceptanceRate, generation.support, result.trainingRows, result.holdoutRows))
+          format:
+            "sampling: %@, acceptance %.3f; generator fitted on %d reference patients (fit_on: %@); support: %d eligible reference patients (%d in the audit's training set, %d held out)",
+          generation.method, generation.acceptanceRate, generation.rowsFitted, generation.fitOn.rawValue, generation.support,
+          result.trainingRows, result.holdoutRows))
       if let warning = generation.supportWarning { printError("warning: \(warning)") }
       print("")
-      print(result.audit.summary())
+      print(result.audit.summary(timeUnit: trialProtocol.auditTimeUnit))
     }
   }
 }
@@ -85,4 +87,13 @@ extension SynthArmCommand {
 /// Loads a protocol; its errors (``SpecErrors``) are printed one per line, `error: file:line:column: …`.
 func loadProtocol(_ path: String) throws -> TrialProtocol {
   try TrialProtocol.load(path: path)
+}
+
+extension TrialProtocol {
+  /// Survival times in the audit summary: converted from the reference's unit to the protocol's,
+  /// as the report shows them.
+  var auditTimeUnit: (factor: Double, name: String)? {
+    guard let reference else { return nil }
+    return (reference.timeUnit.convert(1, to: timeUnit), timeUnit.rawValue + "s")
+  }
 }

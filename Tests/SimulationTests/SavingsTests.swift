@@ -121,3 +121,31 @@ struct SavingsSearchTests {
     #expect(widths.max()! <= 2.5 * widths.min()!, "widths \(widths)")
   }
 }
+
+@Suite("Savings search: synthetic controls that fill the control arm")
+struct FillSavingsTests {
+  @Test(
+    "`fill` resolves to the protocol's control count; in the search every candidate's synthetic controls make the arm up to the sized conventional control count",
+    .tags(.unit))
+  func fillsTheControlArm() throws {
+    var s = try scenario("Scenarios/colon-augmented.yaml")
+    let controls = s.trialProtocol.controlPatients
+    #expect(controls == 300)
+    let filled = Scenario.Design(
+      id: "filled", experimental: 300, realControls: 100, syntheticControls: controls - 100, analysis: .pool,
+      fillsControlArm: true)
+    s.designs = [s.designs[0], filled]
+    s.truth = Scenario.TruthGrid(hazardRatios: [1.0, 0.7], drifts: [1.0])
+    s.savings = Scenario.Savings(targetPower: 0.8, compare: ["filled"])
+    s.sweep = [s.sweep[0]]
+    let model = try TrialModel(scenario: s, cellIndex: 0, refit: false)
+    let cell = MonteCarlo.simulateCell(model: model, scenario: s, cellIndex: 0, replicates: 100, estimandPatients: 5_000)
+    let search = try #require(cell.savings.first)
+    let conventional = try #require(search.conventionalControls)
+    #expect(!search.augmentedPower.isEmpty)
+    #expect(search.augmentedPower.allSatisfy { $0.count < conventional })
+    if let real = search.realControls {
+      #expect(abs(real + search.syntheticControls - conventional) <= 1, "\(real) + \(search.syntheticControls) vs \(conventional)")
+    }
+  }
+}

@@ -69,6 +69,26 @@ let invalidCorpus: [(file: String, firstError: String, errorCount: Int)] = [
     1
   ),
   (
+    "scenario-reference-size-no-borrowing.yaml",
+    "scenario-reference-size-no-borrowing.yaml:10:25: sweep.reference_size[1]: must be a whole number of patients in 10…100000 (found '5')",
+    2
+  ),
+  (
+    "scenario-fill-without-analysis.yaml",
+    "scenario-fill-without-analysis.yaml:9:77: designs[1].synthetic_controls: 'fill' gives this design synthetic controls, and 'analysis: none' leaves them out of the analysis; choose an analysis that uses external controls (pool, power-prior, …)",
+    1
+  ),
+  (
+    "scenario-fill-nothing-to-fill.yaml",
+    "scenario-fill-nothing-to-fill.yaml:9:77: designs[1].synthetic_controls: 'fill' makes the control arm up to the protocol's 300 controls with synthetic ones, and real_controls (400) leave nothing to fill; give fewer real controls or a number of synthetic controls",
+    1
+  ),
+  (
+    "scenario-fill-with-reference.yaml",
+    "scenario-fill-with-reference.yaml:9:77: designs[1].synthetic_controls: a design with 'source: reference' borrows the eligible reference patients themselves (their own number and follow-up); remove 'synthetic_controls'",
+    1
+  ),
+  (
     "scenario-reference-with-synthetic-count.yaml",
     "scenario-reference-with-synthetic-count.yaml:8:74: designs[0].synthetic_controls: a design with 'source: reference' borrows the eligible reference patients themselves (their own number and follow-up); remove 'synthetic_controls'",
     1

@@ -74,7 +74,7 @@ extension TrialModel {
   ) -> GeneratorUncertainty? {
     guard let source else { return nil }
     let horizon = uncertaintyHorizon / timeFactor  // in the reference's unit, as the outcome model
-    let eligible = Set(eligibleRows)
+    let eligible = Set(sourceEligibleRows)
     var values: [Double] = []
     var drifts: [Double] = []
     var failed = 0
@@ -83,7 +83,7 @@ extension TrialModel {
       let draws = seeds.makeRandomSource(UInt64(cellIndex), Self.uncertaintyDrawStream)
       do {
         let resample = (0..<referenceRows.count).map { _ in referenceRows[bootstrap.uniformInt(below: referenceRows.count)] }
-        let g = try SyntheticControlGenerator(protocol: trialProtocol, fittingRows: resample, fitOn: fitOn, warmStart: source.model)
+        let g = try SyntheticControlGenerator(protocol: sourceProtocol, fittingRows: resample, fitOn: fitOn, warmStart: source.model)
         let patients = try g.sample(count: m, using: draws, eligibility: trialProtocol.eligibility)
         var survival = 0.0
         for i in 0..<patients.count {
@@ -96,7 +96,7 @@ extension TrialModel {
           continue
         }
         values.append(value)
-        if let data = trialProtocol.referenceData {
+        if let data = sourceProtocol.referenceData {
           let real = resample.filter { eligible.contains($0) }
           if let beta = Self.driftLogHR(
             synthetic: patients.eventTimes, realTimes: real.map { data.times[$0] },
