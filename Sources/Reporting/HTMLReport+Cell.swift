@@ -19,7 +19,7 @@ extension HTMLReport {
     page.raw(
       "<summary><h2>Cell \(cell.index + 1): \(escape(cell.id))</h2>"
         + "<span class=\"summary-facts\">\(escape(facts.joined(separator: " · ")))</span></summary>\n")
-    if let failure = cell.failure { page.element("p", class: "failure", text: failure) }
+    if let failure = cell.failure { page.element("p", class: "failure", text: failure.message) }
     eligibility(&page, cell)
     audit(&page, cell)
     syntheticSource(&page, cell)
@@ -89,7 +89,7 @@ extension HTMLReport {
     guard let audit = cell.audit else { return }  // no synthetic controls in this scenario
     page.element("h3", text: "Audit of the synthetic controls")
     if let failure = audit.failure {
-      page.element("p", class: "failure", text: "The audit could not be computed: " + failure)
+      page.element("p", class: "failure", text: "The audit could not be computed: " + failure.message)
       return
     }
     guard let report = audit.report else { return }

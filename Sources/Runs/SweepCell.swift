@@ -56,14 +56,14 @@ public struct CellResult: Sendable, Codable {
   /// Trials simulated for this cell (operating characteristics and savings candidates).
   public var trials: Int
   /// Why the cell could not be simulated (e.g. no eligible reference patients); nil when it was.
-  public var failure: String?
+  public var failure: CellFailure?
 
   public init(
     index: Int, id: String, referencePatients: Int? = nil, eligibleReference: Int? = nil, attrition: [Attrition.RuleCounts] = [],
     generatorSupport: Int? = nil, supportWarning: String? = nil, audit: CellAudit? = nil,
     operatingCharacteristics: [OperatingCharacteristics] = [], savings: [SavingsSearch] = [],
     generatorUncertainty: GeneratorUncertainty? = nil, impliedDrift: ImpliedDrift? = nil, fitOn: FitPopulation? = nil,
-    refitRedraws: Int? = nil, trials: Int = 0, failure: String? = nil
+    refitRedraws: Int? = nil, trials: Int = 0, failure: CellFailure? = nil
   ) {
     self.index = index
     self.id = id
@@ -89,12 +89,12 @@ public struct CellAudit: Sendable, Codable {
   public var report: AuditReport?
   public var generation: GenerationReport?
   public var holdoutFraction: Double
-  public var failure: String?
+  public var failure: CellFailure?
   /// The data behind the report's audit figures (cells stored before it existed have none).
   public var figures: AuditFigures?
 
   public init(
-    report: AuditReport? = nil, generation: GenerationReport? = nil, holdoutFraction: Double, failure: String? = nil,
+    report: AuditReport? = nil, generation: GenerationReport? = nil, holdoutFraction: Double, failure: CellFailure? = nil,
     figures: AuditFigures? = nil
   ) {
     self.report = report
@@ -160,7 +160,7 @@ public enum SweepCellRunner {
       }
       result.trials = simulation.trials
     } catch {
-      result.failure = "cell '\(cell.id)' cannot be simulated: \(error)"
+      result.failure = CellFailure(error, context: "cell '\(cell.id)' cannot be simulated: ")
     }
     return result
   }
@@ -172,7 +172,7 @@ public enum SweepCellRunner {
         report: result.audit, generation: result.generation, holdoutFraction: auditHoldout,
         figures: result.figures)
     } catch {
-      return CellAudit(holdoutFraction: auditHoldout, failure: "\(error)")
+      return CellAudit(holdoutFraction: auditHoldout, failure: CellFailure(error))
     }
   }
 }

@@ -58,8 +58,11 @@ struct ScenarioLoader {
     if let written = reader.string(top["protocol"], "protocol") {
       let resolved = normalizedPath(written.hasPrefix("/") ? written : (folder as NSString).appendingPathComponent(written))
       protocolPath = resolved
-      if !FileManager.default.fileExists(atPath: resolved) {
+      var isFolder: ObjCBool = false
+      if !FileManager.default.fileExists(atPath: resolved, isDirectory: &isFolder) {
         reader.fail(top["protocol"], "protocol", "no such file: \(resolved) (paths are relative to the scenario's folder)")
+      } else if isFolder.boolValue {
+        reader.fail(top["protocol"], "protocol", "\(resolved) is a folder; give the protocol's YAML file")
       } else {
         do { trialProtocol = try TrialProtocol.load(path: resolved) } catch { error.errors.forEach(reader.appendError) }
       }

@@ -162,7 +162,8 @@ struct HTMLReportEdgeCaseTests {
   @Test("a failed cell, no audit and no savings still give a well-formed page that says so")
   func failedCell() throws {
     var report = try SampleRun.report()
-    report.cells[1].failure = "cell 'age-70' cannot be simulated: no eligible reference patients"
+    report.cells[1].failure = CellFailure(
+      kind: .notEnoughData, message: "cell 'age-70' cannot be simulated: no eligible reference patients")
     report.cells[1].operatingCharacteristics = []
     report.cells[1].savings = []
     report.cells[1].audit = nil

@@ -6,9 +6,9 @@ import Foundation
 import GSL
 import TestSupport
 import Testing
-import TrialSpec
 
 @testable import Simulation
+@testable import TrialSpec
 
 private func result(_ statistic: Double) -> ReplicateResult {
   ReplicateResult(
@@ -81,5 +81,33 @@ struct CalibrationTests {
         nulls: [(0.9, try nulls(drift: -0.1)), (1, zero), (1.1, try nulls(drift: 0.1))],
         bayesian: true, context: context(alpha: 0.025, sided: 1)))
     #expect(worst.low - 0.001 <= 0.9880 && 0.9880 <= worst.high + 0.001, "γ = \(worst.threshold) (\(worst.low)–\(worst.high))")
+  }
+}
+
+@Suite("Calibration out of sample")
+struct CalibrationRerunTests {
+  @Test(
+    "a power-prior cut calibrated at drift 1 with one seed holds α in an independent re-run with another seed (within 3 SD of both Monte Carlo errors)",
+    .tags(.statistical))
+  func independentRerun() throws {
+    var s = try scenario("Scenarios/colon-augmented.yaml")
+    s.designs = [s.designs.first { $0.id == "augmented-pp50" }!]
+    s.truth = Scenario.TruthGrid(hazardRatios: [1.0], drifts: [1.0])
+    s.savings = nil
+    s.sweep = [s.sweep[0]]
+    s.calibration = Scenario.Calibration()
+    let b = 1_500
+    let model = try TrialModel(scenario: s, cellIndex: 0, refit: false)
+    let first = MonteCarlo.simulateCell(model: model, scenario: s, cellIndex: 0, replicates: b, estimandPatients: 5_000)
+    let calibrated = try #require(first.operatingCharacteristics.first?.calibration)
+    // The re-run: another master seed, the cut fixed at the first run's calibrated value.
+    s.seed &+= 1
+    s.calibration = nil
+    s.borrowing.threshold = calibrated.threshold
+    let second = MonteCarlo.simulateCell(model: model, scenario: s, cellIndex: 0, replicates: b, estimandPatients: 5_000)
+    let o = try #require(second.operatingCharacteristics.first)
+    let alpha = s.trialProtocol.design.test.alpha
+    let sd = (alpha * (1 - alpha) * (1 / Double(b) + 1 / Double(o.analysed))).squareRoot()
+    #expect(abs(o.rejectionRate - alpha) <= 3 * sd, "type-I \(o.rejectionRate) at cut \(calibrated.threshold); α \(alpha) ± 3 × \(sd)")
   }
 }

@@ -18,8 +18,8 @@ struct ReferenceSizeTests {
     #expect(s.sweep.map(\.id) == [75, 150, 286, 600, 1200].map { "as-written-ref\($0)" })
     #expect(s.sweep.allSatisfy { $0.streamCell == 0 })
     #expect(s.sweep.map(\.referenceSize) == [75, 150, 286, 600, 1200])
-    let fill = try #require(s.designs.first { $0.id == "augmented-pp50" })
-    #expect(fill.fillsControlArm && fill.syntheticControls == 150)
+    let borrowing = try #require(s.designs.first { $0.id == "augmented-pp50" })
+    #expect(borrowing.syntheticControls == 600 && !borrowing.fillsControlArm)
   }
 
   @Test("subsamples are nested across sizes; above the eligible reference the source learns from a cohort drawn from the truth")

@@ -17,7 +17,7 @@ struct CLITests {
   func versionAndHelp() throws {
     let v = try runSynthArm(["--version"])
     #expect(v.status == 0)
-    #expect(v.out.trimmingCharacters(in: .whitespacesAndNewlines) == "0.3.0")
+    #expect(v.out.trimmingCharacters(in: .whitespacesAndNewlines) == "0.4.0")
     let h = try runSynthArm(["--help"])
     #expect(h.status == 0)
     #expect(h.out.contains("compare-arms"))

@@ -118,6 +118,26 @@ let hostileCases: [HostileCase] = [
   validate("duplicate-keys.yaml", 1, h + "duplicate-keys.yaml:2:1: invalid YAML: duplicate key 'id'"),
   validate("negative-time.yaml", 1, h + "negative-time.csv:7:1: follow-up time -5 in column 'time' is negative"),
   validate("not-a-mapping.yaml", 1, h + "not-a-mapping.yaml:1:1: expected a mapping of keys"),
+  // Scenarios: ids that would name files outside the output folder, numbers out of range.
+  validate("scenario-traversal-id.yaml", 1, h + "scenario-traversal-id.yaml:11:12: sweep.eligibility[0].id:", "contains '/'"),
+  validate("scenario-absolute-id.yaml", 1, h + "scenario-absolute-id.yaml:8:10: designs[0].id: design id '/etc/passwd' contains '/'"),
+  validate("scenario-empty-id.yaml", 1, h + "scenario-empty-id.yaml:11:12: sweep.eligibility[0].id: sweep cell id '' must not be empty"),
+  validate("scenario-long-id.yaml", 1, h + "scenario-long-id.yaml:8:10: designs[0].id:", "is 300 characters long"),
+  validate("scenario-hr-zero.yaml", 1, h + "scenario-hr-zero.yaml:6:24: truth.hazard_ratio[0]: must be a positive number (found '0')"),
+  validate("scenario-drift-nan.yaml", 1, h + "scenario-drift-nan.yaml:6:44: truth.drift[0]: must be a positive number (found '.nan')"),
+  validate(
+    "scenario-target-power-one.yaml", 1, h + "scenario-target-power-one.yaml:10:25: savings.target_power: must be a power in (α, 1)"),
+  validate(
+    "scenario-reference-size-huge.yaml", 1,
+    h + "scenario-reference-size-huge.yaml:10:20: sweep.reference_size[0]: must be a whole number of patients in 10…100000 (found '1e9')"),
+  validate(
+    "scenario-fill-typo.yaml", 1, h + "scenario-fill-typo.yaml:8:77: designs[0].synthetic_controls: must be a whole number >= 0 or 'fill'"),
+  validate(
+    "scenario-cut-points-infinite.yaml", 1, h + "scenario-cut-points-infinite.yaml:7:29: borrowing.cut_points[1]:", "(found '.inf')"),
+  validate("scenario-protocol-is-folder.yaml", 1, h + "scenario-protocol-is-folder.yaml:3:11: protocol:", "is a folder"),
+  validate(
+    "scenario-bad-seed-replicates.yaml", 1, h + "scenario-bad-seed-replicates.yaml:4:7: seed: must be a whole number >= 0 (found '-1')",
+    h + "scenario-bad-seed-replicates.yaml:5:13: replicates: must be a whole number >= 1 (found '1e12')"),
   // CSV files through compare-arms.
   compareArms("empty.csv", 1, h + "empty.csv:1: the file is empty"),
   compareArms("binary-garbage.csv", 1, h + "binary-garbage.csv:1:1: the file is not UTF-8 text"),
@@ -148,12 +168,12 @@ struct HostileInputTests {
     }
   }
 
-  @Test("the corpus has at least 30 hostile files, each listed in the README and used by a case")
+  @Test("the corpus has at least 60 hostile files, each listed in the README and used by a case")
   func corpusSize() throws {
     let folder = Fixtures.repositoryRoot.appendingPathComponent(h).path
     let files = try FileManager.default.contentsOfDirectory(atPath: folder)
       .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".csv") }
-    #expect(files.count >= 30)
+    #expect(files.count >= 60)
     let readme = try String(contentsOfFile: folder + "/README.md", encoding: .utf8)
     let used = Set(hostileCases.map { $0.arguments[1] })
     for file in files {

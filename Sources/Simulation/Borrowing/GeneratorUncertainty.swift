@@ -137,12 +137,15 @@ extension TrialModel {
   public func impliedDrift(uncertainty: GeneratorUncertainty, seeds: SeedSequence, cellIndex: Int, patients m: Int = 10_000)
     -> ImpliedDrift?
   {
-    guard let source, let data = trialProtocol.referenceData, eligibleRows.count >= 2 else { return nil }
+    // Against the eligible patients the source learnt from (the eligible reference, or its swept
+    // subsample or drawn cohort), as the bootstrap SD is.
+    let rows = sourceEligibleRows
+    guard let source, let data = sourceProtocol.referenceData, rows.count >= 2 else { return nil }
     let rng = seeds.makeRandomSource(UInt64(cellIndex), Self.impliedDriftStream)
     guard let synthetic = try? source.model.sample(count: m, using: rng, eligibility: trialProtocol.eligibility),
       let beta = Self.driftLogHR(
-        synthetic: synthetic.eventTimes, realTimes: eligibleRows.map { data.times[$0] },
-        realEvents: eligibleRows.map { data.events[$0] == true }, factor: timeFactor)
+        synthetic: synthetic.eventTimes, realTimes: rows.map { data.times[$0] },
+        realEvents: rows.map { data.events[$0] == true }, factor: timeFactor)
     else { return nil }
     let se = uncertainty.impliedDriftSD
     guard se.isFinite else { return nil }
@@ -151,6 +154,6 @@ extension TrialModel {
     let upper = exp(beta + z * se)
     return ImpliedDrift(
       hazardRatio: exp(beta), lower: lower, upper: upper, flagged: lower > 1 || upper < 1,
-      syntheticPatients: synthetic.count, referencePatients: eligibleRows.count)
+      syntheticPatients: synthetic.count, referencePatients: rows.count)
   }
 }
