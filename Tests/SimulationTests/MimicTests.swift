@@ -97,4 +97,14 @@ struct MimicTests {
     #expect(one.curves == two.curves)
     #expect(one.refitResults != other.refitResults)
   }
+
+  @Test("quantiles over refits are R's type 7: hand-computed on 1, 2, 3, 4", .tags(.unit))
+  func quantileType7() {
+    // h = q·(n − 1); value = x[⌊h⌋] + (h − ⌊h⌋)·(x[⌊h⌋+1] − x[⌊h⌋]).
+    #expect(TwoArmAnalysis.quantile7([4, 1, 3, 2], 0.5) == 2.5)
+    #expect(abs(TwoArmAnalysis.quantile7([4, 1, 3, 2], 0.025) - 1.075) < 1e-12)
+    #expect(abs(TwoArmAnalysis.quantile7([4, 1, 3, 2], 0.975) - 3.925) < 1e-12)
+    #expect(TwoArmAnalysis.quantile7([7], 0.975) == 7)
+    #expect(TwoArmAnalysis.quantile7([], 0.5).isNaN)
+  }
 }

@@ -66,6 +66,13 @@ struct MimicCommandTests {
     #expect(r.out.isEmpty)
   }
 
+  @Test("--fit-on eligible: the generator learns from the 286 eligible controls only")
+  func fitOnEligible() throws {
+    let r = try runSynthArm(Self.colon + ["--refits", "2", "--fit-on", "eligible"])
+    #expect(r.status == 0, "stderr: \(r.err)")
+    #expect(r.out.contains("bootstrap resample of 286 reference patients each time (fit_on: eligible)"))
+  }
+
   @Test("--refits 0 is a usage error (exit 64)")
   func refitsZero() throws {
     let r = try runSynthArm(Self.colon + ["--refits", "0"])
