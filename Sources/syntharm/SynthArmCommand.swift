@@ -14,7 +14,7 @@ struct SynthArmCommand: ParsableCommand {
       survival package does (Kaplan–Meier, log-rank, Cox).
       """,
     version: SynthArmVersion.current,
-    subcommands: [CompareArms.self, Validate.self, Generate.self, Audit.self, Run.self, Merge.self, Report.self])
+    subcommands: [CompareArms.self, Validate.self, Generate.self, Audit.self, Run.self, Merge.self, Report.self, Mimic.self])
 
   /// Parses and runs the command; every error is printed by ``CLIErrors/exit(with:)``.
   static func main() {

@@ -55,6 +55,10 @@ private func compareArms(_ file: String, _ status: Int32, _ fragments: String...
   HostileCase(arguments: ["compare-arms", h + file, "--arm", "arm", "--arms", "A,B"], status: status, fragments: fragments)
 }
 
+private func mimic(_ treated: String, _ status: Int32, _ fragments: String...) -> HostileCase {
+  HostileCase(arguments: ["mimic", h + "mimic-arms.yaml", "--treated", treated, "--refits", "3"], status: status, fragments: fragments)
+}
+
 /// The corpus, as listed in Tests/Fixtures/Hostile/README.md.
 let hostileCases: [HostileCase] = [
   // 1. Expressions that overflowed the stack, and their legal neighbours.
@@ -149,6 +153,16 @@ let hostileCases: [HostileCase] = [
   HostileCase(
     arguments: ["compare-arms", h + "cohort.csv", "--arm", "arm", "--arms", "A"], status: 64,
     fragments: ["--arms needs at least two labels"]),
+  // mimic: the treated arm is an expression on the command line, located as `--treated:1:column`.
+  mimic("arm == \"B\"", 0),
+  mimic("arm == \"C\"", 1, "--treated:1:1: selects no row of " + h + "cohort.csv; 'arm' holds B, A"),
+  mimic("arm == \"A\"", 1, "--treated:1:1: selects 30 of the 30 reference rows", "30 of them eligible controls"),
+  mimic("arms == \"B\"", 1, "--treated:1:1: unknown variable 'arms' (did you mean 'arm'?)"),
+  mimic("age / 0 > 1", 1, "--treated:1:1: selects no row of"),
+  mimic("arm == \"B\" and age > 95", 1, "--treated:1:1: selects no row of"),
+  mimic(
+    String(repeating: "(", count: 30_000) + "age > 1" + String(repeating: ")", count: 30_000), 1, "--treated:1:10001:",
+    "longer than 10000 characters"),
 ]
 
 @Suite("Hostile input: located errors, never a crash", .tags(.regression))
@@ -163,7 +177,8 @@ struct HostileInputTests {
     }
     if c.status != 0 {
       #expect(r.out.isEmpty, "stdout: \(r.out.prefix(500))")
-      #expect(r.err.contains(c.arguments[1]) || c.status == 64)
+      // A located error names its file; a --treated expression is located in the option itself.
+      #expect(r.err.contains(c.arguments[1]) || c.status == 64 || r.err.contains("error: --treated:1:"))
       #expect(r.err.count < 10_000)  // a hostile input gives a short message
     }
   }

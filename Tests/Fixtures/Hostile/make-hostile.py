@@ -127,3 +127,5 @@ write("negative-time.csv", "\n".join(neg) + "\n")
 write("negative-time.yaml", protocol(data="negative-time.csv"))
 write("expr-nul-and-unicode.yaml", protocol('"age \\0 > 1 \u00e9\u200b"'))
 write("not-a-mapping.yaml", "- just\n- a\n- list\n")
+# 7. mimic: arm A is the reference (the control arm); --treated must select other rows.
+write("mimic-arms.yaml", protocol(rows='arm == "A"'))
