@@ -26,7 +26,11 @@ public struct SyntheticDataCard: Sendable, Encodable {
     public var method: String, outcome: String, fitOn: String
     public var covariates: [String]
     public var constraints: [String]
-    public var correlationShrinkage: Double
+    /// The copula's correlation shrinkage; nil for the CART family.
+    public var correlationShrinkage: Double?
+    /// The CART family's settings and the kernel bandwidth rule of each smoothed variable.
+    public var cart: CARTSettings?
+    public var smoothingBandwidth: [String: String]?
     public var sampling: String
     public var acceptanceRate: Double
     public var candidates: Int
@@ -65,9 +69,10 @@ public struct SyntheticDataCard: Sendable, Encodable {
       eligibleReferenceRows: generation.support, trainingRows: result.trainingRows, holdoutRows: result.holdoutRows)
     eligibility = p.eligibility.rules.map { Rule(id: $0.id, kind: $0.kind.rawValue, condition: $0.expression.source) }
     generator = Generator(
-      method: p.synthesis?.generator ?? "gaussian-copula", outcome: g.outcome.kind.rawValue, fitOn: g.fitOn.rawValue,
-      covariates: g.copula.variables.map(\.name), constraints: p.synthesis?.constraints.map(\.source) ?? [],
-      correlationShrinkage: g.copula.shrinkage, sampling: generation.method, acceptanceRate: generation.acceptanceRate,
+      method: g.family.rawValue, outcome: g.outcome.kind.rawValue, fitOn: g.fitOn.rawValue,
+      covariates: g.variables.map(\.name), constraints: p.synthesis?.constraints.map(\.source) ?? [],
+      correlationShrinkage: g.copula?.shrinkage, cart: g.cart?.settings, smoothingBandwidth: g.cart?.bandwidthRules,
+      sampling: generation.method, acceptanceRate: generation.acceptanceRate,
       candidates: generation.candidates)
     supportWarning = generation.supportWarning
     audit = result.audit.goals
@@ -102,10 +107,17 @@ public struct SyntheticDataCard: Sendable, Encodable {
     lines.append("## Generator")
     lines.append("- \(generator.method), outcome \(generator.outcome), fitted on the \(generator.fitOn) population")
     lines.append("- covariates: \(generator.covariates.joined(separator: ", "))")
+    if let c = generator.cart {
+      let kernels = (generator.smoothingBandwidth ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
+      lines.append(
+        "- CART: minbucket \(c.minbucket), cp \(c.complexity), smoothing \(c.smoothing.rawValue)"
+          + (kernels.isEmpty ? "" : " (bandwidth " + kernels.joined(separator: ", ") + ")"))
+    }
     lines.append(
       String(
-        format: "- sampling: %@, acceptance %.3f over %d candidates; correlation shrinkage %.2f",
-        generator.sampling, generator.acceptanceRate, generator.candidates, generator.correlationShrinkage))
+        format: "- sampling: %@, acceptance %.3f over %d candidates", generator.sampling, generator.acceptanceRate,
+        generator.candidates)
+        + (generator.correlationShrinkage.map { String(format: "; correlation shrinkage %.2f", $0) } ?? ""))
     lines.append("")
     lines.append("## Audit")
     lines.append("| metric | value | goal | |")

@@ -88,7 +88,7 @@ public struct ProtocolSummary: Sendable, Encodable {
     }
     synthesis = p.synthesis.map { s in
       [
-        "generator": s.generator, "outcome": s.outcome, "covariates": s.covariates.joined(separator: ", "),
+        "generator": s.generator.rawValue, "outcome": s.outcome, "covariates": s.covariates.joined(separator: ", "),
         "constraints": s.constraints.map(\.source).joined(separator: "; "),
       ]
     }
