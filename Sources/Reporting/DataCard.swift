@@ -47,11 +47,13 @@ public struct SyntheticDataCard: Sendable, Encodable {
   public var eligibility: [Rule]
   public var generator: Generator
   public var supportWarning: String?
+  /// Written rows that equalled a reference patient and got a fresh outcome (nil when unknown).
+  public var copiesRedrawn: Int?
   public var audit: [AuditGoal]
 
   public init(
     protocol p: TrialProtocol, generator g: SyntheticControlGenerator, result: SyntheticAuditResult,
-    output: String, rows: Int, seed: UInt64, toolVersion: String
+    output: String, rows: Int, seed: UInt64, toolVersion: String, replica: SyntheticReplica? = nil
   ) throws {
     guard let spec = p.reference, let data = p.referenceData, let generation = result.generation else {
       throw SynthesisError.notConfigured("a data card needs a reference cohort and a generation report")
@@ -75,6 +77,7 @@ public struct SyntheticDataCard: Sendable, Encodable {
       sampling: generation.method, acceptanceRate: generation.acceptanceRate,
       candidates: generation.candidates)
     supportWarning = generation.supportWarning
+    copiesRedrawn = replica?.copiesRedrawn
     audit = result.audit.goals
   }
 
@@ -118,6 +121,9 @@ public struct SyntheticDataCard: Sendable, Encodable {
         format: "- sampling: %@, acceptance %.3f over %d candidates", generator.sampling, generator.acceptanceRate,
         generator.candidates)
         + (generator.correlationShrinkage.map { String(format: "; correlation shrinkage %.2f", $0) } ?? ""))
+    if let copiesRedrawn {
+      lines.append("- rows equal to a reference patient after rounding, given a fresh outcome: \(copiesRedrawn)")
+    }
     lines.append("")
     lines.append("## Audit")
     lines.append("| metric | value | goal | |")

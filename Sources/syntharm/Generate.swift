@@ -63,7 +63,7 @@ extension SynthArmCommand {
         fitOn: fitOn.flatMap(FitPopulation.init(rawValue:)) ?? trialProtocol.synthesis?.fitOn ?? .reference)
       let card = try SyntheticDataCard(
         protocol: trialProtocol, generator: generator, result: result, output: output,
-        rows: n, seed: seed, toolVersion: SynthArmVersion.current)
+        rows: n, seed: seed, toolVersion: SynthArmVersion.current, replica: replica)
       // Every file is written beside its final name and renamed: no partial output.
       try writeAtomically(generator.csv(replica), to: output)
       try writeAtomically(card.json(), to: stem + ".card.json")
