@@ -49,11 +49,14 @@ public struct SyntheticDataCard: Sendable, Encodable {
   public var supportWarning: String?
   /// Written rows that equalled a reference patient and got a fresh outcome (nil when unknown).
   public var copiesRedrawn: Int?
+  /// How `generator: auto` chose (nil when the protocol names the family).
+  public var selection: GeneratorSelectionReport?
   public var audit: [AuditGoal]
 
   public init(
     protocol p: TrialProtocol, generator g: SyntheticControlGenerator, result: SyntheticAuditResult,
-    output: String, rows: Int, seed: UInt64, toolVersion: String, replica: SyntheticReplica? = nil
+    output: String, rows: Int, seed: UInt64, toolVersion: String, replica: SyntheticReplica? = nil,
+    selection: GeneratorSelectionReport? = nil
   ) throws {
     guard let spec = p.reference, let data = p.referenceData, let generation = result.generation else {
       throw SynthesisError.notConfigured("a data card needs a reference cohort and a generation report")
@@ -78,6 +81,7 @@ public struct SyntheticDataCard: Sendable, Encodable {
       candidates: generation.candidates)
     supportWarning = generation.supportWarning
     copiesRedrawn = replica?.copiesRedrawn
+    self.selection = selection
     audit = result.audit.goals
   }
 
@@ -124,6 +128,7 @@ public struct SyntheticDataCard: Sendable, Encodable {
     if let copiesRedrawn {
       lines.append("- rows equal to a reference patient after rounding, given a fresh outcome: \(copiesRedrawn)")
     }
+    if let selection { lines += Self.selectionLines(selection) }
     lines.append("")
     lines.append("## Audit")
     lines.append("| metric | value | goal | |")
@@ -133,5 +138,30 @@ public struct SyntheticDataCard: Sendable, Encodable {
       lines.append("| \(g.metric) | \(value) | \(g.target) | \(g.passed.map { $0 ? "pass" : "attention" } ?? "—") |")
     }
     return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// Each family's best configuration with its score components, gates and time.
+  static func selectionLines(_ r: GeneratorSelectionReport) -> [String] {
+    var lines = ["", "## Generator selection (generator: auto)"]
+    lines.append(
+      String(
+        format:
+          "Chosen: %@, among %d configurations fitted on halves (%d patients) of the %d eligible reference patients, seed %llu, %.1f s.",
+        r.winner.label, r.results.count, r.halfSize, r.eligibleRows, r.seed, r.seconds))
+    lines.append("")
+    lines.append(
+      "| family | best configuration | splits | score (± SE) | shapes | pairs | detection | KM | Cox CI overlap | C-index ratio | DCR protection | exact copies | gates | time |"
+    )
+    lines.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for family in [GeneratorFamily.gaussianCopula, .cart] {
+      guard let b = r.best(family) else { continue }
+      lines.append(
+        String(
+          format: "| %@ | %@ | %d | %.3f (± %.3f) | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %d | %@ | %.1f s |", family.rawValue,
+          b.configuration.label, b.splits, b.score, b.scoreStandardError, b.columnShapes, b.columnPairTrends, b.detection,
+          b.kaplanMeier, b.coxOverlap, b.concordanceRatio, b.dcrOverfittingProtection, b.exactCopies, b.passes ? "passed" : "failed",
+          b.seconds))
+    }
+    return lines
   }
 }

@@ -112,6 +112,10 @@ public struct SyntheticControlGenerator: Sendable {
       copula = nil
       cart = try SequentialCARTModel.fit(
         columns: data.columns, rows: rows, variables: variables, settings: synthesis?.cart ?? CARTSettings())
+    case .auto:
+      throw .notConfigured(
+        "'synthesis.generator: auto' is resolved by the generator selection before fitting (syntharm generate, audit and run do it); "
+          + "fit a protocol whose generator is a family")
     }
     // The loader admits only known outcome families; an unknown one is an error here too, not a Weibull.
     guard let kind = OutcomeKind(rawValue: synthesis?.outcome ?? OutcomeKind.weibull.rawValue) else {

@@ -219,6 +219,9 @@ public enum GeneratorFamily: String, Sendable, Codable, CaseIterable {
   case gaussianCopula = "gaussian-copula"
   /// Sequential CART synthesis in the style of synthpop (Nowok, Raab & Dibben 2016).
   case cart
+  /// Chosen among the families' configurations on holdout splits of the eligible reference
+  /// (`GeneratorSelection` in Reporting), before anything is fitted.
+  case auto
 }
 
 /// How continuous values drawn from a CART leaf are smoothed (`synthesis.smoothing`).

@@ -5,7 +5,8 @@
 let invalidCorpus: [(file: String, firstError: String, errorCount: Int)] = [
   (
     "protocol-unknown-generator.yaml",
-    "protocol-unknown-generator.yaml:54:14: synthesis.generator: 'carts' is not one of gaussian-copula, cart (did you mean 'cart'?)", 1
+    "protocol-unknown-generator.yaml:54:14: synthesis.generator: 'carts' is not one of gaussian-copula, cart, auto (did you mean 'cart'?)",
+    1
   ),
   (
     "protocol-cart-knob-on-copula.yaml",
