@@ -115,11 +115,13 @@ let package = Package(
     .testTarget(name: "AuditTests", dependencies: ["Audit", "SurvivalAnalysis", "GSL", "TestSupport"]),
     .testTarget(
       name: "RunsTests",
-      dependencies: ["Runs", "Simulation", "Audit", "SurvivalAnalysis", "TrialSpec", "TestSupport"]
+      dependencies: ["Runs", "Simulation", "Synthesis", "Audit", "SurvivalAnalysis", "TrialSpec", "TestSupport"]
     ),
     .testTarget(
       name: "ReportingTests",
-      dependencies: ["Reporting", "Runs", "Plotting", "Simulation", "Audit", "SurvivalAnalysis", "TrialSpec", "TestSupport"]
+      dependencies: [
+        "Reporting", "Runs", "Plotting", "Simulation", "Synthesis", "Audit", "SurvivalAnalysis", "TrialSpec", "TestSupport",
+      ]
     ),
     .testTarget(
       name: "SurvivalAnalysisTests",

@@ -76,6 +76,9 @@ extension AuditReport {
       row(
         "DCR S→train median", fmt(privacy.dcrSyntheticToTrain?.median, digits: 4),
         privacy.dcrHoldoutToTrain.map { "holdout→train median \(fmt($0.median, digits: 4))" } ?? ""))
+    if let auc = privacy.membershipInferenceAUC {
+      lines.append(row("Membership inference AUC (DCR)", fmt(auc), "0.5 = members not told from held-out patients"))
+    }
     if let h = privacy.hamming {
       lines.append(
         row(

@@ -44,6 +44,15 @@ public struct PrivacyReport: Codable, Sendable, Hashable {
   public var dcrOverfittingProtection: Double?
   /// SDMetrics warns when the holdout has fewer than half as many rows as the training table.
   public var holdoutTooSmall: Bool?
+  /// A distance-based membership-inference attack: an attacker holding the synthetic table
+  /// guesses that a real patient was in the training table when the patient's DCR to the closest
+  /// synthetic row is small (the full black-box attack of GAN-Leaks, Chen, Yu, Zhang & Fritz, CCS
+  /// 2020, with SDMetrics' DCR distance, ranges from the training table). The AUC of that guess,
+  /// training patients (members) against holdout patients (non-members): P(d_train < d_holdout)
+  /// + ½ P(tie), the Mann–Whitney statistic. 0.5 = the synthetic rows do not tell members from
+  /// non-members; 1 = every training patient sits closer to a synthetic row than every held-out
+  /// one. Independent of the two tables' sizes. nil without a holdout.
+  public var membershipInferenceAUC: Double?
   /// Synthetic rows equal to some training row on every column (NaN matches NaN).
   public var exactCopies: Int
   public var exactCopyFraction: Double
@@ -87,6 +96,10 @@ public struct PrivacyReport: Codable, Sendable, Hashable {
       let expected = Double(train.rowCount) / Double(train.rowCount + holdout.rowCount)
       dcrOverfittingProtection = Swift.min((1 - q) / (1 - expected), 1)
       holdoutTooSmall = Double(holdout.rowCount) < 0.5 * Double(train.rowCount)
+      let syntheticRows = encoder.encode(synthetic)
+      let members = NearestRecords.search(trainRows, in: syntheticRows).nearest
+      let nonMembers = NearestRecords.search(encoder.encode(holdout), in: syntheticRows).nearest
+      membershipInferenceAUC = Self.membershipAUC(members: members, nonMembers: nonMembers)
     }
 
     // A copy has DCR 0; confirm with exact equality (division by the range can round two
@@ -120,6 +133,25 @@ public struct PrivacyReport: Codable, Sendable, Hashable {
     try reference.checkComparable(with: queries, selfName: "reference", otherName: "query")
     let encoder = DistanceEncoder(reference: reference)
     return NearestRecords.search(encoder.encode(queries), in: encoder.encode(reference)).nearest
+  }
+
+  /// P(member distance < non-member distance) + ½ P(equal), by ranks with ties averaged:
+  /// (R_nonMembers − n₂(n₂ + 1)/2) / (n₁n₂), R the rank sum of the non-members' distances.
+  static func membershipAUC(members: [Double], nonMembers: [Double]) -> Double? {
+    let n1 = Double(members.count)
+    let n2 = Double(nonMembers.count)
+    guard n1 > 0, n2 > 0 else { return nil }
+    let all = (members.map { ($0, false) } + nonMembers.map { ($0, true) }).sorted { $0.0 < $1.0 }
+    var rankSum = 0.0
+    var i = 0
+    while i < all.count {
+      var j = i
+      while j + 1 < all.count && all[j + 1].0 == all[i].0 { j += 1 }
+      let rank = Double(i + j) / 2 + 1
+      for k in i...j where all[k].1 { rankSum += rank }
+      i = j + 1
+    }
+    return (rankSum - n2 * (n2 + 1) / 2) / (n1 * n2)
   }
 
   static func nndr(_ d: NearestDistances) -> NNDRSummary? {

@@ -225,6 +225,11 @@ extension HTMLReport {
         "DCR overfitting protection", number(o, 3),
         "1 = no closer to training than to held-out patients (\(percent(p.shareCloserToTrain, 0)) closer to training)")
     }
+    if let auc = p.membershipInferenceAUC {
+      row(
+        "Membership inference AUC (distance attack)", number(auc, 3),
+        "0.5 = training patients not told from held-out ones by their distance to synthetic rows")
+    }
     if let h = p.hamming {
       row(
         "Fields differing from the nearest real row", "median \(number(h.median, 1))",

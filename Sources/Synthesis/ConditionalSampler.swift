@@ -14,6 +14,10 @@
 // this path with plain rejection on a correlated case. Every accepted patient is still checked
 // against all rules and constraints (100 %).
 //
+// The CART family draws candidates from its trees; when the pilot acceptance is below 5 % and
+// rules bound single variables, restricted steps are truncated to the rules leaf by leaf and each
+// row accepted with probability w/W (SequentialCART+Conditioning.swift: exact, W a true bound).
+//
 // A constraint (synthesis.constraints) is violated only when false: a missing value is not
 // implausible, so unknown passes. Eligibility rules follow their `on_unknown`.
 
@@ -26,22 +30,21 @@ struct ConditionalSampler {
   let eligibility: Eligibility
   let constraints: [CompiledExpression]
 
-  var copula: GaussianCopulaModel { generator.copula }
-
   /// Draws until `count` patients pass, or `budget` candidates have been drawn. Returns the
   /// patients, the candidates drawn, how many of them passed (≥ count: the last batch's surplus
   /// is discarded) and the method.
   func sample(count: Int, budget: Int, rng: GSLRandomSource, allowLatentBox: Bool = true, drift: Double = 1) throws(SynthesisError)
     -> (patients: SyntheticPatients, candidates: Int, passed: Int, method: String)
   {
-    var accepted = SyntheticPatients(variables: copula.variables, values: copula.variables.map { _ in [] }, eventTimes: [])
+    let variables = generator.variables
+    var accepted = SyntheticPatients(variables: variables, values: variables.map { _ in [] }, eventTimes: [])
     var candidates = 0
     var passed = 0
     var proposalCandidates = 0
     var proposalPassed = 0
     guard count > 0 else { return (accepted, 0, 0, "rejection") }
-    let box = allowLatentBox ? latentBox() : nil
-    var proposal = Proposal(copula: copula, box: nil)
+    let box = allowLatentBox ? generator.copula.flatMap(latentBox) : nil
+    var proposal = generator.copula.map { Proposal(copula: $0, box: nil) } ?? Proposal(cart: generator.cart!)
     var method = "rejection"
     var pilotDone = false
     while accepted.count < count {
@@ -63,7 +66,7 @@ struct ConditionalSampler {
       // After the pilot batch: switch to the latent box when rejection is too wasteful.
       if !pilotDone {
         pilotDone = true
-        if let box, Double(drawn.count) / Double(batch) < 0.05 {
+        if let box, let copula = generator.copula, Double(drawn.count) / Double(batch) < 0.05 {
           proposal = Proposal(copula: copula, box: box)
           proposal.calibrate(rng: rng)
           // Not a silent fallback: when the box's Cholesky factor fails, the report says that
@@ -71,6 +74,14 @@ struct ConditionalSampler {
           method = proposal.usesLatentBox ? "latent-box" : "rejection (the latent box's Cholesky factor failed)"
           proposalCandidates = 0
           proposalPassed = 0
+        } else if allowLatentBox, let cart = generator.cart, Double(drawn.count) / Double(batch) < 0.05 {
+          let restriction = CARTRestriction(model: cart, eligibility: eligibility)
+          if !restriction.isEmpty {
+            proposal = Proposal(cart: cart, restriction: restriction)
+            method = "truncated-leaf"
+            proposalCandidates = 0
+            proposalPassed = 0
+          }
         }
       }
     }
@@ -97,7 +108,7 @@ struct ConditionalSampler {
 
   /// Latent intervals implied by rules that bound one generated variable, intersected per
   /// dimension; nil when no rule does.
-  func latentBox() -> [(Double, Double)?]? {
+  func latentBox(_ copula: GaussianCopulaModel) -> [(Double, Double)?]? {
     var box = [(Double, Double)?](repeating: nil, count: copula.latentDimension)
     var any = false
     func restrict(_ a: Int, _ interval: (Double, Double)) {

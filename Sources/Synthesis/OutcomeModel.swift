@@ -159,4 +159,23 @@ public struct OutcomeModel: Sendable {
     for (i, s) in censoring.survival.enumerated() where s <= u { return censoring.times[i] }
     return lastFollowUp
   }
+
+  /// A censoring time drawn by inverting the reverse Kaplan–Meier curve at `u` with the curve
+  /// interpolated linearly between its steps (from S(0) = 1): each step's mass is spread
+  /// uniformly over the interval since the step before, so the curve is the same at every
+  /// observed censoring time but no observed time is drawn again (a released replica must not
+  /// re-use real patients' times, Docs/Methods.md). Past the last step: the last follow-up time.
+  public func smoothedCensoringTime(_ u: Double) -> Double {
+    var previousTime = 0.0
+    var previousSurvival = 1.0
+    for (i, s) in censoring.survival.enumerated() where s < previousSurvival {  // the curve's steps only
+      if s <= u {
+        let f = (previousSurvival - u) / (previousSurvival - s)
+        return previousTime + f * (censoring.times[i] - previousTime)
+      }
+      previousTime = censoring.times[i]
+      previousSurvival = s
+    }
+    return lastFollowUp
+  }
 }

@@ -1,11 +1,17 @@
 // Proposal.swift — candidate patients: plain copula draws, or GHK draws inside a latent box
-// accepted with probability w / w_max (see ConditionalSampler.swift for why this is exact).
+// accepted with probability w / w_max (see ConditionalSampler.swift for why this is exact), or
+// plain draws from sequential CART trees.
 
 import Foundation
 import GSL
 
 struct Proposal {
-  let copula: GaussianCopulaModel
+  /// Exactly one of `copula` and `cart` is set.
+  private let model: GaussianCopulaModel?
+  private let cart: SequentialCARTModel?
+  /// CART draws truncated to single-variable rules (nil = plain CART draws).
+  private var restriction: CARTRestriction?
+  private var copula: GaussianCopulaModel { model! }
   /// Per latent dimension, the allowed interval (nil = unbounded); nil box = plain sampling.
   let box: [(Double, Double)?]?
   /// Latent dimensions with bounded ones first, and the Cholesky factor in that order.
@@ -13,8 +19,20 @@ struct Proposal {
   private var lower: [Double] = []
   private var maxWeight = 0.0
 
+  /// Draws from CART trees: plain, or truncated to `restriction` and accepted by weight.
+  init(cart: SequentialCARTModel, restriction: CARTRestriction? = nil) {
+    model = nil
+    self.cart = cart
+    self.restriction = restriction
+    box = nil
+  }
+
+  /// Whether CART draws are truncated to the rules.
+  var usesTruncatedLeaves: Bool { restriction != nil }
+
   init(copula: GaussianCopulaModel, box: [(Double, Double)?]?) {
-    self.copula = copula
+    model = copula
+    cart = nil
     self.box = box
     guard let box else { return }
     let m = copula.latentDimension
@@ -38,6 +56,11 @@ struct Proposal {
 
   /// `count` candidate patients (not yet checked against the rules), event times left at 0.
   mutating func draw(_ count: Int, rng: GSLRandomSource) -> SyntheticPatients {
+    if let cart {
+      let values = restriction.map { cart.draw(count, restriction: $0, rng: rng) } ?? cart.draw(count, rng: rng)
+      return SyntheticPatients(
+        variables: cart.variables, values: values, eventTimes: [Double](repeating: 0, count: values.first?.count ?? 0))
+    }
     let p = copula.variables.count
     let m = copula.latentDimension
     var values = [[Double]](repeating: [], count: p)

@@ -34,21 +34,36 @@ public struct GenerationReport: Sendable, Codable {
   public var candidates: Int
   /// Accepted / candidates: the share of drawn patients that met every rule and constraint.
   public var acceptanceRate: Double
-  /// `rejection`, or `latent-box` when single-variable rules were imposed on the latent normal.
+  /// `rejection`; `latent-box` when single-variable rules were imposed on the copula's latent
+  /// normal; `truncated-leaf` when CART leaves were truncated to them.
   public var method: String
   /// Reference patients meeting the criteria: how many real patients back the synthetic ones.
   public var support: Int
   public var supportWarning: String?
   public var fitOn: FitPopulation
   public var rowsFitted: Int
-  public var correlationShrinkage: Double
+  /// The covariate family; nil in reports written before there was a choice (the copula).
+  public var generator: GeneratorFamily?
+  /// The copula's correlation shrinkage λ; nil for the CART family.
+  public var correlationShrinkage: Double?
+  /// The CART family's settings; nil for the copula.
+  public var cart: CARTSettings?
 }
 
-/// A Gaussian-copula generator of synthetic control patients, with a Weibull (or
-/// piecewise-exponential) outcome model, learnt from a protocol's reference cohort.
+/// A generator of synthetic control patients learnt from a protocol's reference cohort: the
+/// covariates from the family the protocol names (`synthesis.generator`: a Gaussian copula, or
+/// sequential CART), event times from a Weibull (or piecewise-exponential) outcome model that
+/// every family shares, as does the censoring model. Refits (bootstrap resamples in the Monte
+/// Carlo engine) use the same family and settings.
 public struct SyntheticControlGenerator: Sendable {
   public let trialProtocol: TrialProtocol
-  public let copula: GaussianCopulaModel
+  public let family: GeneratorFamily
+  /// The generated covariates, in order.
+  public let variables: [VariableDeclaration]
+  /// The fitted copula (family `gaussian-copula`), else nil.
+  public let copula: GaussianCopulaModel?
+  /// The fitted trees (family `cart`), else nil.
+  public let cart: SequentialCARTModel?
   public let outcome: OutcomeModel
   public let fitOn: FitPopulation
   /// Reference rows (CSV row indices) used for fitting.
@@ -87,7 +102,21 @@ public struct SyntheticControlGenerator: Sendable {
     trialProtocol = p
     self.fitOn = fitOn
     fittedRows = rows
-    copula = try GaussianCopulaModel.fit(columns: data.columns, rows: rows, variables: variables)
+    self.variables = variables
+    family = synthesis?.generator ?? .gaussianCopula
+    switch family {
+    case .gaussianCopula:
+      copula = try GaussianCopulaModel.fit(columns: data.columns, rows: rows, variables: variables)
+      cart = nil
+    case .cart:
+      copula = nil
+      cart = try SequentialCARTModel.fit(
+        columns: data.columns, rows: rows, variables: variables, settings: synthesis?.cart ?? CARTSettings())
+    case .auto:
+      throw .notConfigured(
+        "'synthesis.generator: auto' is resolved by the generator selection before fitting (syntharm generate, audit and run do it); "
+          + "fit a protocol whose generator is a family")
+    }
     // The loader admits only known outcome families; an unknown one is an error here too, not a Weibull.
     guard let kind = OutcomeKind(rawValue: synthesis?.outcome ?? OutcomeKind.weibull.rawValue) else {
       throw .notConfigured("unknown outcome model '\(synthesis?.outcome ?? "")'")
@@ -114,7 +143,7 @@ public struct SyntheticControlGenerator: Sendable {
   /// categorical variables, NaN = missing), in the generator's variable order.
   public func referenceValues(row: Int) -> [Double] {
     guard let data = trialProtocol.referenceData else { return [] }
-    return copula.variables.map { GaussianCopulaModel.values(data.columns, $0.name, [row])[0] }
+    return variables.map { GaussianCopulaModel.values(data.columns, $0.name, [row])[0] }
   }
 
   /// Reference patients meeting `eligibility`.
@@ -129,7 +158,8 @@ public struct SyntheticControlGenerator: Sendable {
   /// - Parameter maxCandidates: the attempt budget (default max(100,000, 1,000 × count)); when it
   ///   runs out first, ``SynthesisError/budgetExhausted(requested:generated:candidates:)``. Never
   ///   returns fewer rows than asked.
-  ///   - allowLatentBox: false forces plain rejection (the reference answer) even for rare subgroups.
+  ///   - allowLatentBox: false forces plain rejection (the reference answer) even for rare
+  ///     subgroups, for every family (the copula's latent box, CART's truncated leaves).
   public func generate(
     count: Int, seed: UInt64, eligibility: Eligibility? = nil, maxCandidates: Int? = nil,
     allowLatentBox: Bool = true
@@ -153,7 +183,8 @@ public struct SyntheticControlGenerator: Sendable {
       supportWarning: support < 30
         ? "only \(support) reference patients meet the criteria (fewer than 30): the synthetic patients rest on very little real data"
         : nil,
-      fitOn: fitOn, rowsFitted: fittedRows.count, correlationShrinkage: copula.shrinkage)
+      fitOn: fitOn, rowsFitted: fittedRows.count, generator: family, correlationShrinkage: copula?.shrinkage,
+      cart: cart?.settings)
     return (patients, report)
   }
 }

@@ -12,6 +12,12 @@ public struct SyntheticReplica: Sendable {
   /// min(event time, censoring time), in the reference's time unit.
   public var times: [Double]
   public var events: [Bool]
+  /// Patients whose written row (covariates, time, event) equalled a reference patient's, and
+  /// whose outcome was therefore drawn again.
+  public var copiesRedrawn = 0
+  /// Patients still equal to a reference patient after 100 fresh outcomes (0 unless the
+  /// reference's times are degenerate); the audit counts them as exact copies.
+  public var copiesRemaining = 0
 }
 
 extension SyntheticReplica {
@@ -29,6 +35,15 @@ extension SyntheticControlGenerator {
   /// (stream `seed`, separate from the covariate stream), and rounds numbers to the precision
   /// the reference is written with (whole days, whole years of age, …), so that what is audited
   /// is exactly what the CSV holds. A rounded time is at least one unit of that precision.
+  ///
+  /// Privacy by construction: censoring times come from the reverse Kaplan–Meier curve
+  /// interpolated between its steps (never an observed time), and a patient whose written row
+  /// equals a reference patient's on every column (after rounding) gets a fresh event time from
+  /// the outcome model for the same covariates and a fresh censoring time, until it differs (at
+  /// most 100 times; counted in ``SyntheticReplica/copiesRedrawn``). This is synthpop's
+  /// `sdc(rm.replicated.uniques = TRUE)` idea, with a redraw instead of a removal so the
+  /// requested number of patients is kept; the event distribution changes only by the removal of
+  /// the (rare) copies.
   public func replica(of patients: SyntheticPatients, seed: UInt64) -> SyntheticReplica {
     let rng = SeedSequence(masterSeed: seed).makeRandomSource(0x4345_4e53)  // "CENS"
     var rounded = patients
@@ -42,13 +57,51 @@ extension SyntheticControlGenerator {
       rounded.values[j] = rounded.values[j].map { $0.isNaN ? $0 : ($0 / step).rounded() * step }
     }
     let step = pow(10, -Double(Self.decimals(cohort, spec.timeColumn)))
-    for t in patients.eventTimes {
-      let c = outcome.censoringTime(rng.uniformPositive())
-      times.append(max((min(t, c) / step).rounded() * step, step))
-      events.append(t <= c)
+    let reference = referenceRowKeys()
+    var redrawn = 0
+    var remaining = 0
+    for i in 0..<patients.count {
+      var t = patients.eventTimes[i]
+      var key = rounded.values.map { Self.keyBits($0[i]) }
+      for attempt in 0...100 {
+        let c = outcome.smoothedCensoringTime(rng.uniformPositive())
+        let time = max((min(t, c) / step).rounded() * step, step)
+        key.append(contentsOf: [Self.keyBits(time), t <= c ? 1 : 0])
+        guard reference.contains(key) else {
+          times.append(time)
+          events.append(t <= c)
+          break
+        }
+        key.removeLast(2)
+        guard attempt < 100 else {
+          remaining += 1
+          times.append(time)
+          events.append(t <= c)
+          break
+        }
+        redrawn += 1
+        t = outcome.eventTime(survival: rng.uniformPositive(), row: patients.values.map { $0[i] })
+      }
+      rounded.eventTimes[i] = t
     }
-    return SyntheticReplica(patients: rounded, times: times, events: events)
+    return SyntheticReplica(
+      patients: rounded, times: times, events: events, copiesRedrawn: redrawn, copiesRemaining: remaining)
   }
+
+  /// Every reference patient's row as the replica writes one: generated covariates (generator
+  /// order), time, event.
+  func referenceRowKeys() -> Set<[UInt64]> {
+    guard let data = trialProtocol.referenceData else { return [] }
+    let rows = data.referenceRows.filter { !data.times[$0].isNaN && data.events[$0] != nil }
+    let columns = variables.map { GaussianCopulaModel.values(data.columns, $0.name, rows) }
+    return Set(
+      rows.indices.map { i in
+        columns.map { Self.keyBits($0[i]) } + [Self.keyBits(data.times[rows[i]]), data.events[rows[i]]! ? 1 : 0]
+      })
+  }
+
+  /// A number's identity for row equality: NaN equals NaN, −0 equals 0.
+  static func keyBits(_ x: Double) -> UInt64 { x.isNaN ? UInt64.max : (x + 0).bitPattern }
 
   /// The replica as CSV text: the reference's column names and order (generated covariates,
   /// time, event), codes or labels as the reference holds them, numbers at the reference's

@@ -179,10 +179,15 @@ extension ProtocolLoader {
   func loadSynthesis(_ node: Node, variables: [VariableDeclaration], symbols: [String: ExpressionSymbol]) -> SynthesisSpec? {
     guard
       let m = reader.mapping(
-        node, "synthesis", allowed: ["generator", "outcome", "covariates", "constraints", "fit_on"],
-        required: ["generator", "outcome"])
+        node, "synthesis", allowed: ["generator", "outcome", "covariates", "constraints", "fit_on", "minbucket", "smoothing"],
+        required: ["outcome"])
     else { return nil }
-    let generator = reader.choice(m["generator"], "synthesis.generator", ["gaussian-copula"])
+    var generator: GeneratorFamily? = .gaussianCopula
+    if m.has("generator") {
+      generator = reader.choice(m["generator"], "synthesis.generator", GeneratorFamily.allCases.map(\.rawValue))
+        .flatMap(GeneratorFamily.init(rawValue:))
+    }
+    let cart = loadCARTSettings(m, generator: generator)
     let outcome = reader.choice(m["outcome"], "synthesis.outcome", ["weibull", "piecewise-exponential"])
     let names = variables.map(\.name)
     var covariates = names
@@ -211,6 +216,28 @@ extension ProtocolLoader {
       fitOn = FitPopulation(rawValue: choice)!
     }
     guard let generator, let outcome else { return nil }
-    return SynthesisSpec(generator: generator, outcome: outcome, covariates: covariates, constraints: constraints, fitOn: fitOn)
+    return SynthesisSpec(
+      generator: generator, outcome: outcome, covariates: covariates, constraints: constraints, fitOn: fitOn,
+      cart: generator == .cart ? cart : nil)
+  }
+
+  /// `minbucket` and `smoothing`: settings of the CART family only, so an error for any other
+  /// generator (a knob that would be silently ignored).
+  private func loadCARTSettings(_ m: SpecMapping, generator: GeneratorFamily?) -> CARTSettings {
+    var settings = CARTSettings()
+    for key in ["minbucket", "smoothing"] where m.has(key) && generator != nil && generator != .cart {
+      reader.fail(m[key], "synthesis.\(key)", "applies to 'generator: cart' only (the generator is \(generator!.rawValue))")
+    }
+    if m.has("minbucket"),
+      let k = reader.integer(m["minbucket"], "synthesis.minbucket", "a whole number ≥ 1", where: { $0 >= 1 })
+    {
+      settings.minbucket = k
+    }
+    if m.has("smoothing"),
+      let choice = reader.choice(m["smoothing"], "synthesis.smoothing", CARTSmoothing.allCases.map(\.rawValue))
+    {
+      settings.smoothing = CARTSmoothing(rawValue: choice)!
+    }
+    return settings
   }
 }

@@ -210,12 +210,53 @@ public struct TrialDesign: Sendable {
 }
 
 public struct SynthesisSpec: Sendable {
-  public var generator: String
+  /// The covariate generator family (`synthesis.generator`, default `gaussian-copula`).
+  public var generator: GeneratorFamily = .gaussianCopula
   public var outcome: String
   public var covariates: [String]
   public var constraints: [CompiledExpression]
   /// Which reference patients the generator learns from (`synthesis.fit_on`, default reference).
   public var fitOn: FitPopulation = .reference
+  /// The CART family's settings (`synthesis.minbucket`, `synthesis.smoothing`); nil for the copula.
+  public var cart: CARTSettings?
+}
+
+/// Which family learns the covariates (Docs/ProtocolFormat.md `synthesis.generator`).
+public enum GeneratorFamily: String, Sendable, Codable, CaseIterable {
+  /// Gaussian copula with empirical marginals (the default).
+  case gaussianCopula = "gaussian-copula"
+  /// Sequential CART synthesis in the style of synthpop (Nowok, Raab & Dibben 2016).
+  case cart
+  /// Chosen among the families' configurations on holdout splits of the eligible reference
+  /// (`GeneratorSelection` in Reporting), before anything is fitted.
+  case auto
+}
+
+/// How continuous values drawn from a CART leaf are smoothed (`synthesis.smoothing`).
+public enum CARTSmoothing: String, Sendable, Codable, CaseIterable {
+  /// A Gaussian kernel around the donor value (synthpop's `smoothing = "density"`).
+  case density
+  /// The donor's value itself (synthpop's default `""`): a real patient's value is re-used.
+  case none
+}
+
+/// The privacy knobs of sequential CART synthesis.
+public struct CARTSettings: Sendable, Hashable, Codable {
+  /// The fewest fitting patients in any leaf (rpart's `minbucket`); the split search needs
+  /// 3 × minbucket patients in a node, as rpart sets `minsplit` when only `minbucket` is given.
+  public var minbucket: Int
+  public var smoothing: CARTSmoothing
+  /// rpart's complexity parameter: a split must reduce the node impurity by at least cp times the
+  /// root's (synthpop's default 1e-8: practically no limit).
+  public var complexity: Double
+
+  /// SynthArm's defaults: minbucket 20 (synthpop's 5 fails the DCR overfitting gate on colon_os,
+  /// ../shared/reference/generators.md §3), density smoothing, cp 1e-8.
+  public init(minbucket: Int = 20, smoothing: CARTSmoothing = .density, complexity: Double = 1e-8) {
+    self.minbucket = minbucket
+    self.smoothing = smoothing
+    self.complexity = complexity
+  }
 }
 
 /// Which reference patients the generator learns from.

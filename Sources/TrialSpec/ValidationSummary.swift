@@ -87,10 +87,15 @@ public struct ProtocolSummary: Sendable, Encodable {
       VariableRow(name: $0.name, type: $0.type.rawValue, unit: $0.unit, labels: $0.labels, missing: p.referenceData?.missingCount($0.name))
     }
     synthesis = p.synthesis.map { s in
-      [
-        "generator": s.generator, "outcome": s.outcome, "covariates": s.covariates.joined(separator: ", "),
+      var fields = [
+        "generator": s.generator.rawValue, "outcome": s.outcome, "covariates": s.covariates.joined(separator: ", "),
         "constraints": s.constraints.map(\.source).joined(separator: "; "),
       ]
+      if let cart = s.cart {
+        fields["minbucket"] = String(cart.minbucket)
+        fields["smoothing"] = cart.smoothing.rawValue
+      }
+      return fields
     }
   }
 }

@@ -48,7 +48,8 @@ extension SynthArmCommand {
     }
 
     func run() throws {
-      let trialProtocol = try loadProtocol(protocolFile)
+      var trialProtocol = try loadProtocol(protocolFile)
+      if synthetic == nil { trialProtocol = try resolveGenerator(trialProtocol, seed: seed).0 }
       let result: SyntheticAuditResult
       if let synthetic {
         let data = try trialProtocol.typedData(csvPath: synthetic)  // errors: `error: file:line:column: …`

@@ -58,13 +58,13 @@ extension SynthArmCommand {
       let files = [output, stem + ".card.json", stem + ".card.md"]
       for file in files { try checkOutputTarget(file) }
       do { try AtomicFile.checkWritableFolder(AtomicFile.folder(of: output)) } catch { throw CLIError(error.description) }
-      let trialProtocol = try loadProtocol(protocolFile)
+      let (trialProtocol, selection) = try resolveGenerator(try loadProtocol(protocolFile), seed: seed)
       let (result, replica, generator) = try SyntheticAudit.generateAndAudit(
         trialProtocol, count: n, seed: seed, holdout: holdout,
         fitOn: fitOn.flatMap(FitPopulation.init(rawValue:)) ?? trialProtocol.synthesis?.fitOn ?? .reference)
       let card = try SyntheticDataCard(
         protocol: trialProtocol, generator: generator, result: result, output: output,
-        rows: n, seed: seed, toolVersion: SynthArmVersion.current)
+        rows: n, seed: seed, toolVersion: SynthArmVersion.current, replica: replica, selection: selection)
       // Every file is written beside its final name and renamed: no partial output.
       try writeAtomically(generator.csv(replica), to: output)
       try writeAtomically(card.json(), to: stem + ".card.json")
@@ -96,4 +96,25 @@ extension TrialProtocol {
     guard let reference else { return nil }
     return (reference.timeUnit.convert(1, to: timeUnit), timeUnit.rawValue + "s")
   }
+}
+
+/// `synthesis.generator: auto` replaced by the selected family and settings (any other protocol
+/// as it is); the choice is summarised on stderr, so JSON on stdout stays clean.
+func resolveGenerator(_ p: TrialProtocol, seed: UInt64) throws -> (TrialProtocol, GeneratorSelectionReport?) {
+  let resolved: (TrialProtocol, GeneratorSelectionReport?)
+  do { resolved = try GeneratorSelection.resolve(p, seed: seed) } catch let e as GeneratorSelectionError { throw CLIError(e.description) }
+  if let report = resolved.1 {
+    printError(
+      String(
+        format: "generator: auto chose %@ (%d configurations on %d eligible patients, halves of %d, %.1f s)", report.winner.label,
+        report.results.count, report.eligibleRows, report.halfSize, report.seconds))
+    for family in [GeneratorFamily.gaussianCopula, .cart] {
+      guard let b = report.best(family) else { continue }
+      printError(
+        String(
+          format: "  best %@: score %.3f ± %.3f, DCROverfittingProtection %.3f, exact copies %d, gates %@", b.configuration.label,
+          b.score, b.scoreStandardError, b.dcrOverfittingProtection, b.exactCopies, b.passes ? "passed" : "failed"))
+    }
+  }
+  return resolved
 }

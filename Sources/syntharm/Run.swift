@@ -80,6 +80,8 @@ extension SynthArmCommand {
     func run() throws {
       var scenario = try Scenario.load(path: scenarioFile)
       if let seed { scenario.seed = seed }
+      // generator: auto is chosen once, before any cell: every replicate's refit uses the choice.
+      scenario.trialProtocol = try resolveGenerator(scenario.trialProtocol, seed: scenario.seed).0
       guard let path = output ?? scenario.output else {
         throw CLIError("the scenario \(scenarioFile) has no 'output' folder; give --output DIR")
       }

@@ -53,6 +53,20 @@ struct PrivacyValidationTests {
     #expect(p.hamming == HammingSummary(minimum: 0, shareZero: 0.8, shareAtMostOne: 0.8, median: 0))
   }
 
+  @Test func membershipInferenceAUCByHand() throws {
+    let p = try PrivacyReport(
+      train: try E.privacyTrain(), synthetic: try E.privacySynthetic(), holdout: try E.privacyHoldout(), seed: 1)
+    // DCR to the closest synthetic row (training ranges: x 4, y constant, g categorical), / 3:
+    // members (training) 0, 0.01/4, 1.99/4, 0, 1 → 0, 0.00083, 0.16583, 0, 0.33333;
+    // non-members (holdout) 0.01/4, (1.5/4 + 1), (1/4 + 1) → 0.00083, 0.45833, 0.41667.
+    // Member < non-member in 3 + 2 + 2 + 3 + 2 of the 15 pairs, one tie (½): AUC = 12.5/15.
+    #expect(close(p.membershipInferenceAUC, 12.5 / 15))
+    #expect(PrivacyReport.membershipAUC(members: [1, 2], nonMembers: [3, 4]) == 1)
+    #expect(PrivacyReport.membershipAUC(members: [3, 4], nonMembers: [1, 2]) == 0)
+    #expect(PrivacyReport.membershipAUC(members: [1, 1], nonMembers: [1]) == 0.5)
+    #expect(PrivacyReport.membershipAUC(members: [], nonMembers: [1]) == nil)
+  }
+
   @Test func baselineProtectionIsTheRatioOfMedians() throws {
     let p = try PrivacyReport(train: try E.privacyTrain(), synthetic: try E.privacySynthetic(), holdout: nil, seed: 5)
     let s = try #require(p.dcrSyntheticToTrain?.median)
@@ -147,6 +161,23 @@ struct PrivacyPropertyTests {
     #expect(before == 0)
     #expect(after.exactCopies == 1)
     #expect(after.hamming?.minimum == 0)
+  }
+
+  @Test(
+    "membership inference AUC: 0.5 within 4 null SE when synthetic rows are new patients; near 1 when they are the training rows",
+    .tags(.statistical), arguments: [1, 2, 3] as [UInt64])
+  func membershipInference(seed: UInt64) throws {
+    let rng = SeedSequence(masterSeed: seed).makeRandomSource(0)
+    let n = 300
+    let train = try PrivacyDoubleProgrammingTests.randomTable(rows: n, rng: rng)
+    let holdout = try PrivacyDoubleProgrammingTests.randomTable(rows: n, rng: rng)
+    let fresh = try PrivacyDoubleProgrammingTests.randomTable(rows: n, rng: rng)
+    // Null SD of the Mann–Whitney AUC without ties, √((n₁ + n₂ + 1)/(12 n₁ n₂)); ties only shrink it.
+    let se = (Double(2 * n + 1) / Double(12 * n * n)).squareRoot()
+    let independent = try #require(try PrivacyReport(train: train, synthetic: fresh, holdout: holdout, seed: 1).membershipInferenceAUC)
+    #expect(abs(independent - 0.5) < 4 * se, "seed \(seed): AUC \(independent)")
+    let copied = try #require(try PrivacyReport(train: train, synthetic: train, holdout: holdout, seed: 1).membershipInferenceAUC)
+    #expect(copied > 0.9, "seed \(seed): AUC \(copied)")
   }
 
   @Test func uniformBaselineStaysInsideTheRealSupport() throws {

@@ -156,6 +156,35 @@ struct GenerateAuditCommandTests {
   }
 }
 
+@Suite("syntharm with generator: auto", .tags(.unit))
+struct AutoGeneratorCommandTests {
+  @Test("generate chooses (stderr, data card); a seed where no configuration passes the gates is an error with the numbers")
+  func auto() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("syntharm-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let text = try String(
+      contentsOf: Fixtures.repositoryRoot.appendingPathComponent("Protocols/colon-adjuvant-os.yaml"), encoding: .utf8
+    )
+    .replacingOccurrences(of: "../Data/colon_os.csv", with: Fixtures.dataPath("colon_os.csv"))
+    .replacingOccurrences(of: "generator: gaussian-copula", with: "generator: auto")
+    let protocolPath = folder.appendingPathComponent("auto.yaml").path
+    try text.write(toFile: protocolPath, atomically: true, encoding: .utf8)
+    let output = folder.appendingPathComponent("s.csv").path
+    // Seed 3: both families pass (Docs/Validation.md).
+    let r = try runSynthArm(["generate", protocolPath, "--n", "200", "--seed", "3", "--output", output])
+    #expect(r.status == 0, "stderr: \(r.err)")
+    #expect(r.err.contains("generator: auto chose cart (minbucket 50, smoothing density)"))
+    let card = try String(contentsOfFile: folder.appendingPathComponent("s.card.md").path, encoding: .utf8)
+    #expect(card.contains("## Generator selection (generator: auto)") && card.contains("| gaussian-copula | gaussian-copula | 6 |"))
+    // Seed 1: no configuration reaches DCROverfittingProtection 0.9.
+    let failed = try runSynthArm(["audit", protocolPath, "--seed", "1", "--n", "100"])
+    #expect(failed.status == 1 && failed.out.isEmpty)
+    #expect(failed.err.contains("found no configuration that passes the gates"))
+    #expect(failed.err.contains("gaussian-copula: 6 splits, DCROverfittingProtection 0.801"))
+  }
+}
+
 @Suite("syntharm run", .tags(.unit))
 struct RunCommandTests {
   @Test("a short run writes both outputs atomically and prints the table; a second run replaces them")

@@ -46,7 +46,7 @@ struct GeneratorRecoveryTests {
     defer { reference.remove() }
     let generator = try SyntheticControlGenerator(protocol: reference.load())
     // Correlation of normal scores of two continuous variables: SE ≈ (1 − ρ²)/√n.
-    let r = generator.copula.correlation[1]  // (y, x)
+    let r = try #require(generator.copula).correlation[1]  // (y, x)
     #expect(abs(r - rho) < 4 * (1 - rho * rho) / Double(n).squareRoot(), "ρ̂ = \(r)")
     let (patients, report) = try generator.generate(count: 4_000, seed: 3)
     #expect(report.acceptanceRate == 1)
@@ -79,7 +79,7 @@ struct GeneratorRecoveryTests {
     let generator = try SyntheticControlGenerator(protocol: reference.load())
     let (patients, _) = try generator.generate(count: 4_000, seed: 4)
     let rate = Double(patients.values[1].filter(\.isNaN).count) / 4_000
-    let real = generator.copula.missingRates[1]
+    let real = try #require(generator.copula).missingRates[1]
     #expect(abs(rate - real) < 4 * (real * (1 - real) / 4_000).squareRoot() + 4 * (real * (1 - real) / 2_000).squareRoot())
   }
 

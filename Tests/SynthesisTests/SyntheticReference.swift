@@ -17,7 +17,7 @@ struct KnownReference {
   static func make(
     n: Int, rho: Double, shape: Double = 1.3, scale: Double = 20, beta: Double = 0.5,
     censorMax: Double = 60, missingY: Double = 0, seed: UInt64, eligibility: String = "",
-    constraints: String = ""
+    constraints: String = "", synthesis: String = "generator: gaussian-copula"
   ) throws -> KnownReference {
     let rng = SeedSequence(masterSeed: seed).makeRandomSource(1)
     var lines = ["x,y,g,time,status"]
@@ -59,7 +59,7 @@ struct KnownReference {
         analysis: {at: calendar, follow_up: 12}
         test: {method: logrank, alpha: 0.05}
       synthesis:
-        generator: gaussian-copula
+        \(synthesis)
         outcome: weibull
       \(constraints.isEmpty ? "" : "  constraints: [\(constraints)]")
       """

@@ -4,6 +4,15 @@
 
 let invalidCorpus: [(file: String, firstError: String, errorCount: Int)] = [
   (
+    "protocol-unknown-generator.yaml",
+    "protocol-unknown-generator.yaml:54:14: synthesis.generator: 'carts' is not one of gaussian-copula, cart, auto (did you mean 'cart'?)",
+    1
+  ),
+  (
+    "protocol-cart-knob-on-copula.yaml",
+    "protocol-cart-knob-on-copula.yaml:55:14: synthesis.minbucket: applies to 'generator: cart' only (the generator is gaussian-copula)", 1
+  ),
+  (
     "scenario-target-power-below-alpha.yaml",
     "scenario-target-power-below-alpha.yaml:10:25: savings.target_power: must be a power in (α, 1) = (0.05, 1) (found '0.04')", 1
   ),
