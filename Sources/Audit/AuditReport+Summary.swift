@@ -19,8 +19,8 @@ extension AuditReport {
     lines.append("Goals")
     for goal in goals {
       let mark = goal.passed.map { $0 ? "pass" : "attention" } ?? "not computed"
-      let value = goal.metric == "Exact copies" ? goal.value.map { String(Int($0)) } ?? "–" : fmt(goal.value)
-      lines.append(row(goal.metric, value, "goal \(goal.target)", mark))
+      let value = goal.metric == .exactCopies ? goal.value.map { String(Int($0)) } ?? "–" : fmt(goal.value)
+      lines.append(row(goal.metric.rawValue, value, "goal \(goal.target)", mark))
     }
 
     lines.append("")

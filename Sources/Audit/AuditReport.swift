@@ -5,7 +5,16 @@ import Foundation
 
 /// One goal the console summary checks, with its verdict.
 public struct AuditGoal: Codable, Sendable, Hashable {
-  public var metric: String
+  /// The audited quantity; its raw value is the name shown and written (JSON `metric`).
+  public enum Metric: String, Codable, Sendable, CaseIterable {
+    case columnShapes = "Column Shapes"
+    case columnPairTrends = "Column Pair Trends (all pairs)"
+    case kaplanMeierDivergence = "KM divergence"
+    case exactCopies = "Exact copies"
+    case dcrOverfittingProtection = "DCROverfittingProtection"
+  }
+
+  public var metric: Metric
   public var value: Double?
   /// Human-readable target, e.g. "≥ 0.95".
   public var target: String
@@ -78,17 +87,17 @@ public struct AuditReport: Codable, Sendable, Hashable {
   /// The goals of the console summary: Column Shapes ≥ 0.95, all-pairs Column Pair Trends ≥
   /// 0.93, KM divergence ≤ 0.03, exact copies = 0, DCROverfittingProtection ≥ 0.9.
   func defaultGoals() -> [AuditGoal] {
-    func atLeast(_ name: String, _ v: Double?, _ goal: Double) -> AuditGoal {
+    func atLeast(_ name: AuditGoal.Metric, _ v: Double?, _ goal: Double) -> AuditGoal {
       AuditGoal(metric: name, value: v, target: "≥ \(goal)", passed: v.map { $0 >= goal })
     }
     return [
-      atLeast("Column Shapes", fidelity.columnShapes, 0.95),
-      atLeast("Column Pair Trends (all pairs)", fidelity.columnPairTrendsAllPairs, 0.93),
+      atLeast(.columnShapes, fidelity.columnShapes, 0.95),
+      atLeast(.columnPairTrends, fidelity.columnPairTrendsAllPairs, 0.93),
       AuditGoal(
-        metric: "KM divergence", value: survival?.kaplanMeier.absoluteOptimism, target: "≤ 0.03",
+        metric: .kaplanMeierDivergence, value: survival?.kaplanMeier.absoluteOptimism, target: "≤ 0.03",
         passed: survival.map { $0.kaplanMeier.absoluteOptimism <= 0.03 }),
-      AuditGoal(metric: "Exact copies", value: Double(privacy.exactCopies), target: "= 0", passed: privacy.exactCopies == 0),
-      atLeast("DCROverfittingProtection", privacy.dcrOverfittingProtection, 0.9),
+      AuditGoal(metric: .exactCopies, value: Double(privacy.exactCopies), target: "= 0", passed: privacy.exactCopies == 0),
+      atLeast(.dcrOverfittingProtection, privacy.dcrOverfittingProtection, 0.9),
     ]
   }
 

@@ -129,7 +129,7 @@ public struct SyntheticDataCard: Sendable, Encodable {
     lines.append("|---|---|---|---|")
     for g in audit {
       let value = g.value.map { String(format: "%.4f", $0) } ?? "—"
-      lines.append("| \(g.metric) | \(value) | \(g.target) | \(g.passed.map { $0 ? "pass" : "attention" } ?? "—") |")
+      lines.append("| \(g.metric.rawValue) | \(value) | \(g.target) | \(g.passed.map { $0 ? "pass" : "attention" } ?? "—") |")
     }
     return lines.joined(separator: "\n") + "\n"
   }

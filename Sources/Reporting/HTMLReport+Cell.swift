@@ -152,7 +152,7 @@ extension HTMLReport {
     page.open("table")
     page.raw("<thead><tr><th>Metric</th><th class=\"num\">Value</th><th>Goal</th><th>Result</th></tr></thead>\n<tbody>\n")
     for goal in report.goals {
-      let value = goal.metric == "Exact copies" ? goal.value.map { String(Int($0)) } ?? "–" : number(goal.value, 3)
+      let value = goal.metric == .exactCopies ? goal.value.map { String(Int($0)) } ?? "–" : number(goal.value, 3)
       let mark: String
       switch goal.passed {
       case true?: mark = "<span class=\"pass\">✓ pass</span>"
@@ -160,7 +160,7 @@ extension HTMLReport {
       case nil: mark = "<span class=\"not-computed\">– not computed</span>"
       }
       page.raw(
-        "<tr><td>\(escape(goal.metric))</td><td class=\"num\">\(escape(value))</td>"
+        "<tr><td>\(escape(goal.metric.rawValue))</td><td class=\"num\">\(escape(value))</td>"
           + "<td>\(escape(goal.target))</td><td>\(mark)</td></tr>\n")
     }
     page.raw("</tbody>\n")

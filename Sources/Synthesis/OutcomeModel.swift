@@ -14,11 +14,9 @@ import GSL
 import SurvivalAnalysis
 import TrialSpec
 
-/// The outcome family of a generator (Docs/ProtocolFormat.md `synthesis.outcome`).
-public enum OutcomeKind: String, Sendable, Codable {
-  case weibull
-  case piecewiseExponential = "piecewise-exponential"
-}
+/// The outcome family of a generator (Docs/ProtocolFormat.md `synthesis.outcome`): the
+/// protocol's own enum.
+public typealias OutcomeKind = OutcomeFamily
 
 /// Event and censoring times for generated patients.
 public struct OutcomeModel: Sendable {

@@ -117,10 +117,8 @@ public struct SyntheticControlGenerator: Sendable {
         "'synthesis.generator: auto' is resolved by the generator selection before fitting (syntharm generate, audit and run do it); "
           + "fit a protocol whose generator is a family")
     }
-    // The loader admits only known outcome families; an unknown one is an error here too, not a Weibull.
-    guard let kind = OutcomeKind(rawValue: synthesis?.outcome ?? OutcomeKind.weibull.rawValue) else {
-      throw .notConfigured("unknown outcome model '\(synthesis?.outcome ?? "")'")
-    }
+    // The loader admits only known outcome families (an enum); a protocol without a synthesis section is Weibull.
+    let kind = synthesis?.outcome ?? .weibull
     outcome = try OutcomeModel.fit(
       kind: kind, variables: variables, columns: data.columns, times: data.times,
       events: data.events, rows: rows, warmStart: warmStart?.outcome)

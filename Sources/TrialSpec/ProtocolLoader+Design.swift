@@ -188,7 +188,8 @@ extension ProtocolLoader {
         .flatMap(GeneratorFamily.init(rawValue:))
     }
     let cart = loadCARTSettings(m, generator: generator)
-    let outcome = reader.choice(m["outcome"], "synthesis.outcome", ["weibull", "piecewise-exponential"])
+    let outcome = reader.choice(m["outcome"], "synthesis.outcome", OutcomeFamily.allCases.map(\.rawValue))
+      .flatMap(OutcomeFamily.init(rawValue:))
     let names = variables.map(\.name)
     var covariates = names
     if let list = m["covariates"].flatMap({ reader.sequence($0, "synthesis.covariates") }) {

@@ -212,13 +212,21 @@ public struct TrialDesign: Sendable {
 public struct SynthesisSpec: Sendable {
   /// The covariate generator family (`synthesis.generator`, default `gaussian-copula`).
   public var generator: GeneratorFamily = .gaussianCopula
-  public var outcome: String
+  public var outcome: OutcomeFamily
   public var covariates: [String]
   public var constraints: [CompiledExpression]
   /// Which reference patients the generator learns from (`synthesis.fit_on`, default reference).
   public var fitOn: FitPopulation = .reference
   /// The CART family's settings (`synthesis.minbucket`, `synthesis.smoothing`); nil for the copula.
   public var cart: CARTSettings?
+}
+
+/// The outcome model of a generator (Docs/ProtocolFormat.md `synthesis.outcome`).
+public enum OutcomeFamily: String, Sendable, Codable, CaseIterable {
+  /// Weibull proportional hazards.
+  case weibull
+  /// Piecewise-exponential proportional hazards.
+  case piecewiseExponential = "piecewise-exponential"
 }
 
 /// Which family learns the covariates (Docs/ProtocolFormat.md `synthesis.generator`).
@@ -228,7 +236,7 @@ public enum GeneratorFamily: String, Sendable, Codable, CaseIterable {
   /// Sequential CART synthesis in the style of synthpop (Nowok, Raab & Dibben 2016).
   case cart
   /// Chosen among the families' configurations on holdout splits of the eligible reference
-  /// (`GeneratorSelection` in Reporting), before anything is fitted.
+  /// (`GeneratorSelection` in Runs), before anything is fitted.
   case auto
 }
 

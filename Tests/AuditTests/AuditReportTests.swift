@@ -56,7 +56,7 @@ struct AuditReportTests {
     let utility = try #require(report.utility)
     #expect(utility.syntheticTrainedConcordance != nil && utility.realTrainedConcordance != nil)
     #expect(
-      report.goals.map(\.metric) == [
+      report.goals.map(\.metric.rawValue) == [
         "Column Shapes", "Column Pair Trends (all pairs)", "KM divergence", "Exact copies", "DCROverfittingProtection",
       ])
     #expect(report.goals.allSatisfy { $0.passed != nil })
@@ -83,7 +83,7 @@ struct AuditReportTests {
     // S = R: shapes, pairs and KM pass; every row is a copy, and every synthetic row is closer
     // to train (distance 0) than to the holdout → DCROverfittingProtection 0.
     let report = try AuditReport(train: train, synthetic: train, holdout: holdout, seed: 5)
-    let marks = Dictionary(uniqueKeysWithValues: report.goals.map { ($0.metric, $0.passed) })
+    let marks = Dictionary(uniqueKeysWithValues: report.goals.map { ($0.metric.rawValue, $0.passed) })
     #expect(marks["Column Shapes"] == true && marks["Column Pair Trends (all pairs)"] == true)
     #expect(marks["KM divergence"] == true && report.survival?.kaplanMeier.absoluteOptimism == 0)
     #expect(report.survival?.logRankStatistic == 0)
@@ -99,7 +99,7 @@ struct AuditReportTests {
     let report = try AuditReport(train: covariatesOnly, synthetic: try AuditTable(columns: synthetic.columns), seed: 1)
     #expect(!report.outcomeColumnsIncluded && report.survival == nil && report.utility == nil)
     #expect(report.privacy.dcrOverfittingProtection == nil)
-    #expect(report.goals.first { $0.metric == "KM divergence" }?.passed == nil)
+    #expect(report.goals.first { $0.metric == .kaplanMeierDivergence }?.passed == nil)
     #expect(report.summary().contains("not computed"))
   }
 
