@@ -6,7 +6,7 @@
 // group by every caller — so an unstable median-of-three quicksort on indices with insertion
 // sort for short runs does (Sedgewick 1978), reading keys through an unsafe buffer.
 
-enum SortedOrder {
+package enum SortedOrder {
   /// Indices `0..<times.count` ordered by `(stratum, time)` ascending; ties in any order.
   /// Strata are ordered by their integer label.
   static func byTime(_ times: [Double], strata: [Int]? = nil) -> [Int] {
@@ -37,6 +37,99 @@ enum SortedOrder {
       }
     }
     return order
+  }
+
+  /// Fills `index` with `0..<index.count` ordered by `key` ascending, in place: the same order
+  /// as ``byTime(_:strata:)`` without strata (same algorithm), without allocating. The Monte
+  /// Carlo workspace sorts each simulated trial once with it and hands the order to Cox and
+  /// log-rank, which would otherwise each sort the same patients again.
+  package static func sortIndices(_ key: UnsafeBufferPointer<Double>, into index: UnsafeMutableBufferPointer<Int>) {
+    precondition(key.count >= index.count, "key.count (\(key.count)) < index.count (\(index.count))")
+    for i in index.indices { index[i] = i }
+    sort(key, index)
+  }
+
+  /// The `k`-th smallest value (1-based) of `values`, by Hoare's selection (expected O(n));
+  /// `values` is reordered. Equal to sorting and reading element k − 1 — the value is the same
+  /// whatever the order of equal elements — at a fraction of the cost: the event-driven analysis
+  /// cut needs one order statistic of the calendar event times, not the whole order.
+  package static func smallest(_ k: Int, in values: UnsafeMutableBufferPointer<Double>) -> Double {
+    precondition(k >= 1 && k <= values.count, "k (\(k)) must be in 1...\(values.count)")
+    let target = k - 1
+    var lo = 0
+    var hi = values.count - 1
+    while lo < hi {
+      let a = values[lo]
+      let b = values[(lo + hi) / 2]
+      let c = values[hi]
+      let pivot = max(min(a, b), min(max(a, b), c))  // median of three
+      var i = lo
+      var j = hi
+      while i <= j {
+        while values[i] < pivot { i += 1 }
+        while values[j] > pivot { j -= 1 }
+        if i <= j {
+          values.swapAt(i, j)
+          i += 1
+          j -= 1
+        }
+      }
+      // Now values[lo...j] <= pivot <= values[i...hi], and anything between equals the pivot.
+      if target <= j {
+        hi = j
+      } else if target >= i {
+        lo = i
+      } else {
+        return values[target]
+      }
+    }
+    return values[target]
+  }
+
+  /// Sorts `values` ascending in place without allocating (the standard library's sort is a
+  /// merge sort with a scratch buffer). Equal values are indistinguishable, so the result is the
+  /// same as `Array.sort()`'s.
+  package static func sortValues(_ values: UnsafeMutableBufferPointer<Double>) {
+    func quick(_ lo0: Int, _ hi0: Int) {
+      var lo = lo0
+      var hi = hi0
+      while hi - lo > 16 {
+        let a = values[lo]
+        let b = values[(lo + hi) / 2]
+        let c = values[hi]
+        let pivot = max(min(a, b), min(max(a, b), c))
+        var i = lo
+        var j = hi
+        while i <= j {
+          while values[i] < pivot { i += 1 }
+          while values[j] > pivot { j -= 1 }
+          if i <= j {
+            values.swapAt(i, j)
+            i += 1
+            j -= 1
+          }
+        }
+        if j - lo < hi - i {
+          quick(lo, j)
+          lo = i
+        } else {
+          quick(i, hi)
+          hi = j
+        }
+      }
+      var i = lo + 1
+      while i <= hi {
+        let v = values[i]
+        var j = i - 1
+        while j >= lo && values[j] > v {
+          values[j + 1] = values[j]
+          j -= 1
+        }
+        values[j + 1] = v
+        i += 1
+      }
+    }
+    if values.count > 1 { quick(0, values.count - 1) }
   }
 
   /// Sorts `index` so that `key[index[i]]` ascends.
