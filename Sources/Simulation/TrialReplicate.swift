@@ -165,7 +165,7 @@ extension TrialModel {
     // (experimental : real control, reduced), each block in random order.
     let entries = ws.entry.buffer(n)
     accrualTimes(into: entries, rng: streams.accrual)
-    SortedOrder.sortValues(entries)
+    SortedOrder.distributionSortValues(entries, scratch: ws.sortScratch.buffer(n), counts: ws.sortCounts.buffer(n + 1))
     Self.permutedBlocks(experimental: design.experimental, control: design.realControls, block: block, rng: streams.accrual, into: ws.arm)
     let adjust = Set(design.adjust)
     if !adjust.isEmpty && !hasCovariates { return .failed(.adjustmentWithoutCovariates) }

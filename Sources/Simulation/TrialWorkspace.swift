@@ -69,6 +69,9 @@ final class TrialWorkspace {
   var calendar = Column(0.0)
   /// Arms along the order of entry (true: experimental), with room for a whole last block.
   var arm = Column(false)
+  /// Scratch of the distribution sort of the entry times.
+  var sortScratch = Column(0.0)
+  var sortCounts = Column(0)
 
   // The patients analysed: concurrent ones cut at the analysis, then the external ones.
   private(set) var count = 0
@@ -94,12 +97,16 @@ final class TrialWorkspace {
   deinit {
     for c in [entry, eventTime, dropout, calendar, time, concurrentTime] { c.free() }
     for c in [arm, event, experimental, external, concurrentEvent, concurrentExperimental] { c.free() }
+    sortScratch.free()
+    sortCounts.free()
   }
 
   /// Prepares for `real` concurrent patients (arms with `blockSize` spare) and up to `extra`
   /// external ones.
   func start(real: Int, blockSize: Int, extra: Int) {
     entry.reserve(real)
+    sortScratch.reserve(real)
+    sortCounts.reserve(real + 1)
     eventTime.reserve(real)
     dropout.reserve(real)
     calendar.reserve(real)

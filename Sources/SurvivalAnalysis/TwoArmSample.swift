@@ -8,7 +8,8 @@
 // read those counts. Its buffers are kept across loads, so a worker that owns one allocates
 // nothing once they have grown to its largest trial.
 //
-// Same numbers as the public API: the order comes from the same sort (`SortedOrder`), the
+// Same numbers as the public API: the order is the public API's (a distribution sort, which
+// hands tied times to the same comparison sort, see `SortedOrder`), the
 // treatment indicator is centred exactly as `CoxWorkspace` centres it (mean = n₁/n, an exact
 // sum of ones), the Newton loop is `CoxModel.fit`'s at p = 1, and the log-rank sums are
 // survdiff's, accumulated over the same groups in the same order. A regression test compares
@@ -27,6 +28,7 @@ package final class TwoArmSample {
   private var time = UnsafeMutableBufferPointer<Double>.allocate(capacity: 1)
   private var x = UnsafeMutableBufferPointer<Double>.allocate(capacity: 1)
   private var status = UnsafeMutableBufferPointer<Bool>.allocate(capacity: 1)
+  private var counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: 2)
   var groups = TwoLevelGroups()
 
   package init() {}
@@ -36,6 +38,7 @@ package final class TwoArmSample {
     time.deallocate()
     x.deallocate()
     status.deallocate()
+    counts.deallocate()
   }
 
   /// Both arms present: the treatment indicator takes two values, which the two-arm entry points need.
@@ -52,7 +55,9 @@ package final class TwoArmSample {
       for b in [time, x] { b.deallocate() }
       order.deallocate()
       status.deallocate()
+      counts.deallocate()
       capacity = max(n, 2 * capacity)
+      counts = .allocate(capacity: capacity + 1)
       order = .allocate(capacity: capacity)
       time = .allocate(capacity: capacity)
       x = .allocate(capacity: capacity)
@@ -60,7 +65,7 @@ package final class TwoArmSample {
     }
     count = n
     let index = UnsafeMutableBufferPointer(rebasing: order[0..<n])
-    SortedOrder.sortIndices(times, into: index)
+    SortedOrder.distributionSortIndices(times, into: index, counts: counts)
     var treated = 0
     var dead = 0
     for i in 0..<n {

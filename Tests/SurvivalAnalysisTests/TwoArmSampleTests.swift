@@ -85,4 +85,41 @@ struct TwoArmSampleTests {
       #expect(values == sorted, "n \(n)")
     }
   }
+
+  @Test(
+    "distribution sorts: the comparison sorts' results on even, skewed, tied and constant values",
+    .tags(.unit))
+  func distributionSorts() {
+    let rng = SeedSequence(masterSeed: 8).makeRandomSource(0)
+    let cases: [(String, (Int) -> [Double])] = [
+      ("uniform", { n in (0..<n).map { _ in rng.uniform() * 36 } }),
+      ("exponential", { n in (0..<n).map { _ in rng.exponential(rate: 0.1) } }),
+      ("one far outlier", { n in (0..<n).map { $0 == 0 ? 1e9 : rng.uniform() } }),
+      ("ties", { n in (0..<n).map { _ in (rng.uniform() * 10).rounded() } }),
+      ("constant", { n in [Double](repeating: 2, count: n) }),
+    ]
+    for (name, draw) in cases {
+      for n in [5, 31, 32, 200, 600] {
+        let values = draw(n)
+        var counts = [Int](repeating: 0, count: n + 1)
+        var scratch = [Double](repeating: 0, count: n)
+        var sorted = values
+        sorted.withUnsafeMutableBufferPointer { v in
+          scratch.withUnsafeMutableBufferPointer { s in
+            counts.withUnsafeMutableBufferPointer { SortedOrder.distributionSortValues(v, scratch: s, counts: $0) }
+          }
+        }
+        #expect(sorted == values.sorted(), "\(name) n \(n)")
+        var fast = [Int](repeating: 0, count: n)
+        var reference = fast
+        values.withUnsafeBufferPointer { key in
+          fast.withUnsafeMutableBufferPointer { index in
+            counts.withUnsafeMutableBufferPointer { SortedOrder.distributionSortIndices(key, into: index, counts: $0) }
+          }
+          reference.withUnsafeMutableBufferPointer { SortedOrder.sortIndices(key, into: $0) }
+        }
+        #expect(fast == reference, "\(name) n \(n)")
+      }
+    }
+  }
 }
