@@ -12,6 +12,14 @@ let package = Package(
   products: [
     .executable(name: "syntharm", targets: ["syntharm"]),
     .library(name: "SurvivalAnalysis", targets: ["SurvivalAnalysis"]),
+    // For the benchmark package (Benchmarks/Package.swift) and library users.
+    .library(name: "GSL", targets: ["GSL"]),
+    .library(name: "CohortData", targets: ["CohortData"]),
+    .library(name: "TrialSpec", targets: ["TrialSpec"]),
+    .library(name: "Synthesis", targets: ["Synthesis"]),
+    .library(name: "Audit", targets: ["Audit"]),
+    .library(name: "Simulation", targets: ["Simulation"]),
+    .library(name: "Reporting", targets: ["Reporting"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -50,7 +58,9 @@ let package = Package(
     // Floor 5: reports, data cards, and the glue that audits generated patients.
     .target(
       name: "Reporting",
-      dependencies: ["TrialSpec", "SurvivalAnalysis", "Synthesis", "Audit", "Simulation", "Plotting", .product(name: "Crypto", package: "swift-crypto")]
+      dependencies: [
+        "TrialSpec", "SurvivalAnalysis", "Synthesis", "Audit", "Simulation", "Plotting", .product(name: "Crypto", package: "swift-crypto"),
+      ]
     ),
     // Floor 6: the command-line tool. Parses, calls the library, prints.
     .executableTarget(
@@ -59,38 +69,6 @@ let package = Package(
         "SurvivalAnalysis", "CohortData", "TrialSpec", "Synthesis", "Audit", "Simulation", "Reporting",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
-    ),
-    // Benchmarks: run with `make bench` (release build). Never part of `swift test`.
-    .executableTarget(
-      name: "SurvivalBenchmarks",
-      dependencies: ["SurvivalAnalysis", "CohortData", "GSL"],
-      path: "Benchmarks/SurvivalBenchmarks"
-    ),
-    .executableTarget(
-      name: "AuditBenchmarks",
-      dependencies: ["Audit", "GSL"],
-      path: "Benchmarks/AuditBenchmarks"
-    ),
-    .executableTarget(
-      name: "SynthesisBenchmarks",
-      dependencies: ["Synthesis", "TrialSpec"],
-      path: "Benchmarks/SynthesisBenchmarks"
-    ),
-    .executableTarget(
-      name: "SimulationBenchmarks",
-      dependencies: ["Simulation", "TrialSpec"],
-      path: "Benchmarks/SimulationBenchmarks"
-    ),
-    .executableTarget(
-      name: "BorrowingBenchmarks",
-      dependencies: ["Simulation", "SurvivalAnalysis", "GSL"],
-      path: "Benchmarks/BorrowingBenchmarks"
-    ),
-    .executableTarget(
-      name: "SweepBenchmarks",
-      dependencies: ["Reporting", "TrialSpec"],
-      path: "Benchmarks/SweepBenchmarks",
-      exclude: ["sweep-20-cells.yaml"]
     ),
     // Tests mirror modules; fixtures live in Tests/Fixtures and are found via #filePath.
     .target(
