@@ -25,14 +25,19 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 
-## Benchmarks (release build); figures go to Docs/Performance.md by hand.
+## Benchmarks (release build), in their own package (Benchmarks/Package.swift): each figure beside
+## its anchor (rpact measured in the same run when Rscript and rpact are installed) and the ratio;
+## then the per-trial benchmarks on ordo-one's harness (time percentiles, mallocs per trial).
+## Figures go to Docs/Performance.md by hand.
+BENCH = $(SWIFT) run -c release --package-path Benchmarks
 bench: deps
-	$(SWIFT) run -c release SurvivalBenchmarks
-	$(SWIFT) run -c release SynthesisBenchmarks
-	$(SWIFT) run -c release AuditBenchmarks
-	$(SWIFT) run -c release SimulationBenchmarks
-	$(SWIFT) run -c release BorrowingBenchmarks
-	$(SWIFT) run -c release SweepBenchmarks
+	$(BENCH) SurvivalBenchmarks
+	$(BENCH) SynthesisBenchmarks
+	$(BENCH) AuditBenchmarks
+	$(BENCH) SimulationBenchmarks
+	$(BENCH) BorrowingBenchmarks
+	$(BENCH) SweepBenchmarks
+	$(SWIFT) package --package-path Benchmarks benchmark --target TrialBenchmarks
 
 clean:
-	rm -rf .build
+	rm -rf .build Benchmarks/.build

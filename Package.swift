@@ -12,6 +12,15 @@ let package = Package(
   products: [
     .executable(name: "syntharm", targets: ["syntharm"]),
     .library(name: "SurvivalAnalysis", targets: ["SurvivalAnalysis"]),
+    // For the benchmark package (Benchmarks/Package.swift) and library users.
+    .library(name: "GSL", targets: ["GSL"]),
+    .library(name: "CohortData", targets: ["CohortData"]),
+    .library(name: "TrialSpec", targets: ["TrialSpec"]),
+    .library(name: "Synthesis", targets: ["Synthesis"]),
+    .library(name: "Audit", targets: ["Audit"]),
+    .library(name: "Simulation", targets: ["Simulation"]),
+    .library(name: "Runs", targets: ["Runs"]),
+    .library(name: "Reporting", targets: ["Reporting"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -35,6 +35,13 @@ public final class GSLRandomSource {
   /// silently (a test checks the layout against a naive MT19937).
   public convenience init(streamKey: UInt64) {
     self.init(seed: UInt(truncatingIfNeeded: streamKey ^ (streamKey >> 32)))
+    reseed(streamKey: streamKey)
+  }
+
+  /// Puts the generator in the state ``init(streamKey:)`` gives it: the whole MT19937 state is
+  /// rewritten, so the stream is the same as a fresh generator's. A Monte Carlo worker keeps its
+  /// generators and reseeds them for every trial instead of allocating new ones.
+  public func reseed(streamKey: UInt64) {
     let words = 624
     let expected = MemoryLayout<UInt>.stride * words + MemoryLayout<Int32>.stride
     let size = gsl_rng_size(rng)

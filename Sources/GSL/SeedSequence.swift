@@ -28,13 +28,22 @@ public struct SeedSequence: Sendable, Hashable {
 
   /// The 64-bit key of the stream at `path`.
   public func streamKey(_ path: [UInt64]) -> UInt64 {
-    var z = SplitMix64.mix(masterSeed ^ 0x5851_F42D_4C95_7F2D)
-    for (position, index) in path.enumerated() {
-      let salted = index &+ UInt64(position + 1) &* SplitMix64.golden
-      z = SplitMix64.mix(z ^ SplitMix64.mix(salted))
-    }
+    var z = rootKey
+    for (position, index) in path.enumerated() { z = Self.extend(z, position: position, index: index) }
     return z
   }
+
+  /// The key of the stream at the path `prefix` (a key from ``streamKey(_:)``, or the master
+  /// seed's start ``rootKey``) extended by `index` at 0-based `position`: the same as the key of
+  /// the longer path, without building an array (the replicate loop derives four keys per trial).
+  @inlinable
+  public static func extend(_ prefix: UInt64, position: Int, index: UInt64) -> UInt64 {
+    let salted = index &+ UInt64(position + 1) &* SplitMix64.golden
+    return SplitMix64.mix(prefix ^ SplitMix64.mix(salted))
+  }
+
+  /// The key of the empty path.
+  public var rootKey: UInt64 { SplitMix64.mix(masterSeed ^ 0x5851_F42D_4C95_7F2D) }
 
   /// A fresh generator for the stream at `path`.
   public func makeRandomSource(_ path: UInt64...) -> GSLRandomSource {
@@ -44,7 +53,7 @@ public struct SeedSequence: Sendable, Hashable {
 
 /// SplitMix64 (Steele, Lea & Flood 2014): used only to hash and to expand seeds.
 public struct SplitMix64: Sendable {
-  static let golden: UInt64 = 0x9E37_79B9_7F4A_7C15
+  @usableFromInline static let golden: UInt64 = 0x9E37_79B9_7F4A_7C15
   private var state: UInt64
 
   public init(state: UInt64) { self.state = state }

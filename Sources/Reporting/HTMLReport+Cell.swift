@@ -278,6 +278,9 @@ extension HTMLReport {
         ? "Every borrowing analysis includes it, so a synthetic arm is worth at most the information of "
           + "the reference it was learnt from." : "The analyses do not include it (borrowing.generator_uncertainty: false)."
       if let fit = cell.fitOn { text += " The generator learns from the \(fit.rawValue == "eligible" ? "eligible" : "whole") reference." }
+      if let k = u.refitPool {
+        text += " Each replicate's synthetic arm comes from one of a pool of \(k) bootstrap fits (borrowing.refit: pool)."
+      }
       if let redraws = cell.refitRedraws, redraws > 0 { text += " \(redraws) failed refits were redrawn." }
       page.element("p", class: "muted", text: text)
     }

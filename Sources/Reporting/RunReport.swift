@@ -36,6 +36,7 @@ public struct RunReport: Sendable, Codable {
       "implied_drift_lower", "implied_drift_upper", "analysed", "cap_rate", "decision", "threshold",
       "generator_log_cumhaz_sd", "variance_ratio", "calibrated_threshold", "calibrated_threshold_low",
       "calibrated_threshold_high", "threshold_scale", "calibrated_rejection_rate", "calibrated_rejection_mcse",
+      "generator_refit_pool",
     ]
     var rows: [String] = []
     for cell in cells {
@@ -62,6 +63,8 @@ public struct RunReport: Sendable, Codable {
           Self.number(c?.threshold), Self.number(c?.low), Self.number(c?.high), Self.quoted(c?.scale ?? "NA"),
           Self.number(o.calibratedRejectionRate), Self.number(o.calibratedRejectionMCSE),
         ]
+        // K of `borrowing.refit: pool` (NA: refitted in every replicate, or no synthetic source).
+        fields.append(synthetic ? Self.field(cell.generatorUncertainty?.refitPool) : "NA")
         rows.append(fields.joined(separator: ","))
       }
     }

@@ -129,16 +129,12 @@ public enum MonteCarlo {
     }
     // The generator's estimation error, measured once per cell, and the implied drift.
     let borrowing = scenario.borrowing
-    let uncertainty = model.generatorUncertainty(
+    var uncertainty = model.generatorUncertainty(
       refits: borrowing.refits, seeds: seeds, cellIndex: cellIndex,
       included: borrowing.generatorUncertainty)
     let drift = uncertainty.flatMap { model.impliedDrift(uncertainty: $0, seeds: seeds, cellIndex: cellIndex) }
     let variance = uncertainty.map { $0.included && $0.variance.isFinite ? $0.variance : 0 } ?? 0
-    let context = AnalysisContext(
-      test: model.trialProtocol.design.test, intervals: model.intervals, rule: GaussLegendre(points: 64),
-      generatorVariance: variance,
-      informationCap: borrowing.generatorUncertainty && model.eligibleReferenceEvents > 0 ? Double(model.eligibleReferenceEvents) : nil,
-      threshold: borrowing.threshold)
+    let context = Self.context(model: model, borrowing: borrowing, generatorVariance: variance)
     // One estimand per hazard ratio, adjustment set and design calendar (not per drift: it is what
     // the analysis of concurrent patients converges to).
     var estimands: [LargeSampleKey: Double] = [:]
@@ -154,9 +150,17 @@ public enum MonteCarlo {
     }
     var plans = searchSavings ? SavingsPlan.plans(scenario: scenario, model: model, estimands: estimands, replicates: b) : []
     let redraws = Counter()
+    // `refit: pool`: K bootstrap fits drawn once for the cell (every phase of the savings search
+    // samples the same pool), instead of one per replicate.
+    var pool: RefitPool? = nil
+    if case .pool(let size) = borrowing.refit, model.refit, model.hasSyntheticSource,
+      scenario.designs.contains(where: { $0.syntheticControls > 0 })
+    {
+      pool = RefitPool(model: model, size: size, seeds: seeds, cellIndex: cellIndex, workers: workers, redraws: redraws)
+    }
     var results = execute(
       jobs, model: model, seeds: seeds, cellIndex: cellIndex, replicates: b, workers: workers,
-      context: context, redraws: redraws, progress: progress)
+      context: context, redraws: redraws, pool: pool, progress: progress)
     var trials = results.count * b
     var operating = (0..<jobs.count).map { j in
       let job = jobs[j]
@@ -173,7 +177,7 @@ public enum MonteCarlo {
     while !pending.allSatisfy(\.isEmpty) {
       results = execute(
         pending.flatMap { $0 }, model: model, seeds: seeds, cellIndex: cellIndex, replicates: b, workers: workers,
-        context: context, redraws: redraws, progress: progress)
+        context: context, redraws: redraws, pool: pool, progress: progress)
       trials += results.count * b
       var next = 0
       for p in plans.indices {
@@ -183,9 +187,19 @@ public enum MonteCarlo {
       pending = plans.map { $0.pendingJobs() }
     }
     let savings = plans.map { $0.search(cell: cell, seeds: seeds, cellIndex: cellIndex) }
+    if let pool { uncertainty?.refitPool = pool.generators.count }
     return CellSimulation(
       operatingCharacteristics: operating, savings: savings, trials: trials, generatorUncertainty: uncertainty,
       impliedDrift: drift, refitRedraws: redraws.add(0))
+  }
+
+  /// What every analysis of a cell shares.
+  static func context(model: TrialModel, borrowing: Scenario.Borrowing, generatorVariance: Double) -> AnalysisContext {
+    AnalysisContext(
+      test: model.trialProtocol.design.test, intervals: model.intervals, rule: GaussLegendre(points: 64),
+      generatorVariance: generatorVariance,
+      informationCap: borrowing.generatorUncertainty && model.eligibleReferenceEvents > 0 ? Double(model.eligibleReferenceEvents) : nil,
+      threshold: borrowing.threshold)
   }
 
   /// Calibrates each design the scenario lists from its null trials (HR 1 at the calibration
@@ -218,7 +232,7 @@ public enum MonteCarlo {
   /// serves every job. Returns the results by job, then replicate.
   static func execute(
     _ jobs: [TrialJob], model: TrialModel, seeds: SeedSequence, cellIndex: Int, replicates b: Int,
-    workers: Int, context: AnalysisContext, redraws: Counter,
+    workers: Int, context: AnalysisContext, redraws: Counter, pool: RefitPool? = nil,
     progress: (@Sendable (Int, Int) -> Void)?
   ) -> [[ReplicateResult]] {
     let needsGenerator = model.hasSyntheticSource && jobs.contains { $0.design.syntheticControls > 0 }
@@ -226,10 +240,14 @@ public enum MonteCarlo {
     let done = Counter()
     let total = jobs.count * b
     DispatchQueue.concurrentPerform(iterations: workers) { w in
+      // One workspace per worker: its streams are reseeded and its columns reused by every trial.
+      let workspace = TrialWorkspace()
       var r = w
       while r < b {
         var generator: SharedGenerator?
-        if needsGenerator {
+        if needsGenerator, let pool {
+          generator = pool.generator(replicate: r)
+        } else if needsGenerator {
           // A failed refit is redrawn from a new bootstrap resample of the same stream (counted),
           // never turned into failed trials; only when every attempt fails do the replicate's
           // synthetic designs fail, as `generatorRefitFailed`.
@@ -242,20 +260,18 @@ public enum MonteCarlo {
             if attempt < maximumRefitAttempts - 1 { _ = redraws.add(1) }
           }
         }
-        var row: [ReplicateResult] = []
-        row.reserveCapacity(jobs.count)
-        for job in jobs {
+        for (j, job) in jobs.enumerated() {
           if job.design.syntheticControls > 0 && needsGenerator && generator == nil {
-            row.append(.failure(.generatorRefitFailed))
+            results.store(job: j, replicate: r, .failure(.generatorRefitFailed))
             continue
           }
-          let streams = ReplicateStreams(seeds, [UInt64(cellIndex), UInt64(job.truthIndex), UInt64(job.designIndex), UInt64(r)])
-          row.append(
+          workspace.streams.reseed(seeds, cell: cellIndex, truth: job.truthIndex, design: job.designIndex, replicate: r)
+          results.store(
+            job: j, replicate: r,
             model.simulate(
-              design: job.design, hazardRatio: job.hazardRatio, drift: job.drift, streams: streams,
-              generator: generator, context: context))
+              design: job.design, hazardRatio: job.hazardRatio, drift: job.drift, streams: workspace.streams,
+              generator: generator, context: context, workspace: workspace))
         }
-        results.store(replicate: r, row)
         progress?(done.add(jobs.count), total)
         r += workers
       }
@@ -362,22 +378,28 @@ extension TrialModel {
   }
 }
 
-/// Results written by replicate from worker threads (each replicate by exactly one worker).
+/// Results written from worker threads into one buffer allocated up front: each (job,
+/// replicate) slot is written by exactly one worker and read only after every worker has
+/// finished (`concurrentPerform` returns then), so the slots need no lock and the replicate loop
+/// allocates nothing to store a result.
 final class Results: @unchecked Sendable {
-  private var rows: [[ReplicateResult]]
-  private let lock = NSLock()
-  init(jobs: Int, replicates: Int) { rows = [[ReplicateResult]](repeating: [], count: replicates) }
-  func store(replicate r: Int, _ row: [ReplicateResult]) {
-    lock.lock()
-    rows[r] = row
-    lock.unlock()
+  private let slots: UnsafeMutableBufferPointer<ReplicateResult>
+  private let jobs: Int
+  private let replicates: Int
+  init(jobs: Int, replicates: Int) {
+    self.jobs = jobs
+    self.replicates = replicates
+    slots = .allocate(capacity: max(jobs * replicates, 1))
+    slots.initialize(repeating: .failure(.noEvents))
   }
+  deinit {
+    slots.deinitialize()
+    slots.deallocate()
+  }
+  func store(job: Int, replicate r: Int, _ result: ReplicateResult) { slots[job * replicates + r] = result }
   /// Results by job, then replicate.
   var byJob: [[ReplicateResult]] {
-    lock.lock()
-    defer { lock.unlock() }
-    let jobs = rows.first?.count ?? 0
-    return (0..<jobs).map { j in rows.map { $0[j] } }
+    (0..<jobs).map { j in Array(slots[(j * replicates)..<((j + 1) * replicates)]) }
   }
 }
 

@@ -34,6 +34,9 @@ struct TruthDraws {
   let control: ControlSurvival?
   /// Eligible reference patients' covariates, drawn by bootstrap, and the outcome model fitted on them.
   let rows: [[Double]]
+  /// The same rows coded for the outcome model, once per model (coding a row per patient drawn
+  /// allocated an array per patient).
+  var designs: [[Double]] = []
   let outcome: OutcomeModel?
   let factor: Double
   /// The prognostic model whose linear predictor scores each patient (nil: no score).
@@ -42,15 +45,19 @@ struct TruthDraws {
   /// An event time for a control (HR = 1) or experimental patient, with its covariates drawn,
   /// and the design columns of `adjust` for an adjusted analysis. An experimental patient with
   /// U ~ Uniform(0,1) has T₁ = S₀⁻¹(U^{1/HR} | x): proportional hazards.
-  func eventTime(hazardRatio: Double, adjust: Set<String>, rng: GSLRandomSource)
+  /// The score is computed only when `score` is true (it draws nothing).
+  func eventTime(hazardRatio: Double, adjust: Set<String>, score: Bool = true, rng: GSLRandomSource)
     -> (time: Double, adjustment: [Double], score: Double)
   {
     let u = rng.uniformPositive()
     let v = hazardRatio == 1 ? u : pow(u, 1 / hazardRatio)
     guard let outcome else { return (TrialModel.quantile(control!, survival: v), [], 0) }
-    let x = rows[rng.uniformInt(below: rows.count)]
+    let k = rng.uniformInt(below: rows.count)
+    let x = rows[k]
     let adjustment = adjust.isEmpty ? [] : outcome.design(x, variables: adjust)
-    return (outcome.eventTime(survival: v, row: x) * factor, adjustment, prognostic?.linearPredictor(row: x) ?? 0)
+    let s = score ? prognostic?.linearPredictor(row: x) ?? 0 : 0
+    let time = designs.isEmpty ? outcome.eventTime(survival: v, row: x) : outcome.eventTime(survival: v, design: designs[k])
+    return (time * factor, adjustment, s)
   }
 }
 
@@ -104,6 +111,8 @@ public struct TrialModel: Sendable {
   /// the eligible ones.
   let prognostic: OutcomeModel?
   let timeFactor: Double
+  /// The truth's rows coded for its outcome model (fitted truth only).
+  let truthDesigns: [[Double]]
   private(set) var accrualRate: Double
   let dropoutHazard: Double
 
@@ -138,11 +147,12 @@ public struct TrialModel: Sendable {
       eligibleEvents = eligible.map { data.events[$0] == true }
       if let control = p.endpoint.control {
         truth = .parametric(control)
+        truthDesigns = []
       } else {
         let generator = try SyntheticControlGenerator(protocol: p, fittingRows: eligible)
-        truth = .fitted(
-          rows: eligible.map { generator.referenceValues(row: $0) }, generator: SharedGenerator(generator),
-          timeFactor: timeFactor)
+        let rows = eligible.map { generator.referenceValues(row: $0) }
+        truth = .fitted(rows: rows, generator: SharedGenerator(generator), timeFactor: timeFactor)
+        truthDesigns = rows.map { generator.outcome.designRow($0) }
       }
       var sourceProtocol = p
       var sourceRows = fittedRows
@@ -190,6 +200,7 @@ public struct TrialModel: Sendable {
         throw SynthesisError.notConfigured("protocol '\(p.id)' gives neither a reference cohort nor endpoint.control")
       }
       truth = .parametric(control)
+      truthDesigns = []
       referenceRows = []
       sourceProtocol = p
       sourceEligibleRows = []
@@ -240,7 +251,9 @@ public struct TrialModel: Sendable {
     switch truth {
     case .parametric(let control): return TruthDraws(control: control, rows: [], outcome: nil, factor: 1)
     case .fitted(let rows, let generator, let factor):
-      return TruthDraws(control: nil, rows: rows, outcome: generator.model.outcome, factor: factor, prognostic: prognostic)
+      var draws = TruthDraws(control: nil, rows: rows, outcome: generator.model.outcome, factor: factor, prognostic: prognostic)
+      draws.designs = truthDesigns
+      return draws
     }
   }
 
@@ -276,26 +289,29 @@ public struct TrialModel: Sendable {
     }
   }
 
-  /// Calendar entry times of `n` patients: uniform at the protocol's accrual rate, or
-  /// piecewise-constant rates.
-  func accrualTimes(_ n: Int, rng: GSLRandomSource) -> [Double] {
+  /// Calendar entry times of `times.count` patients, in order of drawing (not sorted): uniform
+  /// at the protocol's accrual rate, or piecewise-constant rates.
+  func accrualTimes(into times: UnsafeMutableBufferPointer<Double>, rng: GSLRandomSource) {
+    let n = times.count
     switch trialProtocol.design.accrual {
     case .uniform:
       let duration = Double(n) / accrualRate
-      return (0..<n).map { _ in rng.uniform() * duration }
+      for i in 0..<n { times[i] = rng.uniform() * duration }
     case .rates(let pieces):
       // Fill the periods in order; each period holds rate × duration patients, the last the rest.
-      var times: [Double] = []
+      var filled = 0
       var start = 0.0
-      for (k, piece) in pieces.enumerated() where times.count < n {
+      for (k, piece) in pieces.enumerated() where filled < n {
         let capacity = piece.duration.map { Int(($0 * piece.rate).rounded(.down)) } ?? n
-        let count = k == pieces.count - 1 ? n - times.count : min(capacity, n - times.count)
+        let count = k == pieces.count - 1 ? n - filled : min(capacity, n - filled)
         let length = piece.duration ?? Double(count) / piece.rate
         let used = Double(count) / piece.rate
-        times += (0..<count).map { _ in start + rng.uniform() * min(used, length) }
+        for _ in 0..<count {
+          times[filled] = start + rng.uniform() * min(used, length)
+          filled += 1
+        }
         start += length
       }
-      return times
     }
   }
 

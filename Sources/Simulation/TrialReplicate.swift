@@ -101,86 +101,120 @@ struct ReplicateStreams {
     realControl = stream(2)
     synthetic = stream(3)
   }
+
+  /// Generators to be reseeded (``reseed(_:cell:truth:design:replicate:)``) before use.
+  init() {
+    accrual = GSLRandomSource(streamKey: 0)
+    experimental = GSLRandomSource(streamKey: 1)
+    realControl = GSLRandomSource(streamKey: 2)
+    synthetic = GSLRandomSource(streamKey: 3)
+  }
+
+  /// The streams of `ReplicateStreams(seeds, [cell, truth, design, replicate])`, in place.
+  func reseed(_ seeds: SeedSequence, cell: Int, truth: Int, design: Int, replicate: Int) {
+    // Written out (no array of the path): this runs for every trial.
+    var key = SeedSequence.extend(seeds.rootKey, position: 0, index: UInt64(cell))
+    key = SeedSequence.extend(key, position: 1, index: UInt64(truth))
+    key = SeedSequence.extend(key, position: 2, index: UInt64(design))
+    key = SeedSequence.extend(key, position: 3, index: UInt64(replicate))
+    accrual.reseed(streamKey: SeedSequence.extend(key, position: 4, index: 0))
+    experimental.reseed(streamKey: SeedSequence.extend(key, position: 4, index: 1))
+    realControl.reseed(streamKey: SeedSequence.extend(key, position: 4, index: 2))
+    synthetic.reseed(streamKey: SeedSequence.extend(key, position: 4, index: 3))
+  }
 }
 
-/// The patients of one simulated trial as the analysis sees them, or why there are none.
+/// How the enrolment of one trial ended: the analysis cut, or why there is no analysis.
 enum Enrolment {
-  case patients([SimulatedPatient], cut: Double)
+  case cut(Double)
   case failed(FailureKind)
 }
 
 extension TrialModel {
   /// Simulates and analyses one trial. `generator` is this replicate's synthetic source (nil
-  /// when the design has no synthetic controls).
+  /// when the design has no synthetic controls); `workspace` the calling worker's scratch (a
+  /// fresh one when nil).
   func simulate(
     design: Scenario.Design, hazardRatio: Double, drift: Double, streams: ReplicateStreams,
-    generator: SharedGenerator?, context: AnalysisContext
+    generator: SharedGenerator?, context: AnalysisContext, workspace: TrialWorkspace? = nil
   ) -> ReplicateResult {
-    switch enrol(design: design, hazardRatio: hazardRatio, drift: drift, streams: streams, generator: generator) {
+    let ws = workspace ?? TrialWorkspace()
+    switch enrol(design: design, hazardRatio: hazardRatio, drift: drift, streams: streams, generator: generator, into: ws) {
     case .failed(let why): return .failure(why)
-    case .patients(let patients, let cut):
-      var result = TrialAnalysis(context: context, synthetic: design.source == .synthetic).analyse(patients, method: design.analysis)
+    case .cut(let cut):
+      var result = TrialAnalysis(context: context, synthetic: design.source == .synthetic).analyse(ws, method: design.analysis)
       if !result.failed {
-        result.experimentalEvents = patients.reduce(0) { $0 + ($1.experimental && $1.event ? 1 : 0) }
+        result.experimentalEvents = ws.experimentalEvents
         result.analysisTime = cut
       }
       return result
     }
   }
 
-  /// Enrols, follows and cuts one trial.
+  /// Enrols, follows and cuts one trial into the workspace's columns: the real patients in order
+  /// of entry, then the analysed patients (concurrent ones entered before the cut, then external ones).
   func enrol(
     design: Scenario.Design, hazardRatio: Double, drift: Double, streams: ReplicateStreams,
-    generator: SharedGenerator?
+    generator: SharedGenerator?, into ws: TrialWorkspace
   ) -> Enrolment {
     let n = design.experimental + design.realControls
+    let block = Self.blockSize(experimental: design.experimental, control: design.realControls)
+    let external = design.source == .reference ? eligibleRows.count : design.syntheticControls
+    ws.start(real: n, blockSize: block.0 + block.1, extra: external)
     // Permuted-block allocation along the order of entry: blocks hold the design's ratio
     // (experimental : real control, reduced), each block in random order.
-    let entries = accrualTimes(n, rng: streams.accrual).sorted()
-    let arms = Self.permutedBlocks(experimental: design.experimental, control: design.realControls, rng: streams.accrual)
+    let entries = ws.entry.buffer(n)
+    accrualTimes(into: entries, rng: streams.accrual)
+    SortedOrder.distributionSortValues(entries, scratch: ws.sortScratch.buffer(n), counts: ws.sortCounts.buffer(n + 1))
+    Self.permutedBlocks(experimental: design.experimental, control: design.realControls, block: block, rng: streams.accrual, into: ws.arm)
     let adjust = Set(design.adjust)
     if !adjust.isEmpty && !hasCovariates { return .failed(.adjustmentWithoutCovariates) }
     let draws = truthDraws()
-    var eventTimes = [Double](repeating: 0, count: n)
-    var dropouts = eventTimes
-    var adjustments = [[Double]](repeating: [], count: adjust.isEmpty ? 0 : n)
     let scored = design.analysis.method == .prognostic
+    var adjustments = [[Double]](repeating: [], count: adjust.isEmpty ? 0 : n)
     var scores = [Double](repeating: 0, count: scored ? n : 0)
     for i in 0..<n {
-      let rng = arms[i] ? streams.experimental : streams.realControl
-      let draw = draws.eventTime(hazardRatio: arms[i] ? hazardRatio : 1, adjust: adjust, rng: rng)
-      eventTimes[i] = draw.time
+      let experimental = ws.arm[i]
+      let rng = experimental ? streams.experimental : streams.realControl
+      let draw = draws.eventTime(hazardRatio: experimental ? hazardRatio : 1, adjust: adjust, score: scored, rng: rng)
+      ws.eventTime[i] = draw.time
       if !adjust.isEmpty { adjustments[i] = draw.adjustment }
       if scored { scores[i] = draw.score }
-      dropouts[i] = dropoutTime(rng: rng)
+      ws.dropout[i] = dropoutTime(rng: rng)
     }
     // The analysis cut is set by the real patients alone.
-    let accrualEnd = entries.max() ?? 0
+    let accrualEnd = n > 0 ? entries[n - 1] : 0
     let cut: Double
     switch trialProtocol.design.analysis {
     case .calendar(let followUp):
       cut = accrualEnd + followUp
     case .events(let target):
-      var calendar = (0..<n).filter { eventTimes[$0] <= dropouts[$0] }.map { entries[$0] + eventTimes[$0] }
-      guard calendar.count >= target else { return .failed(.eventTargetNotReached) }
-      calendar.sort()
-      cut = calendar[target - 1]
+      // The target-th calendar event time, by selection (no full sort).
+      var m = 0
+      for i in 0..<n where ws.eventTime[i] <= ws.dropout[i] {
+        ws.calendar[m] = entries[i] + ws.eventTime[i]
+        m += 1
+      }
+      guard m >= target else { return .failed(.eventTargetNotReached) }
+      cut = SortedOrder.smallest(target, in: ws.calendar.buffer(m))
     }
-    var patients: [SimulatedPatient] = []
-    patients.reserveCapacity(n + design.syntheticControls)
     for i in 0..<n where entries[i] < cut {
-      var patient = Self.observe(
-        entry: entries[i], event: eventTimes[i], dropout: dropouts[i], cut: cut,
-        experimental: arms[i], external: false)
-      if !adjust.isEmpty { patient.adjustment = adjustments[i] }
-      if scored { patient.score = scores[i] }
-      patients.append(patient)
+      let patient = Self.observe(
+        entry: entries[i], event: ws.eventTime[i], dropout: ws.dropout[i], cut: cut, experimental: ws.arm[i],
+        external: false)
+      ws.append(time: patient.time, event: patient.event, experimental: patient.experimental, external: false)
+      if !adjust.isEmpty { ws.adjustments.append(adjustments[i]) }
+      if scored { ws.scores.append(scores[i]) }
     }
     if design.source == .reference {
       guard let external = referenceControls(drift: drift, adjust: adjust, rng: streams.synthetic) else {
         return .failed(.noExternalSource)
       }
-      patients += external
+      for patient in external {
+        ws.append(time: patient.time, event: patient.event, experimental: false, external: true)
+        if !adjust.isEmpty { ws.adjustments.append(patient.adjustment) }
+        if scored { ws.scores.append(patient.score) }
+      }
     } else if design.syntheticControls > 0 {
       guard let generator else { return .failed(.noExternalSource) }
       let rng = streams.synthetic
@@ -192,22 +226,23 @@ extension TrialModel {
           // Followed as a concurrent patient would be: entry over the real accrual period.
           let entry = rng.uniform() * accrualEnd
           if entry >= cut { continue }
-          var patient = Self.observe(
+          let patient = Self.observe(
             entry: entry, event: t * timeFactor, dropout: dropoutTime(rng: rng), cut: cut,
             experimental: false, external: true)
-          if !adjust.isEmpty { patient.adjustment = self.adjustment(synthetic.values.map { $0[k] }, adjust) }
-          patients.append(patient)
+          ws.append(time: patient.time, event: patient.event, experimental: false, external: true)
+          if !adjust.isEmpty { ws.adjustments.append(self.adjustment(synthetic.values.map { $0[k] }, adjust)) }
+          if scored { ws.scores.append(0) }
         }
       } catch {
         return .failed(.syntheticGenerationFailed)
       }
     }
-    return .patients(patients, cut: cut)
+    return .cut(cut)
   }
 
-  /// The arm of each patient in order of entry: blocks of e/g experimental and c/g control
-  /// patients (g = gcd(e, c)), doubled while a block has fewer than 4 patients, each shuffled.
-  static func permutedBlocks(experimental e: Int, control c: Int, rng: GSLRandomSource) -> [Bool] {
+  /// Experimental and control patients per allocation block: e/g and c/g (g = gcd(e, c)),
+  /// doubled while a block has fewer than 4 patients.
+  static func blockSize(experimental e: Int, control c: Int) -> (Int, Int) {
     func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
     let g = max(gcd(e, c), 1)
     var perBlock = (e / g, c / g)
@@ -216,14 +251,36 @@ extension TrialModel {
     {
       perBlock = (2 * perBlock.0, 2 * perBlock.1)
     }
-    var arms: [Bool] = []
-    arms.reserveCapacity(e + c)
-    while arms.count < e + c {
-      var block = [Bool](repeating: true, count: perBlock.0) + [Bool](repeating: false, count: perBlock.1)
-      for i in stride(from: block.count - 1, to: 0, by: -1) { block.swapAt(i, rng.uniformInt(below: i + 1)) }
-      arms += block
+    return perBlock
+  }
+
+  /// The arm of each patient in order of entry: blocks of ``blockSize(experimental:control:)``,
+  /// each shuffled.
+  static func permutedBlocks(experimental e: Int, control c: Int, rng: GSLRandomSource) -> [Bool] {
+    let block = blockSize(experimental: e, control: c)
+    var arms = Column(false)
+    arms.reserve(e + c + block.0 + block.1)
+    defer { arms.free() }
+    permutedBlocks(experimental: e, control: c, block: block, rng: rng, into: arms)
+    return Array(arms.buffer(e + c))
+  }
+
+  /// ``permutedBlocks(experimental:control:rng:)`` into `arms` (room for e + c plus one block):
+  /// whole blocks are drawn, the last one possibly beyond e + c, as the draws demand.
+  static func permutedBlocks(experimental e: Int, control c: Int, block: (Int, Int), rng: GSLRandomSource, into arms: Column<Bool>) {
+    let size = block.0 + block.1
+    guard size > 0 else { return }
+    var filled = 0
+    while filled < e + c {
+      for i in 0..<size { arms[filled + i] = i < block.0 }
+      for i in stride(from: size - 1, to: 0, by: -1) {
+        let j = rng.uniformInt(below: i + 1)
+        let t = arms[filled + i]
+        arms[filled + i] = arms[filled + j]
+        arms[filled + j] = t
+      }
+      filled += size
     }
-    return arms
   }
 
   static func observe(entry: Double, event: Double, dropout: Double, cut: Double, experimental: Bool, external: Bool)

@@ -130,7 +130,15 @@ public struct OutcomeModel: Sendable {
   /// The event time with survival probability `u` for covariates `row` (variable values in the
   /// generator's order, NaN = missing): S⁻¹(u | x), in the reference's time unit.
   public func eventTime(survival u: Double, row: [Double]) -> Double {
-    let x = design(row)
+    eventTime(survival: u, design: design(row))
+  }
+
+  /// The design row of covariates `row` (generator order): what ``eventTime(survival:design:)``
+  /// takes. A simulation that draws many patients from the same rows codes each row once.
+  public func designRow(_ row: [Double]) -> [Double] { design(row) }
+
+  /// ``eventTime(survival:row:)`` for a row already coded by ``designRow(_:)``.
+  public func eventTime(survival u: Double, design x: [Double]) -> Double {
     if let weibull { return weibull.quantile(survival: u, covariates: x) }
     return piecewise!.quantile(survival: u, covariates: x)
   }

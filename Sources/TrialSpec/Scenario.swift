@@ -171,17 +171,32 @@ public struct Scenario: Sendable {
     /// The posterior-probability cut of Bayesian decisions (nil: equivalent to the protocol's α
     /// and sidedness).
     public var threshold: Double?
+    /// How a replicate's synthetic source is refitted (scenario `borrowing.refit`).
+    public var refit: GeneratorRefit
 
     public init(
       intervals: Int = 4, cutPoints: [Double]? = nil, generatorUncertainty: Bool = true, refits: Int = 200,
-      threshold: Double? = nil
+      threshold: Double? = nil, refit: GeneratorRefit = .every
     ) {
       self.intervals = cutPoints.map { $0.count + 1 } ?? intervals
       self.cutPoints = cutPoints
       self.generatorUncertainty = generatorUncertainty
       self.refits = refits
       self.threshold = threshold
+      self.refit = refit
     }
+  }
+
+  /// `borrowing.refit`: the generator is refitted on a bootstrap resample of the reference in
+  /// every replicate (`every`, the default), or K bootstrap fits are drawn once per cell and each
+  /// replicate takes one of them at random (`pool`, `pool_size: K`). The pool carries the same
+  /// estimation error at a fraction of the cost when K is much smaller than the replicates.
+  public enum GeneratorRefit: Sendable, Equatable {
+    case every
+    case pool(size: Int)
+
+    /// The default pool size.
+    public static let defaultPoolSize = 200
   }
 
   /// `calibrate: {designs: all | [ids], drift: 1 | [low, high]}`: each listed design's threshold

@@ -433,10 +433,15 @@ struct ScenarioLoader {
   }
 
   /// `borrowing: {intervals: 4 | cut_points: […], generator_uncertainty: true, refits: 200,
-  /// threshold: 0.975}`; defaults when absent.
+  /// threshold: 0.975, refit: every | pool, pool_size: 200}`; defaults when absent.
   private func loadBorrowing(_ node: Node?, protocol p: TrialProtocol?) -> Scenario.Borrowing? {
     guard let node else { return Scenario.Borrowing() }
-    guard let m = reader.mapping(node, "borrowing", allowed: ["intervals", "cut_points", "generator_uncertainty", "refits", "threshold"])
+    guard
+      let m = reader.mapping(
+        node, "borrowing",
+        allowed: [
+          "intervals", "cut_points", "generator_uncertainty", "refits", "threshold", "refit", "pool_size",
+        ])
     else { return nil }
     var ok = true
     let intervals = m["intervals"].map { reader.integer($0, "borrowing.intervals", "a whole number >= 1", where: { $0 >= 1 }) } ?? 4
@@ -467,6 +472,8 @@ struct ScenarioLoader {
     let threshold = m["threshold"].map {
       reader.number($0, "borrowing.threshold", "a posterior probability in (0.5, 1)", where: { $0 > 0.5 && $0 < 1 })
     }
+    let refit = loadRefit(m)
+    if refit == nil { ok = false }
     // J intervals with equal numbers of reference events need at least J reference events.
     if let intervals, let data = p?.referenceData, cutPoints == nil {
       let events = data.referenceRows.filter { data.events[$0] == true }.count
@@ -480,7 +487,24 @@ struct ScenarioLoader {
     guard ok, let intervals, let uncertainty, let refits, threshold != .some(nil) else { return nil }
     return Scenario.Borrowing(
       intervals: intervals, cutPoints: cutPoints, generatorUncertainty: uncertainty, refits: refits,
-      threshold: threshold ?? nil)
+      threshold: threshold ?? nil, refit: refit ?? .every)
+  }
+
+  /// `refit: every | pool` and `pool_size: K` (pool only; default 200, at least 2).
+  private func loadRefit(_ m: SpecMapping) -> Scenario.GeneratorRefit? {
+    let mode = m["refit"].map { reader.choice($0, "borrowing.refit", ["every", "pool"]) } ?? "every"
+    guard let mode else { return nil }
+    if mode == "every" {
+      if let size = m["pool_size"] {
+        reader.fail(size, "borrowing.pool_size", "pool_size applies to 'refit: pool' only")
+        return nil
+      }
+      return .every
+    }
+    let size =
+      m["pool_size"].map { reader.integer($0, "borrowing.pool_size", "a whole number >= 2", where: { $0 >= 2 }) }
+      ?? Scenario.GeneratorRefit.defaultPoolSize
+    return size.map { .pool(size: $0) }
   }
 
   private func loadSweep(_ node: Node?, protocol p: TrialProtocol) -> [Scenario.SweepCell] {

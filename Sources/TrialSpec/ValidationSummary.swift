@@ -88,7 +88,7 @@ public struct ProtocolSummary: Sendable, Encodable {
     }
     synthesis = p.synthesis.map { s in
       var fields = [
-        "generator": s.generator.rawValue, "outcome": s.outcome, "covariates": s.covariates.joined(separator: ", "),
+        "generator": s.generator.rawValue, "outcome": s.outcome.rawValue, "covariates": s.covariates.joined(separator: ", "),
         "constraints": s.constraints.map(\.source).joined(separator: "; "),
       ]
       if let cart = s.cart {

@@ -46,7 +46,8 @@ enum SweepText {
       if let u = cell.generatorUncertainty {
         lines.append(
           "  generator's estimation error: SD \(fixed("%.3f", u.logCumulativeHazardSD)) of the synthetic log cumulative hazard over \(u.refits) refits"
-            + (u.included ? " (included in the analyses)" : " (not included)"))
+            + (u.included ? " (included in the analyses)" : " (not included)")
+            + (u.refitPool.map { "; replicates sample a pool of \($0) bootstrap fits" } ?? ""))
       }
       lines += operatingTable(cell.operatingCharacteristics).map { "  " + $0 }
     }

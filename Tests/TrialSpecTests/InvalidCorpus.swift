@@ -107,6 +107,18 @@ let invalidCorpus: [(file: String, firstError: String, errorCount: Int)] = [
     "scenario-cut-points-decreasing.yaml:7:30: borrowing.cut_points[1]: cut points must increase (6 after 12)", 1
   ),
   (
+    "scenario-refit-unknown.yaml",
+    "scenario-refit-unknown.yaml:7:20: borrowing.refit: 'pooll' is not one of every, pool (did you mean 'pool'?)", 1
+  ),
+  (
+    "scenario-pool-size-with-every.yaml",
+    "scenario-pool-size-with-every.yaml:7:24: borrowing.pool_size: pool_size applies to 'refit: pool' only", 1
+  ),
+  (
+    "scenario-pool-size-too-small.yaml",
+    "scenario-pool-size-too-small.yaml:7:37: borrowing.pool_size: must be a whole number >= 2 (found '1')", 1
+  ),
+  (
     "scenario-sweep-fit-on.yaml",
     "scenario-sweep-fit-on.yaml:12:29: sweep.eligibility[1].fit_on: 'eligble' is not one of reference, eligible (did you mean 'eligible'?)",
     1

@@ -38,6 +38,9 @@ public struct GeneratorUncertainty: Sendable, Codable, Equatable {
   public var included: Bool
   /// SD over the refits of the implied drift's log hazard ratio (its bootstrap standard error).
   public var impliedDriftSD: Double
+  /// With `borrowing.refit: pool`, the bootstrap fits in the cell's pool that the replicates
+  /// sample (nil: refitted in every replicate).
+  public var refitPool: Int? = nil
   public var variance: Double { logCumulativeHazardSD * logCumulativeHazardSD }
 }
 

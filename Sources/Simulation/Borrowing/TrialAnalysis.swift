@@ -157,7 +157,7 @@ struct TrialAnalysis {
   /// The dynamic borrowing methods (``Commensurate``, ``GammaMixture``, ``AdaptivePowerPrior``)
   /// on the events and exposure of the trial, with the external data discounted for the
   /// generator's error.
-  private func dynamic(_ raw: TrialStatistics, method: Scenario.Analysis) -> ReplicateResult {
+  func dynamic(_ raw: TrialStatistics, method: Scenario.Analysis) -> ReplicateResult {
     let info = information(raw.external.totalEvents)
     var stats = raw
     stats.external = raw.external.scaled(info.factor)
@@ -233,7 +233,7 @@ struct TrialAnalysis {
       events: Int(events), borrowedEvents: borrowed, capped: capped, failure: nil)
   }
 
-  private func information(_ externalEvents: Double) -> ExternalInformation {
+  func information(_ externalEvents: Double) -> ExternalInformation {
     synthetic
       ? ExternalInformation(events: externalEvents, generatorVariance: context.generatorVariance, cap: context.informationCap)
       : ExternalInformation(events: externalEvents, generatorVariance: 0, cap: nil)
@@ -263,7 +263,7 @@ struct TrialAnalysis {
 
   /// The power prior on the piecewise-exponential model: the posterior of θ and the decision by
   /// P(HR < 1 | data).
-  private func bayesian(_ stats: TrialStatistics, weight: Double, info: ExternalInformation) -> ReplicateResult {
+  func bayesian(_ stats: TrialStatistics, weight: Double, info: ExternalInformation) -> ReplicateResult {
     let posterior = HazardRatioPosterior(
       statistics: stats, externalWeight: weight, priorShape: context.priorShape,
       priorRate: context.priorRate)
