@@ -71,9 +71,18 @@ public struct SweepRun: Sendable {
   public let folder: SweepFolder
   public let shard: Shard?
   public let manifest: RunManifest
+  /// How `synthesis.generator: auto` was resolved (nil for a named family).
+  public let generatorSelection: GeneratorSelectionReport?
 
-  /// - Throws: ``RunSetupError`` when an input file cannot be read for the manifest.
+  /// Resolves `generator: auto` once, before any cell (every replicate's refit uses the choice;
+  /// the choice depends on the master seed only, so shards agree).
+  /// - Throws: ``RunSetupError`` when an input file cannot be read for the manifest,
+  ///   ``GeneratorSelectionError`` when no generator configuration passes the gates.
   public init(scenario: Scenario, settings: RunSettings, output: String, shard: Shard? = nil, toolVersion: String) throws {
+    var scenario = scenario
+    let (resolved, selection) = try GeneratorSelection.resolve(scenario.trialProtocol, seed: scenario.seed)
+    scenario.trialProtocol = resolved
+    generatorSelection = selection
     self.scenario = scenario
     self.settings = settings
     self.folder = SweepFolder(path: output)

@@ -28,7 +28,7 @@ enum CLIErrors {
       Foundation.exit(ExitCode.failure.rawValue)
     case let e as ExitCode:
       Foundation.exit(e.rawValue)
-    case is CLIError, is FileWriteError, is SweepFolderError, is RunLockError, is RunSetupError:
+    case is CLIError, is FileWriteError, is SweepFolderError, is RunLockError, is RunSetupError, is GeneratorSelectionError:
       printError("error: \(error)")
       Foundation.exit(ExitCode.failure.rawValue)
     default:

@@ -103,18 +103,21 @@ extension TrialProtocol {
 func resolveGenerator(_ p: TrialProtocol, seed: UInt64) throws -> (TrialProtocol, GeneratorSelectionReport?) {
   let resolved: (TrialProtocol, GeneratorSelectionReport?)
   do { resolved = try GeneratorSelection.resolve(p, seed: seed) } catch let e as GeneratorSelectionError { throw CLIError(e.description) }
-  if let report = resolved.1 {
+  if let report = resolved.1 { printSelection(report) }
+  return resolved
+}
+
+/// The choice of `generator: auto`, on stderr.
+func printSelection(_ report: GeneratorSelectionReport) {
+  printError(
+    String(
+      format: "generator: auto chose %@ (%d configurations on %d eligible patients, halves of %d, %.1f s)", report.winner.label,
+      report.results.count, report.eligibleRows, report.halfSize, report.seconds))
+  for family in [GeneratorFamily.gaussianCopula, .cart] {
+    guard let b = report.best(family) else { continue }
     printError(
       String(
-        format: "generator: auto chose %@ (%d configurations on %d eligible patients, halves of %d, %.1f s)", report.winner.label,
-        report.results.count, report.eligibleRows, report.halfSize, report.seconds))
-    for family in [GeneratorFamily.gaussianCopula, .cart] {
-      guard let b = report.best(family) else { continue }
-      printError(
-        String(
-          format: "  best %@: score %.3f ± %.3f, DCROverfittingProtection %.3f, exact copies %d, gates %@", b.configuration.label,
-          b.score, b.scoreStandardError, b.dcrOverfittingProtection, b.exactCopies, b.passes ? "passed" : "failed"))
-    }
+        format: "  best %@: score %.3f ± %.3f, DCROverfittingProtection %.3f, exact copies %d, gates %@", b.configuration.label,
+        b.score, b.scoreStandardError, b.dcrOverfittingProtection, b.exactCopies, b.passes ? "passed" : "failed"))
   }
-  return resolved
 }

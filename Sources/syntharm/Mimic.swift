@@ -56,7 +56,8 @@ extension SynthArmCommand {
 
     func run() throws {
       if let report { try checkOutputTarget(report) }
-      let trialProtocol = try loadProtocol(protocolFile)
+      // generator: auto is chosen before the refits (on the protocol's own eligible reference).
+      let trialProtocol = try resolveGenerator(try loadProtocol(protocolFile), seed: seed).0
       let selection = try trialProtocol.treatedSelection(treated, origin: "--treated")
       let settings = MimicSettings(refits: refits, seed: seed, fitOn: fitOn.flatMap(FitPopulation.init(rawValue:)))
       let result: MimicResult

@@ -80,8 +80,6 @@ extension SynthArmCommand {
     func run() throws {
       var scenario = try Scenario.load(path: scenarioFile)
       if let seed { scenario.seed = seed }
-      // generator: auto is chosen once, before any cell: every replicate's refit uses the choice.
-      scenario.trialProtocol = try resolveGenerator(scenario.trialProtocol, seed: scenario.seed).0
       guard let path = output ?? scenario.output else {
         throw CLIError("the scenario \(scenarioFile) has no 'output' folder; give --output DIR")
       }
@@ -90,6 +88,7 @@ extension SynthArmCommand {
       }
       let settings = RunSettings(replicates: replicates ?? scenario.replicates, refit: !noRefit, estimandPatients: estimandPatients)
       let sweep = try SweepRun(scenario: scenario, settings: settings, output: path, shard: shard, toolVersion: SynthArmVersion.current)
+      if let selection = sweep.generatorSelection { printSelection(selection) }
       let outputs = shard == nil ? RunReport.outputNames + (report ? ["report.html"] : []) : []
       // Before anything is simulated: the folder's lock, then (in `simulate`) every file this run will write.
       let lock = try sweep.lock(command: "syntharm run \(scenarioFile)")
