@@ -158,9 +158,13 @@ public enum MonteCarlo {
     {
       pool = RefitPool(model: model, size: size, seeds: seeds, cellIndex: cellIndex, workers: workers, redraws: redraws)
     }
+    // `refit: every`: replicate r's refit is the same in every phase (common random numbers), so
+    // it is fitted once and kept for the cell's later phases (the savings search) instead of
+    // being fitted again in each.
+    let refits = pool == nil && model.refit && !plans.isEmpty ? RefitCache(replicates: b) : nil
     var results = execute(
       jobs, model: model, seeds: seeds, cellIndex: cellIndex, replicates: b, workers: workers,
-      context: context, redraws: redraws, pool: pool, progress: progress)
+      context: context, redraws: redraws, pool: pool, refits: refits, progress: progress)
     var trials = results.count * b
     var operating = (0..<jobs.count).map { j in
       let job = jobs[j]
@@ -177,7 +181,7 @@ public enum MonteCarlo {
     while !pending.allSatisfy(\.isEmpty) {
       results = execute(
         pending.flatMap { $0 }, model: model, seeds: seeds, cellIndex: cellIndex, replicates: b, workers: workers,
-        context: context, redraws: redraws, pool: pool, progress: progress)
+        context: context, redraws: redraws, pool: pool, refits: refits, progress: progress)
       trials += results.count * b
       var next = 0
       for p in plans.indices {
@@ -232,7 +236,7 @@ public enum MonteCarlo {
   /// serves every job. Returns the results by job, then replicate.
   static func execute(
     _ jobs: [TrialJob], model: TrialModel, seeds: SeedSequence, cellIndex: Int, replicates b: Int,
-    workers: Int, context: AnalysisContext, redraws: Counter, pool: RefitPool? = nil,
+    workers: Int, context: AnalysisContext, redraws: Counter, pool: RefitPool? = nil, refits: RefitCache? = nil,
     progress: (@Sendable (Int, Int) -> Void)?
   ) -> [[ReplicateResult]] {
     let needsGenerator = model.hasSyntheticSource && jobs.contains { $0.design.syntheticControls > 0 }
@@ -247,6 +251,8 @@ public enum MonteCarlo {
         var generator: SharedGenerator?
         if needsGenerator, let pool {
           generator = pool.generator(replicate: r)
+        } else if needsGenerator, let kept = refits?.fit(replicate: r) {
+          generator = kept.generator
         } else if needsGenerator {
           // A failed refit is redrawn from a new bootstrap resample of the same stream (counted),
           // never turned into failed trials; only when every attempt fails do the replicate's
@@ -259,6 +265,7 @@ public enum MonteCarlo {
             }
             if attempt < maximumRefitAttempts - 1 { _ = redraws.add(1) }
           }
+          refits?.store(generator, replicate: r)
         }
         for (j, job) in jobs.enumerated() {
           if job.design.syntheticControls > 0 && needsGenerator && generator == nil {
@@ -412,5 +419,31 @@ final class Counter: @unchecked Sendable {
     let v = value
     lock.unlock()
     return v
+  }
+}
+
+/// The per-replicate generator refits of one cell, kept across the phases of its savings search:
+/// replicate r's refit depends only on (cell, r), so every phase would fit the same generator
+/// again. A failed refit (every attempt failed; its redraws counted once) is kept as failed.
+final class RefitCache: @unchecked Sendable {
+  /// One replicate's refit: the generator, or nil when every attempt failed.
+  struct Kept { var generator: SharedGenerator? }
+
+  private let lock = NSLock()
+  private var slots: [Kept?]
+
+  init(replicates: Int) { slots = Array(repeating: nil, count: replicates) }
+
+  /// The refit of replicate `r`, when an earlier phase made it.
+  func fit(replicate r: Int) -> Kept? {
+    lock.lock()
+    defer { lock.unlock() }
+    return slots[r]
+  }
+
+  func store(_ generator: SharedGenerator?, replicate r: Int) {
+    lock.lock()
+    defer { lock.unlock() }
+    slots[r] = Kept(generator: generator)
   }
 }

@@ -157,6 +157,8 @@ struct SavingsPlan {
   private(set) var conventionalGrid: [Int] = []
   private(set) var augmentedGrid: [Int] = []
   private var extensions = 0
+  /// Whether the current phase's grid was refined around its crossing (once per phase).
+  private var refined = false
   private var conventional: [Int: CandidateScores] = [:]
   private var augmented: [Int: CandidateScores] = [:]
   private var chosen: [ReplicateResult]?
@@ -201,7 +203,7 @@ struct SavingsPlan {
       let base = Double(p.design.patients)
       plan.conventionalGrid = Array(
         Set(
-          [0.3, 0.45, 0.6, 0.75, 0.9, 1.0, 1.15, 1.3, 1.5, 1.75, 2.0, 2.5].map {
+          [0.3, 0.5, 0.75, 1.0, 1.5, 2.5].map {
             max(block, Int((base * $0 / Double(block)).rounded()) * block)
           })
       ).sorted()
@@ -284,6 +286,18 @@ struct SavingsPlan {
         phase = .done
         return
       }
+      // A coarse grid first, then two candidates bracketing its crossing: the curve is read
+      // where it matters, with half the candidates of an even grid (Docs/Methods.md).
+      if !refined {
+        refined = true
+        let block = allocation.0 + allocation.1
+        let added = [0.92, 1.08].map { max(block, Int((n * $0 / Double(block)).rounded()) * block) }
+          .filter { !conventionalGrid.contains($0) }
+        if !added.isEmpty {
+          conventionalGrid = Array(Set(conventionalGrid + added)).sorted()
+          return
+        }
+      }
       let e = n * Double(allocation.experimental) / Double(allocation.experimental + allocation.control)
       experimentalArm = Int(e.rounded())
       conventionalControls = n - e
@@ -293,10 +307,11 @@ struct SavingsPlan {
       let top = design.fillsControlArm ? Int(c.rounded()) - 1 : Int.max
       augmentedGrid = Array(
         Set(
-          ([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.25].map { Int((c * $0).rounded()) }
+          ([0.1, 0.3, 0.55, 0.8, 1.0, 1.25].map { Int((c * $0).rounded()) }
             + [design.realControls]).filter { $0 > 0 && $0 <= top })
       ).sorted()
       extensions = 0
+      refined = false
       phase = augmentedGrid.isEmpty ? .done : .augmented
     case .augmented:
       for c in augmentedGrid where augmented[c] == nil {
@@ -309,6 +324,16 @@ struct SavingsPlan {
         extensions += 1
         augmentedGrid = Array(Set(augmentedGrid + [1.25, 1.5, 2].map { Int((Double(top) * $0).rounded()) })).sorted()
         return
+      }
+      if !refined, let c = conventionalControls, case .at(let x) = curve.crossing(targetPower) {
+        refined = true
+        let top = design.fillsControlArm ? Int(c.rounded()) - 1 : Int.max
+        let added = [x - 0.06 * c, x + 0.06 * c].map { Int($0.rounded()) }
+          .filter { $0 > 0 && $0 <= top && !augmentedGrid.contains($0) }
+        if !added.isEmpty {
+          augmentedGrid = Array(Set(augmentedGrid + added)).sorted()
+          return
+        }
       }
       phase = chosenCount == nil ? .done : .drifts
     case .drifts:
