@@ -322,7 +322,7 @@ extension HTMLReport {
       if calibrated {
         if let c = o.calibration {
           cells +=
-            "<td class=\"num\">\(escape(c.scale)) &gt; \(number(c.threshold, 4))<br><span class=\"muted\">"
+            "<td class=\"num\">\(escape(c.scale.rawValue)) &gt; \(number(c.threshold, 4))<br><span class=\"muted\">"
             + "\(number(c.low, 4))–\(number(c.high, 4))</span></td>"
           cells += "<td class=\"num\">\(plusMinus(o.calibratedRejectionRate, o.calibratedRejectionMCSE, 3))</td>"
         } else {

@@ -55,12 +55,12 @@ public struct RunReport: Sendable, Codable {
         let synthetic = o.source == .synthetic
         fields += [drift?.hazardRatio, drift?.lower, drift?.upper].map { synthetic ? Self.number($0) : "NA" }
         fields += [
-          String(o.analysed), Self.number(o.capRate), o.decision, Self.number(o.threshold),
+          String(o.analysed), Self.number(o.capRate), o.decision.rawValue, Self.number(o.threshold),
           synthetic ? Self.number(cell.generatorUncertainty?.logCumulativeHazardSD) : "NA", Self.number(o.varianceRatio),
         ]
         let c = o.calibration
         fields += [
-          Self.number(c?.threshold), Self.number(c?.low), Self.number(c?.high), Self.quoted(c?.scale ?? "NA"),
+          Self.number(c?.threshold), Self.number(c?.low), Self.number(c?.high), Self.quoted(c?.scale.rawValue ?? "NA"),
           Self.number(o.calibratedRejectionRate), Self.number(o.calibratedRejectionMCSE),
         ]
         // K of `borrowing.refit: pool` (NA: refitted in every replicate, or no synthetic source).
@@ -95,7 +95,7 @@ public struct RunReport: Sendable, Codable {
           Self.number(s.conventionalEvents), Self.number(s.conventionalMonths), Self.field(s.realControls),
           String(s.syntheticControls), Self.field(s.saved), Self.field(s.savedLow), Self.field(s.savedHigh),
           Self.number(s.savedPercent), Self.number(s.monthsSaved), Self.number(s.threshold), Self.number(s.thresholdLow),
-          Self.number(s.thresholdHigh), s.status.rawValue, Self.quoted(s.thresholdScale), String(s.targetPower),
+          Self.number(s.thresholdHigh), s.status.rawValue, Self.quoted(s.thresholdScale.rawValue), String(s.targetPower),
           String(s.hazardRatio), Self.field(s.conventionalPatients), Self.field(s.schoenfeldPatients),
           String(s.replicates), String(s.bootstrapResamples),
           Self.field(cell.referenceSample?.size ?? cell.eligibleReference), cell.referenceSample?.kind.rawValue ?? "reference",

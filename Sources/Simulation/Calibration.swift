@@ -15,6 +15,28 @@ import Foundation
 import GSL
 import TrialSpec
 
+/// The scale a decision threshold is on: the trial rejects when its evidence exceeds the threshold.
+public enum EvidenceScale: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
+  /// One-sided frequentist: −z (rejects for HR < 1).
+  case negativeZ = "-z"
+  /// Two-sided frequentist: |z|.
+  case absoluteZ = "|z|"
+  /// One-sided Bayesian: P(HR < 1 | data).
+  case posterior = "P(HR<1)"
+  /// Two-sided Bayesian: max(P, 1 − P).
+  case twoSidedPosterior = "max(P,1-P)"
+
+  public var description: String { rawValue }
+}
+
+/// How a design decides: a z statistic against a critical value, or a posterior probability
+/// against a cut.
+public enum DecisionRule: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
+  case z
+  case posterior
+  public var description: String { rawValue }
+}
+
 /// A design's calibrated decision threshold.
 public struct CalibratedThreshold: Sendable, Codable, Equatable {
   /// The threshold on the evidence scale, with its Monte Carlo interval, and the nominal one.
@@ -23,7 +45,7 @@ public struct CalibratedThreshold: Sendable, Codable, Equatable {
   public var high: Double
   public var nominal: Double
   /// The evidence scale: `-z`, `|z|`, `P(HR<1)` or `max(P,1-P)`.
-  public var scale: String
+  public var scale: EvidenceScale
   /// The null drifts it was calibrated at, and the analysed null trials at each.
   public var drifts: [Double]
   public var nullTrials: [Int]
@@ -36,8 +58,8 @@ enum Calibration {
     return sided == 1 ? -r.statistic : abs(r.statistic)
   }
 
-  static func scale(bayesian: Bool, sided: Int) -> String {
-    bayesian ? (sided == 1 ? "P(HR<1)" : "max(P,1-P)") : (sided == 1 ? "-z" : "|z|")
+  static func scale(bayesian: Bool, sided: Int) -> EvidenceScale {
+    bayesian ? (sided == 1 ? .posterior : .twoSidedPosterior) : (sided == 1 ? .negativeZ : .absoluteZ)
   }
 
   static func nominal(bayesian: Bool, context: AnalysisContext) -> Double {

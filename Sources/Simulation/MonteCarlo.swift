@@ -52,7 +52,7 @@ public struct OperatingCharacteristics: Sendable, Codable {
   /// Mean realised variance ratio σ²_CL/σ²_L of a prognostic (adjusted log-rank) analysis.
   public var varianceRatio: Double?
   /// The decision: `z` (the protocol's test) or `posterior` (P(HR < 1 | data) against `threshold`).
-  public var decision: String
+  public var decision: DecisionRule
   public var threshold: Double?
   public var failures: Int
   public var failureRate: Double
@@ -321,7 +321,7 @@ public enum MonteCarlo {
       borrowedEvents: borrowed, borrowedEventsSD: borrowedVariance.squareRoot(),
       capRate: Double(ok.filter(\.capped).count) / m,
       varianceRatio: design.analysis == .prognostic(test: .adjustedLogrank) ? ok.reduce(0) { $0 + ($1.varianceRatio ?? .nan) } / m : nil,
-      decision: bayesian ? "posterior" : "z", threshold: bayesian ? context.efficacyCut : nil,
+      decision: bayesian ? .posterior : .z, threshold: bayesian ? context.efficacyCut : nil,
       failures: results.count - ok.count, failureRate: (b - m) / b, failureKinds: kinds)
   }
 }

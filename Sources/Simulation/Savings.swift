@@ -90,7 +90,7 @@ public struct SavingsSearch: Sendable, Codable, Equatable {
   public var threshold: Double?
   public var thresholdLow: Double?
   public var thresholdHigh: Double?
-  public var thresholdScale: String
+  public var thresholdScale: EvidenceScale
   public var byDrift: [DriftRisk]
   public var status: SavingsStatus
 }

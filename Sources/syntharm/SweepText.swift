@@ -89,7 +89,7 @@ enum SweepText {
             return row + ["–", "–"]
           }
           return row + [
-            String(format: "%@ > %.4f (%.4f–%.4f)", c.scale, c.threshold, c.low, c.high),
+            String(format: "%@ > %.4f (%.4f–%.4f)", c.scale.rawValue, c.threshold, c.low, c.high),
             rate.isFinite ? String(format: "%.3f ± %.3f", rate, mcse) : "NA",
           ]
         })

@@ -77,7 +77,7 @@ enum SampleRun {
       rejectionMCSE: se, meanHR: hr * 1.01, meanLogHR: log(hr * 1.01), meanLogHRMCSE: 0.01, estimandLogHR: log(hr),
       conditionalLogHR: log(hr), biasLogHR: 0.01, empiricalSELogHR: 0.12, rmseLogHR: 0.12, coverage: 0.95,
       coverageMCSE: 0.011, meanEvents: 290, borrowedEvents: 60 * borrowed, borrowedEventsSD: 5 * borrowed, capRate: 0,
-      decision: borrowed > 0 ? "posterior" : "z", threshold: borrowed > 0 ? 0.975 : nil, failures: 0, failureRate: 0,
+      decision: borrowed > 0 ? .posterior : .z, threshold: borrowed > 0 ? 0.975 : nil, failures: 0, failureRate: 0,
       failureKinds: [:])
   }
 
@@ -99,7 +99,7 @@ enum SampleRun {
     var search = SavingsSearch(
       cell: cell, design: "augmented-pp50", hazardRatio: 0.7, targetPower: 0.8, alpha: 0.025,
       replicates: 400, bootstrapResamples: 200, conventionalPower: conventional, augmentedPower: augmented,
-      syntheticControls: 300, thresholdScale: "max(P,1-P)",
+      syntheticControls: 300, thresholdScale: .twoSidedPosterior,
       byDrift: [
         DriftRisk(drift: 1, power: 0.8, powerMCSE: 0.02, typeIError: 0.025, typeIErrorMCSE: 0.008),
         DriftRisk(drift: 1.2, power: 0.86, powerMCSE: 0.017, typeIError: 0.06, typeIErrorMCSE: 0.012),

@@ -74,7 +74,7 @@ struct BorrowingSimulationTests {
     // The reference's own events (about 150 of 286 eligible, followed with their own censoring).
     #expect(reference.source == .reference && reference.capRate == 0)
     #expect(reference.borrowedEvents > 0.7 * cap && reference.borrowedEvents < 1.3 * cap, "\(reference.borrowedEvents)")
-    #expect(reference.decision == "posterior" && reference.threshold == 0.975)
+    #expect(reference.decision == .posterior && reference.threshold == 0.975)
   }
 
   @Test(
@@ -119,8 +119,8 @@ struct DynamicDesignTests {
       if o.method == .prognostic || o.method == .none { #expect(o.borrowedEvents == 0) }
     }
     let prognostic = try #require(oc.first { $0.design == "prognostic" })
-    #expect(prognostic.decision == "z" && prognostic.varianceRatio! < 0.97 && prognostic.varianceRatio! > 0.6)
-    let bayesian = oc.filter { $0.decision == "posterior" }.map(\.method)
+    #expect(prognostic.decision == .z && prognostic.varianceRatio! < 0.97 && prognostic.varianceRatio! > 0.6)
+    let bayesian = oc.filter { $0.decision == .posterior }.map(\.method)
     #expect(Set(bayesian) == [.powerPrior, .commensurate, .robustMixture, .ebPowerPrior, .sam])
   }
 }

@@ -32,7 +32,7 @@ struct CalibrationTests {
     nulls.append(.failure(.noEvents))
     let c = try #require(Calibration.threshold(nulls: [(1, nulls)], bayesian: false, context: context(alpha: 0.05, sided: 2)))
     // k = ⌊0.05·100⌋ = 5: the 6th largest |z| is 0.95, and exactly 5 scores exceed it.
-    #expect(c.threshold == 0.95 && c.nullTrials == [100] && c.scale == "|z|")
+    #expect(c.threshold == 0.95 && c.nullTrials == [100] && c.scale == .absoluteZ)
     // 1.96·√(100·0.05·0.95) = 4.27: k from ⌊0.73⌋ = 0 to ⌈9.27⌉ = 10 → 1.00 and 0.90.
     #expect(c.high == 1.00 && c.low == 0.90)
     #expect(abs(c.nominal - 1.959964) < 1e-6)
