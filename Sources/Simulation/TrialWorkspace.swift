@@ -81,6 +81,13 @@ final class TrialWorkspace {
   var external = Column(false)
   /// External patients among the analysed ones.
   private(set) var externalCount = 0
+  /// Events among the analysed patients: concurrent (external ones excluded) and experimental,
+  /// counted as they are appended (a pass over the columns each cost more than the log-rank test).
+  private(set) var concurrentEvents = 0
+  private(set) var experimentalEvents = 0
+  /// Analysed times that are not finite or negative: concurrent and external ones.
+  private var invalidConcurrentTimes = 0
+  private var invalidExternalTimes = 0
   /// Adjustment columns and prognostic scores of adjusted or scored designs (empty otherwise;
   /// those designs allocate, the conventional and augmented designs do not).
   var adjustments: [[Double]] = []
@@ -117,6 +124,10 @@ final class TrialWorkspace {
     external.reserve(real + extra)
     count = 0
     externalCount = 0
+    concurrentEvents = 0
+    experimentalEvents = 0
+    invalidConcurrentTimes = 0
+    invalidExternalTimes = 0
     adjustments.removeAll(keepingCapacity: true)
     scores.removeAll(keepingCapacity: true)
   }
@@ -136,7 +147,15 @@ final class TrialWorkspace {
     experimental[count] = x
     external[count] = ext
     count += 1
-    if ext { externalCount += 1 }
+    let valid = t.isFinite && t >= 0
+    if ext {
+      externalCount += 1
+      if !valid { invalidExternalTimes += 1 }
+    } else {
+      if e { concurrentEvents += 1 }
+      if !valid { invalidConcurrentTimes += 1 }
+    }
+    if e && x { experimentalEvents += 1 }
   }
 
   /// The analysed patients as the patient-by-patient analyses read them.
@@ -153,8 +172,7 @@ final class TrialWorkspace {
   /// the two-arm entry points skip. Simulated times always are; a time that is not makes the
   /// analysis fail as the public API would (`coxFitFailed`), never silently.
   func timesAreValid(concurrentOnly: Bool) -> Bool {
-    for i in 0..<count where !(concurrentOnly && external[i]) && !(time[i].isFinite && time[i] >= 0) { return false }
-    return true
+    invalidConcurrentTimes == 0 && (concurrentOnly || invalidExternalTimes == 0)
   }
 
   /// Loads the analysed patients (all, or the concurrent ones only) into the two-arm sample;
@@ -181,19 +199,6 @@ final class TrialWorkspace {
       times: UnsafeBufferPointer(concurrentTime.buffer(m)), events: UnsafeBufferPointer(concurrentEvent.buffer(m)),
       experimental: UnsafeBufferPointer(concurrentExperimental.buffer(m)))
     return m
-  }
-
-  /// Events among the analysed patients: concurrent (external ones excluded) and experimental.
-  var concurrentEvents: Int {
-    var n = 0
-    for i in 0..<count where event[i] && !external[i] { n += 1 }
-    return n
-  }
-
-  var experimentalEvents: Int {
-    var n = 0
-    for i in 0..<count where event[i] && experimental[i] { n += 1 }
-    return n
   }
 
   /// Events among real and external controls (as `Double`s, for the borrowing arithmetic).
