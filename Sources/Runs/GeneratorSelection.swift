@@ -2,7 +2,7 @@
 // on one half of the eligible reference and judged against the other half; the best one that
 // passes the privacy and validity gates is the protocol's generator (Docs/Methods.md, selection).
 //
-// The procedure follows ../shared/reference/generators.md §7.2, reduced where stated:
+// The procedure (Docs/Methods.md, "Choosing the generator"), reduced where stated:
 // - Splits: repeated random halves of the eligible reference, equal in size (one patient is left
 //   out when the count is odd) so that DCROverfittingProtection is fair; not stratified.
 // - Gates, on every split (copies, eligibility, survival sanity) or on the mean over all splits

@@ -3,7 +3,8 @@
 //
 // A sequential generator factors p(x) = Π_j p(x_j | x_<j). Drawing each restricted x_j from
 // p(x_j | x_<j, x_j ∈ A_j) alone is *not* p(x | A): it ignores how earlier values change the
-// chance that later rules can be met (../shared/reference/generators.md §5). With the weight
+// chance that later rules can be met (the sequential-importance argument of Geweke–Hajivassiliou–
+// Keane simulators; Docs/Methods.md). With the weight
 // w(x) = Π_j P(x_j ∈ A_j | x_<j), a truncated draw has density p(x)·1_A(x)/w(x); accepting it
 // with probability w(x)/W for any W ≥ max w gives exactly p(x | A) — the GHK argument the copula
 // uses (ConditionalSampler.swift). Here every factor is a property of the leaf alone (its donors

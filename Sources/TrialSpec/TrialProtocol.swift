@@ -258,8 +258,8 @@ public struct CARTSettings: Sendable, Hashable, Codable {
   /// root's (synthpop's default 1e-8: practically no limit).
   public var complexity: Double
 
-  /// SynthArm's defaults: minbucket 20 (synthpop's 5 fails the DCR overfitting gate on colon_os,
-  /// ../shared/reference/generators.md §3), density smoothing, cp 1e-8.
+  /// SynthArm's defaults: minbucket 20 (larger than synthpop's 5, so that a leaf's donors are
+  /// never a handful of patients: a privacy default), density smoothing, cp 1e-8.
   public init(minbucket: Int = 20, smoothing: CARTSmoothing = .density, complexity: Double = 1e-8) {
     self.minbucket = minbucket
     self.smoothing = smoothing
