@@ -9,7 +9,7 @@ import Simulation
 import TrialSpec
 
 /// One row of the summary: one design of one cell.
-public struct CellSummaryRow: Sendable, Equatable {
+public struct CellSummaryRow: Sendable {
   public var cell: String
   /// Eligible reference patients (or the swept reference size, and where it comes from).
   public var reference: String
@@ -31,10 +31,6 @@ public struct CellSummaryRow: Sendable, Equatable {
   public var impliedDrift: ImpliedDrift?
   /// Why the cell has no result (every rate NA).
   public var failure: String?
-
-  public static func == (a: Self, b: Self) -> Bool {
-    a.cell == b.cell && a.design == b.design && a.saved == b.saved && a.status == b.status
-  }
 }
 
 public enum CellSummary {

@@ -121,12 +121,12 @@ public struct TrialModel: Sendable {
   /// - Parameters:
   ///   - fitOn: which reference patients the synthetic source learns from (default: the protocol's).
   ///   - borrowing: the intervals of the piecewise-exponential analyses.
-  ///   - referenceSize: the eligible reference patients the synthetic source learns from (nil: the
-  ///     reference as it is); `sampleRNG` draws the subsample or cohort.
+  ///   - referenceSize: the eligible reference patients the synthetic source learns from, and the
+  ///     stream that draws the subsample or cohort (nil: the reference as it is).
   public init(
     protocol p: TrialProtocol, refit: Bool = true, needsSynthetic: Bool, fitOn: FitPopulation? = nil,
     borrowing: Scenario.Borrowing = Scenario.Borrowing(), needsPrognostic: Bool = false,
-    referenceSize: Int? = nil, sampleRNG: GSLRandomSource? = nil
+    referenceSize: (patients: Int, rng: GSLRandomSource)? = nil
   ) throws {
     trialProtocol = p
     self.refit = refit
@@ -158,8 +158,7 @@ public struct TrialModel: Sendable {
       var sourceRows = fittedRows
       var sourceEligible = eligible
       var sample: ReferenceSample?
-      if let m = referenceSize {
-        let rng = sampleRNG ?? SeedSequence(masterSeed: 0).makeRandomSource(0)
+      if let (m, rng) = referenceSize {
         if m <= eligible.count {
           // A subsample of the eligible reference; with `fit_on: reference` the other reference
           // patients are subsampled in the same proportion.
@@ -368,8 +367,9 @@ extension TrialModel {
       protocol: p, refit: refit, needsSynthetic: scenario.designs.contains { $0.syntheticControls > 0 },
       fitOn: cell.fitOn, borrowing: scenario.borrowing,
       needsPrognostic: scenario.designs.contains { $0.analysis.method == .prognostic },
-      referenceSize: cell.referenceSize,
-      sampleRNG: SeedSequence(masterSeed: scenario.seed).makeRandomSource(UInt64(cell.streamCell ?? cellIndex), Self.referenceSampleStream))
+      referenceSize: cell.referenceSize.map {
+        ($0, SeedSequence(masterSeed: scenario.seed).makeRandomSource(UInt64(cell.streamCell ?? cellIndex), Self.referenceSampleStream))
+      })
   }
 
   /// The stream of a cell's reference subsample or simulated reference cohort.
