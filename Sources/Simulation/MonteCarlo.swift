@@ -131,7 +131,7 @@ public enum MonteCarlo {
     let borrowing = scenario.borrowing
     var uncertainty = model.generatorUncertainty(
       refits: borrowing.refits, seeds: seeds, cellIndex: cellIndex,
-      included: borrowing.generatorUncertainty)
+      included: borrowing.generatorUncertainty, workers: workers)
     let drift = uncertainty.flatMap { model.impliedDrift(uncertainty: $0, seeds: seeds, cellIndex: cellIndex) }
     let variance = uncertainty.map { $0.included && $0.variance.isFinite ? $0.variance : 0 } ?? 0
     let context = Self.context(model: model, borrowing: borrowing, generatorVariance: variance)

@@ -219,9 +219,10 @@ extension TrialModel {
       guard let generator else { return .failed(.noExternalSource) }
       let rng = streams.synthetic
       do {
+        // The trial reads the event times, and the covariates only to adjust for them.
         let synthetic = try generator.model.sample(
           count: design.syntheticControls, using: rng,
-          eligibility: trialProtocol.eligibility, drift: drift)
+          eligibility: trialProtocol.eligibility, drift: drift, columns: adjust.isEmpty ? .outcome : .all)
         for (k, t) in synthetic.eventTimes.enumerated() {
           // Followed as a concurrent patient would be: entry over the real accrual period.
           let entry = rng.uniform() * accrualEnd

@@ -32,41 +32,57 @@ struct ConditionalSampler {
 
   /// Draws until `count` patients pass, or `budget` candidates have been drawn. Returns the
   /// patients, the candidates drawn, how many of them passed (≥ count: the last batch's surplus
-  /// is discarded) and the method.
-  func sample(count: Int, budget: Int, rng: GSLRandomSource, allowLatentBox: Bool = true, drift: Double = 1) throws(SynthesisError)
+  /// is discarded) and the method. With `columns: .outcome`, the copula decodes only the
+  /// variables the rules, the constraints and the outcome model read (the others are left empty).
+  func sample(
+    count: Int, budget: Int, rng: GSLRandomSource, allowLatentBox: Bool = true, drift: Double = 1,
+    columns: SyntheticColumns = .all
+  ) throws(SynthesisError)
     -> (patients: SyntheticPatients, candidates: Int, passed: Int, method: String)
   {
     let variables = generator.variables
-    var accepted = SyntheticPatients(variables: variables, values: variables.map { _ in [] }, eventTimes: [])
+    let p = variables.count
+    var kept = Candidates(count: 0, values: [[Double]](repeating: [], count: p), latents: [], dimension: 0)
     var candidates = 0
     var passed = 0
     var proposalCandidates = 0
     var proposalPassed = 0
-    guard count > 0 else { return (accepted, 0, 0, "rejection") }
-    let box = allowLatentBox ? generator.copula.flatMap(latentBox) : nil
+    guard count > 0 else {
+      return (SyntheticPatients(variables: variables, values: kept.values, eventTimes: []), 0, 0, "rejection")
+    }
+    let screen = screenedVariables
     var proposal = generator.copula.map { Proposal(copula: $0, box: nil) } ?? Proposal(cart: generator.cart!)
     var method = "rejection"
     var pilotDone = false
-    while accepted.count < count {
+    while kept.count < count {
       guard candidates < budget else {
-        throw .budgetExhausted(requested: count, generated: accepted.count, candidates: candidates)
+        throw .budgetExhausted(requested: count, generated: kept.count, candidates: candidates)
       }
-      let remaining = count - accepted.count
+      let remaining = count - kept.count
       // Batch size from the current proposal's own pass rate (a new proposal starts optimistic).
       let rate = proposalCandidates > 0 ? max(Double(proposalPassed) / Double(proposalCandidates), 0.001) : 1
       let batch = min(budget - candidates, max(256, Int(Double(remaining) / rate * 1.2)))
-      var drawn = proposal.draw(batch, rng: rng)
+      let drawn = proposal.draw(batch, screen: screen, rng: rng)
       candidates += batch
       proposalCandidates += batch
-      keepPassing(&drawn)
-      passed += drawn.count
-      proposalPassed += drawn.count
-      for j in drawn.values.indices { accepted.values[j] += drawn.values[j].prefix(remaining) }
-      accepted.eventTimes += drawn.eventTimes.prefix(remaining)
+      let passing = passingIndices(drawn, screen: screen)
+      passed += passing.count
+      proposalPassed += passing.count
+      let taken = passing.prefix(remaining)
+      if drawn.dimension > 0 {
+        let m = drawn.dimension
+        for i in taken { kept.latents += drawn.latents[(i * m)..<((i + 1) * m)] }
+        kept.dimension = m
+      } else {
+        for j in 0..<p { kept.values[j] += taken.map { drawn.values[j][$0] } }
+      }
+      kept.count += taken.count
       // After the pilot batch: switch to the latent box when rejection is too wasteful.
       if !pilotDone {
         pilotDone = true
-        if let box, let copula = generator.copula, Double(drawn.count) / Double(batch) < 0.05 {
+        let pilotRate = Double(passing.count) / Double(batch)
+        // The latent box is worked out only here: most samples never need it.
+        if allowLatentBox, pilotRate < 0.05, let copula = generator.copula, let box = latentBox(copula) {
           proposal = Proposal(copula: copula, box: box)
           proposal.calibrate(rng: rng)
           // Not a silent fallback: when the box's Cholesky factor fails, the report says that
@@ -74,7 +90,7 @@ struct ConditionalSampler {
           method = proposal.usesLatentBox ? "latent-box" : "rejection (the latent box's Cholesky factor failed)"
           proposalCandidates = 0
           proposalPassed = 0
-        } else if allowLatentBox, let cart = generator.cart, Double(drawn.count) / Double(batch) < 0.05 {
+        } else if allowLatentBox, let cart = generator.cart, pilotRate < 0.05 {
           let restriction = CARTRestriction(model: cart, eligibility: eligibility)
           if !restriction.isEmpty {
             proposal = Proposal(cart: cart, restriction: restriction)
@@ -85,25 +101,58 @@ struct ConditionalSampler {
         }
       }
     }
-    for i in 0..<accepted.count {
-      let row = accepted.values.map { $0[i] }
-      let u = rng.uniformPositive()
-      accepted.eventTimes[i] = generator.outcome.eventTime(survival: drift == 1 ? u : pow(u, 1 / drift), row: row)
+    if let copula = generator.copula {
+      // The kept patients' remaining variables: every one, or those the outcome model reads.
+      let wanted = columns == .all ? Array(0..<p) : Array(Set(screen).union(outcomeVariables)).sorted()
+      let m = kept.dimension
+      kept.latents.withUnsafeBufferPointer { l in
+        for j in wanted {
+          kept.values[j] = (0..<kept.count).map { i in copula.value(j, latent: l.baseAddress! + i * m) }
+        }
+      }
     }
-    return (accepted, candidates, passed, method)
+    var eventTimes = [Double](repeating: 0, count: kept.count)
+    var row = [Double](repeating: .nan, count: p)
+    var design = [Double](repeating: 0, count: generator.outcome.termCount)
+    let decoded = (0..<p).filter { !kept.values[$0].isEmpty }
+    for i in 0..<kept.count {
+      for j in decoded { row[j] = kept.values[j][i] }
+      generator.outcome.design(row, into: &design)
+      let u = rng.uniformPositive()
+      eventTimes[i] = generator.outcome.eventTime(survival: drift == 1 ? u : pow(u, 1 / drift), design: design)
+    }
+    return (SyntheticPatients(variables: variables, values: kept.values, eventTimes: eventTimes), candidates, passed, method)
   }
 
-  /// Keeps the patients who meet every rule and constraint.
-  private func keepPassing(_ patients: inout SyntheticPatients) {
-    let columns = patients.columns
+  /// Indices of the generated variables the rules and constraints read.
+  var screenedVariables: [Int] {
+    let names = Set(eligibility.rules.flatMap(\.expression.variables) + constraints.flatMap(\.variables))
+    return generator.variables.indices.filter { names.contains(generator.variables[$0].name) }
+  }
+
+  /// Indices of the generated variables the outcome model reads.
+  var outcomeVariables: [Int] {
+    let names = Set(generator.outcome.termVariables)
+    return generator.variables.indices.filter { names.contains(generator.variables[$0].name) }
+  }
+
+  /// The candidates who meet every rule and constraint, in order.
+  private func passingIndices(_ batch: Candidates, screen: [Int]) -> [Int] {
+    var out: [String: ExpressionColumn] = [:]
+    for j in screen {
+      let v = generator.variables[j]
+      switch v.type {
+      case .categorical, .ordinal: out[v.name] = .labels(batch.values[j].map { $0.isNaN ? -1 : Int32($0) })
+      default: out[v.name] = .numeric(batch.values[j])
+      }
+    }
+    let columns = ExpressionColumns(rowCount: batch.count, columns: out)
     var keep = eligibility.eligible(columns)
     for constraint in constraints {
       let truth = constraint.evaluate(columns)
       for i in keep.indices where truth[i] == .no { keep[i] = false }
     }
-    let indices = keep.indices.filter { keep[$0] }
-    patients.values = patients.values.map { v in indices.map { v[$0] } }
-    patients.eventTimes = indices.map { patients.eventTimes[$0] }
+    return keep.indices.filter { keep[$0] }
   }
 
   /// Latent intervals implied by rules that bound one generated variable, intersected per

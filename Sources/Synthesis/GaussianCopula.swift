@@ -32,7 +32,28 @@ public struct GaussianCopulaModel: Sendable {
   /// Rows the model was fitted on.
   public let rowsFitted: Int
 
+  /// The marginals in flat tables, decoding discrete ones without Φ (CopulaDecoder.swift).
+  let decoder: CopulaDecoder
+  /// Per variable, the latent dimension of its missingness indicator (nil when never missing).
+  let missingDimension: [Int?]
+
   var latentDimension: Int { dimensions.count }
+
+  init(
+    variables: [VariableDeclaration], marginals: [Marginal], dimensions: [Dimension], missingRates: [Double],
+    correlation: [Double], lower: [Double], shrinkage: Double, rowsFitted: Int
+  ) {
+    self.variables = variables
+    self.marginals = marginals
+    self.dimensions = dimensions
+    self.missingRates = missingRates
+    self.correlation = correlation
+    self.lower = lower
+    self.shrinkage = shrinkage
+    self.rowsFitted = rowsFitted
+    decoder = CopulaDecoder(marginals: marginals)
+    missingDimension = variables.indices.map { j in dimensions.firstIndex(of: .missing(j)) }
+  }
 
   /// Fits the copula to `rows` of `columns` (typed as TrialSpec types them: numbers with NaN
   /// missing, label positions with −1 missing).
@@ -141,11 +162,11 @@ public struct GaussianCopulaModel: Sendable {
     }
   }
 
-  /// Decodes a latent draw into variable values (NaN = missing).
-  func decode(_ z: [Double], into row: inout [Double]) {
-    for j in variables.indices { row[j] = marginals[j].value(latent: z[j]) }
-    for (a, d) in dimensions.enumerated() {
-      if case .missing(let j) = d, marginals[a].value(latent: z[a]) == 1 { row[j] = .nan }
-    }
+  /// Variable `j` of the latent draw starting at `z` (NaN = missing): its marginal's value, unless
+  /// its missingness indicator decodes to 1.
+  @inline(__always)
+  func value(_ j: Int, latent z: UnsafePointer<Double>) -> Double {
+    if let a = missingDimension[j], decoder.value(a, latent: z[a]) == 1 { return .nan }
+    return decoder.value(j, latent: z[j])
   }
 }

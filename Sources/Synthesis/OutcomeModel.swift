@@ -119,6 +119,14 @@ public struct OutcomeModel: Sendable {
     terms.map { Self.encode(row[$0.index], $0, imputation[$0.index]) }
   }
 
+  /// ``design(_:)`` into `x` (terms.count long): no allocation, for generating many patients.
+  func design(_ row: [Double], into x: inout [Double]) {
+    for (k, term) in terms.enumerated() { x[k] = Self.encode(row[term.index], term, imputation[term.index]) }
+  }
+
+  /// Number of design columns.
+  var termCount: Int { terms.count }
+
   /// The design columns of `variables` only (R's treatment coding, missing values imputed as in
   /// the fit): what an analysis adjusted for those covariates enters.
   public func design(_ row: [Double], variables: Set<String>) -> [Double] {

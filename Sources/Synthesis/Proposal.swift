@@ -54,20 +54,20 @@ struct Proposal {
     for _ in 0..<1_000 { maxWeight = max(maxWeight, ghk(&z, &e, rng)) }
   }
 
-  /// `count` candidate patients (not yet checked against the rules), event times left at 0.
-  mutating func draw(_ count: Int, rng: GSLRandomSource) -> SyntheticPatients {
+  /// Up to `count` candidate patients, not yet checked against the rules: CART draws every
+  /// variable; the copula keeps each candidate's latent draw and decodes only the variables in
+  /// `screen` (what the rules and constraints read) — the rest are decoded later, for the
+  /// patients kept (ConditionalSampler.swift).
+  mutating func draw(_ count: Int, screen: [Int], rng: GSLRandomSource) -> Candidates {
     if let cart {
       let values = restriction.map { cart.draw(count, restriction: $0, rng: rng) } ?? cart.draw(count, rng: rng)
-      return SyntheticPatients(
-        variables: cart.variables, values: values, eventTimes: [Double](repeating: 0, count: values.first?.count ?? 0))
+      return Candidates(count: values.first?.count ?? 0, values: values, latents: [], dimension: 0)
     }
-    let p = copula.variables.count
     let m = copula.latentDimension
-    var values = [[Double]](repeating: [], count: p)
-    for j in 0..<p { values[j].reserveCapacity(count) }
+    var latents = [Double](repeating: 0, count: count * m)
     var z = [Double](repeating: 0, count: m)
     var e = z
-    var row = [Double](repeating: 0, count: p)
+    var drawn = 0
     for _ in 0..<count {
       if box == nil || lower.isEmpty {
         copula.drawLatent(&z, &e, using: rng)
@@ -76,12 +76,17 @@ struct Proposal {
         if w > maxWeight { maxWeight = w }
         if rng.uniform() * maxWeight >= w { continue }  // rejected by weight: no patient
       }
-      copula.decode(z, into: &row)
-      for j in 0..<p { values[j].append(row[j]) }
+      for a in 0..<m { latents[drawn * m + a] = z[a] }
+      drawn += 1
     }
-    return SyntheticPatients(
-      variables: copula.variables, values: values,
-      eventTimes: [Double](repeating: 0, count: values.first?.count ?? 0))
+    latents.removeLast((count - drawn) * m)
+    var values = [[Double]](repeating: [], count: copula.variables.count)
+    latents.withUnsafeBufferPointer { l in
+      for j in screen {
+        values[j] = (0..<drawn).map { i in copula.value(j, latent: l.baseAddress! + i * m) }
+      }
+    }
+    return Candidates(count: drawn, values: values, latents: latents, dimension: m)
   }
 
   /// One GHK draw into `z` (original order), `e` as scratch; returns its weight.
@@ -105,4 +110,14 @@ struct Proposal {
     }
     return weight
   }
+}
+
+/// A batch of candidate patients.
+struct Candidates {
+  var count: Int
+  /// `values[j][i]`: variable j of candidate i; empty for a copula variable not yet decoded.
+  var values: [[Double]]
+  /// The copula's latent draws, `dimension` per candidate (empty for CART).
+  var latents: [Double]
+  var dimension: Int
 }

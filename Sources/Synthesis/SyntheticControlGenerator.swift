@@ -10,7 +10,8 @@ import TrialSpec
 /// missing) and an uncensored event time each, in the reference's time unit.
 public struct SyntheticPatients: Sendable {
   public var variables: [VariableDeclaration]
-  /// `values[j][i]`: variable j of patient i.
+  /// `values[j][i]`: variable j of patient i; empty for a variable not decoded (sampling with
+  /// ``SyntheticColumns/outcome``).
   public var values: [[Double]]
   public var eventTimes: [Double]
   public var count: Int { eventTimes.count }
@@ -26,6 +27,15 @@ public struct SyntheticPatients: Sendable {
     }
     return ExpressionColumns(rowCount: count, columns: out)
   }
+}
+
+/// Which generated variables a sample decodes.
+public enum SyntheticColumns: Sendable, Equatable {
+  /// Every variable.
+  case all
+  /// Only those the eligibility rules, the synthesis constraints and the outcome model read: what
+  /// a simulated trial needs (the copula leaves the others undecoded; CART draws them all anyway).
+  case outcome
 }
 
 /// How a generation went.
@@ -126,15 +136,18 @@ public struct SyntheticControlGenerator: Sendable {
 
   /// `count` patients meeting `eligibility` and the constraints, drawn from `rng` (a replicate's
   /// stream), with event hazards multiplied by `drift` (S(t | x)^drift: the synthetic source's
-  /// hazard relative to concurrent controls). For the Monte Carlo engine: no report, no support count.
+  /// hazard relative to concurrent controls). For the Monte Carlo engine: no report, no support
+  /// count; `columns: .outcome` skips decoding the variables nothing downstream reads.
   public func sample(
     count: Int, using rng: GSLRandomSource, eligibility: Eligibility, drift: Double = 1,
-    maxCandidates: Int? = nil
+    maxCandidates: Int? = nil, columns: SyntheticColumns = .all
   ) throws(SynthesisError) -> SyntheticPatients {
     let sampler = ConditionalSampler(
       generator: self, eligibility: eligibility,
       constraints: trialProtocol.synthesis?.constraints ?? [])
-    return try sampler.sample(count: count, budget: maxCandidates ?? max(100_000, 1_000 * count), rng: rng, drift: drift).patients
+    return try sampler.sample(
+      count: count, budget: maxCandidates ?? max(100_000, 1_000 * count), rng: rng, drift: drift, columns: columns
+    ).patients
   }
 
   /// The generated variables' values of reference CSV row `row` (label positions for

@@ -20,6 +20,7 @@
 // variances would overstate the spread. An interval that excludes 1 is flagged: "drift 1" in this
 // cell is not exchangeable.
 
+import Dispatch
 import Foundation
 import GSL
 import SurvivalAnalysis
@@ -70,47 +71,33 @@ extension TrialModel {
     return sorted.isEmpty ? 1 : sorted[sorted.count / 2]
   }
 
-  /// K bootstrap refits of the synthetic source (nil without one).
+  /// K bootstrap refits of the synthetic source (nil without one), spread over `workers`
+  /// threads: refit r has its own streams and its results are combined in refit order, so the
+  /// figures do not depend on the thread count.
   public func generatorUncertainty(
     refits k: Int, seeds: SeedSequence, cellIndex: Int, included: Bool,
-    patients m: Int = 2_000
+    patients m: Int = 2_000, workers: Int = 1
   ) -> GeneratorUncertainty? {
     guard let source else { return nil }
     let horizon = uncertaintyHorizon / timeFactor  // in the reference's unit, as the outcome model
     let eligible = Set(sourceEligibleRows)
+    let slots = UncertaintySlots(k)
+    let threads = max(1, min(workers, k))
+    DispatchQueue.concurrentPerform(iterations: threads) { w in
+      for r in stride(from: w, to: k, by: threads) {
+        slots.store(r, refit(r, source: source, seeds: seeds, cellIndex: cellIndex, patients: m, horizon: horizon, eligible: eligible))
+      }
+    }
     var values: [Double] = []
     var drifts: [Double] = []
     var failed = 0
-    for r in 0..<k {
-      let bootstrap = seeds.makeRandomSource(UInt64(cellIndex), Self.uncertaintyStream, UInt64(r))
-      let draws = seeds.makeRandomSource(UInt64(cellIndex), Self.uncertaintyDrawStream)
-      do {
-        let resample = (0..<referenceRows.count).map { _ in referenceRows[bootstrap.uniformInt(below: referenceRows.count)] }
-        let g = try SyntheticControlGenerator(protocol: sourceProtocol, fittingRows: resample, fitOn: fitOn, warmStart: source.model)
-        let patients = try g.sample(count: m, using: draws, eligibility: trialProtocol.eligibility)
-        var survival = 0.0
-        for i in 0..<patients.count {
-          survival += g.outcome.survival(at: horizon, row: patients.values.map { $0[i] })
-        }
-        survival /= Double(patients.count)
-        let value = log(-log(survival))
-        guard value.isFinite else {
-          failed += 1
-          continue
-        }
-        values.append(value)
-        if let data = sourceProtocol.referenceData {
-          let real = resample.filter { eligible.contains($0) }
-          if let beta = Self.driftLogHR(
-            synthetic: patients.eventTimes, realTimes: real.map { data.times[$0] },
-            realEvents: real.map { data.events[$0] == true }, factor: timeFactor)
-          {
-            drifts.append(beta)
-          }
-        }
-      } catch {
+    for outcome in slots.values {
+      guard let (value, drift) = outcome ?? nil else {
         failed += 1
+        continue
       }
+      values.append(value)
+      if let drift { drifts.append(drift) }
     }
     func sd(_ x: [Double]) -> Double {
       guard x.count >= 2 else { return .nan }
@@ -120,6 +107,38 @@ extension TrialModel {
     return GeneratorUncertainty(
       refits: k, failedRefits: failed, horizon: uncertaintyHorizon, logCumulativeHazardSD: sd(values),
       included: included, impliedDriftSD: sd(drifts))
+  }
+
+  /// Refit r of the uncertainty: the log cumulative hazard of its eligible synthetic population
+  /// at `horizon`, and its implied drift's log HR (nil inside when the Cox fit fails); nil when
+  /// the refit fails or its value is not finite.
+  private func refit(
+    _ r: Int, source: SharedGenerator, seeds: SeedSequence, cellIndex: Int, patients m: Int, horizon: Double,
+    eligible: Set<Int>
+  ) -> (Double, Double?)? {
+    let bootstrap = seeds.makeRandomSource(UInt64(cellIndex), Self.uncertaintyStream, UInt64(r))
+    let draws = seeds.makeRandomSource(UInt64(cellIndex), Self.uncertaintyDrawStream)
+    let resample = (0..<referenceRows.count).map { _ in referenceRows[bootstrap.uniformInt(below: referenceRows.count)] }
+    guard
+      let g = try? SyntheticControlGenerator(protocol: sourceProtocol, fittingRows: resample, fitOn: fitOn, warmStart: source.model),
+      let patients = try? g.sample(count: m, using: draws, eligibility: trialProtocol.eligibility, columns: .outcome)
+    else { return nil }
+    var survival = 0.0
+    var row = [Double](repeating: .nan, count: patients.values.count)
+    let decoded = patients.values.indices.filter { !patients.values[$0].isEmpty }
+    for i in 0..<patients.count {
+      for j in decoded { row[j] = patients.values[j][i] }
+      survival += g.outcome.survival(at: horizon, row: row)
+    }
+    survival /= Double(patients.count)
+    let value = log(-log(survival))
+    guard value.isFinite else { return nil }
+    guard let data = sourceProtocol.referenceData else { return (value, nil) }
+    let real = resample.filter { eligible.contains($0) }
+    let drift = Self.driftLogHR(
+      synthetic: patients.eventTimes, realTimes: real.map { data.times[$0] },
+      realEvents: real.map { data.events[$0] == true }, factor: timeFactor)
+    return (value, drift)
   }
 
   /// log HR of synthetic event times (reference unit, uncensored) against real patients (reference
@@ -145,7 +164,8 @@ extension TrialModel {
     let rows = sourceEligibleRows
     guard let source, let data = sourceProtocol.referenceData, rows.count >= 2 else { return nil }
     let rng = seeds.makeRandomSource(UInt64(cellIndex), Self.impliedDriftStream)
-    guard let synthetic = try? source.model.sample(count: m, using: rng, eligibility: trialProtocol.eligibility),
+    guard
+      let synthetic = try? source.model.sample(count: m, using: rng, eligibility: trialProtocol.eligibility, columns: .outcome),
       let beta = Self.driftLogHR(
         synthetic: synthetic.eventTimes, realTimes: rows.map { data.times[$0] },
         realEvents: rows.map { data.events[$0] == true }, factor: timeFactor)
@@ -159,4 +179,14 @@ extension TrialModel {
       hazardRatio: exp(beta), lower: lower, upper: upper, flagged: lower > 1 || upper < 1,
       syntheticPatients: synthetic.count, referencePatients: rows.count)
   }
+}
+
+/// Refit results stored by index from the uncertainty's workers (each slot written by one worker,
+/// read after all have finished).
+private final class UncertaintySlots: @unchecked Sendable {
+  private let lock = NSLock()
+  /// nil: not run; .some(nil): failed.
+  var values: [(Double, Double?)??]
+  init(_ count: Int) { values = [(Double, Double?)??](repeating: nil, count: count) }
+  func store(_ r: Int, _ result: (Double, Double?)?) { lock.withLock { values[r] = .some(result) } }
 }
