@@ -34,6 +34,17 @@ struct BorrowingSimulationTests {
     #expect(!written.flagged && written.lower < 1 && written.upper > 1, "as-written: \(written)")
   }
 
+  @Test("the uncertainty refits give the same figures on one thread or three (regression)", .tags(.regression))
+  func uncertaintyThreads() throws {
+    let s = try scenario("Scenarios/colon-augmented.yaml")
+    let seeds = SeedSequence(masterSeed: s.seed)
+    let model = try TrialModel(scenario: s, cellIndex: 0)
+    let one = try #require(model.generatorUncertainty(refits: 12, seeds: seeds, cellIndex: 0, included: true, patients: 300))
+    let three = model.generatorUncertainty(refits: 12, seeds: seeds, cellIndex: 0, included: true, patients: 300, workers: 3)
+    #expect(one == three)
+    #expect(one.failedRefits == 0 && one.logCumulativeHazardSD > 0)
+  }
+
   @Test("fitting on the eligible patients removes the node-4plus cell's implied drift", .tags(.statistical))
   func fitOnEligible() throws {
     var s = try scenario("Scenarios/colon-augmented.yaml")
