@@ -329,7 +329,7 @@ public struct TrialModel: Sendable {
     return SharedGenerator(
       try SyntheticControlGenerator(
         protocol: sourceProtocol, fittingRows: resample, fitOn: fitOn,
-        warmStart: source.model))
+        warmStart: source.model, standardErrors: false))
   }
 
   /// A historical real control cohort as the design's external arm: as many patients as the

@@ -41,7 +41,7 @@ public struct OutcomeModel: Sendable {
   /// Fits the outcome and censoring models on `rows`.
   static func fit(
     kind: OutcomeKind, variables: [VariableDeclaration], columns: ExpressionColumns,
-    times: [Double], events: [Bool?], rows: [Int], warmStart: OutcomeModel? = nil
+    times: [Double], events: [Bool?], rows: [Int], warmStart: OutcomeModel? = nil, standardErrors: Bool = true
   ) throws(SynthesisError) -> OutcomeModel {
     let usable = rows.filter { !times[$0].isNaN && events[$0] != nil }
     var terms: [Term] = []
@@ -88,7 +88,7 @@ public struct OutcomeModel: Sendable {
       case .weibull:
         // A refit on a bootstrap resample starts from the template's estimate when the terms match.
         let start = warmStart.flatMap { $0.termNames == names ? $0.weibull?.survregParameters : nil }
-        weibull = try WeibullRegression.fit(data, start: start)
+        weibull = try WeibullRegression.fit(data, start: start, variance: standardErrors)
       case .piecewiseExponential:
         let eventTimes = zip(t, e).filter { $0.1 }.map(\.0).sorted()
         let cuts = Array(Set([eventTimes[eventTimes.count / 3], eventTimes[2 * eventTimes.count / 3]])).sorted().filter { $0 > 0 }

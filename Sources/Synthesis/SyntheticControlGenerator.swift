@@ -98,10 +98,11 @@ public struct SyntheticControlGenerator: Sendable {
   /// Fits the generator to the given reference rows (CSV row indices; repeats allowed, as in a
   /// bootstrap resample — the Monte Carlo engine refits on one in every replicate, with
   /// `warmStart` the generator fitted on the whole reference: its outcome estimate starts the
-  /// refit's optimizer, which then needs a few Newton steps).
+  /// refit's optimizer, which then needs a few Newton steps; `standardErrors: false` skips the
+  /// outcome model's covariance, which a refit that only draws patients never reads).
   public init(
     protocol p: TrialProtocol, fittingRows rows: [Int], fitOn: FitPopulation = .reference,
-    warmStart: SyntheticControlGenerator? = nil
+    warmStart: SyntheticControlGenerator? = nil, standardErrors: Bool = true
   ) throws(SynthesisError) {
     guard let data = p.referenceData else {
       throw .notConfigured("protocol '\(p.id)' has no reference cohort to learn from (it is parametric)")
@@ -131,7 +132,7 @@ public struct SyntheticControlGenerator: Sendable {
     let kind = synthesis?.outcome ?? .weibull
     outcome = try OutcomeModel.fit(
       kind: kind, variables: variables, columns: data.columns, times: data.times,
-      events: data.events, rows: rows, warmStart: warmStart?.outcome)
+      events: data.events, rows: rows, warmStart: warmStart?.outcome, standardErrors: standardErrors)
   }
 
   /// `count` patients meeting `eligibility` and the constraints, drawn from `rng` (a replicate's

@@ -120,7 +120,9 @@ extension TrialModel {
     let draws = seeds.makeRandomSource(UInt64(cellIndex), Self.uncertaintyDrawStream)
     let resample = (0..<referenceRows.count).map { _ in referenceRows[bootstrap.uniformInt(below: referenceRows.count)] }
     guard
-      let g = try? SyntheticControlGenerator(protocol: sourceProtocol, fittingRows: resample, fitOn: fitOn, warmStart: source.model),
+      let g = try? SyntheticControlGenerator(
+        protocol: sourceProtocol, fittingRows: resample, fitOn: fitOn, warmStart: source.model,
+        standardErrors: false),
       let patients = try? g.sample(count: m, using: draws, eligibility: trialProtocol.eligibility, columns: .outcome)
     else { return nil }
     var survival = 0.0

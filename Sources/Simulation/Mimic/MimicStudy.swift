@@ -222,7 +222,9 @@ public enum MimicStudy {
       let patients: SyntheticPatients
       let generator: SyntheticControlGenerator
       do {
-        generator = try SyntheticControlGenerator(protocol: p, fittingRows: resample, fitOn: template.fitOn, warmStart: template)
+        generator = try SyntheticControlGenerator(
+          protocol: p, fittingRows: resample, fitOn: template.fitOn, warmStart: template,
+          standardErrors: false)
         patients = try generator.sample(count: count, using: draws, eligibility: p.eligibility)
       } catch {
         firstFailure = firstFailure ?? "refit \(r + 1): \(error)"
