@@ -67,6 +67,18 @@ struct WeibullRegressionTests {
     for j in 0..<2 { #expect(abs(fit.coefficients[j] - cox.coefficients[j]) < 2 * cox.standardErrors[j]) }
   }
 
+  @Test("a fit without its covariance has the same estimates, and says it has no variance", .tags(.regression))
+  func withoutVariance() throws {
+    let data = try ReferenceModels.veteranUnivariable().data
+    let full = try WeibullRegression.fit(data)
+    let bare = try WeibullRegression.fit(data, start: full.survregParameters, variance: false)
+    let warm = try WeibullRegression.fit(data, start: full.survregParameters)
+    #expect(bare.survregParameters == warm.survregParameters)
+    #expect(bare.logLikelihood == warm.logLikelihood)
+    #expect(bare.survregVariance.allSatisfy { $0.isNaN } && bare.survregVariance.count == warm.survregVariance.count)
+    #expect(warm.survregVariance.allSatisfy { $0.isFinite })
+  }
+
   @Test("survival and quantile are inverse; S(λ) = e⁻¹ at x = 0", .tags(.unit))
   func inverse() throws {
     let data = try ReferenceModels.veteranUnivariable().data
