@@ -127,27 +127,49 @@ public enum MonteCarlo {
         jobs.append(TrialJob(truthIndex: t, hazardRatio: hr, drift: drift, designIndex: d, design: design))
       }
     }
-    // The generator's estimation error, measured once per cell, and the implied drift.
+    // The cell's fixed work, as one list of tasks over the workers (results by task, so the
+    // figures do not depend on the threads): one large-sample trial per estimand — one per hazard
+    // ratio, adjustment set and design calendar (not per drift: it is what the analysis of
+    // concurrent patients converges to) — the implied drift's fit, and the refits that measure the
+    // generator's estimation error.
     let borrowing = scenario.borrowing
-    var uncertainty = model.generatorUncertainty(
-      refits: borrowing.refits, seeds: seeds, cellIndex: cellIndex,
-      included: borrowing.generatorUncertainty, workers: workers)
-    let drift = uncertainty.flatMap { model.impliedDrift(uncertainty: $0, seeds: seeds, cellIndex: cellIndex) }
-    let variance = uncertainty.map { $0.included && $0.variance.isFinite ? $0.variance : 0 } ?? 0
-    let context = Self.context(model: model, borrowing: borrowing, generatorVariance: variance)
-    // One estimand per hazard ratio, adjustment set and design calendar (not per drift: it is what
-    // the analysis of concurrent patients converges to).
+    var estimandTasks: [(key: LargeSampleKey, hazardRatio: Double, design: Scenario.Design, truthIndex: Int)] = []
     var estimands: [LargeSampleKey: Double] = [:]
     for (h, hr) in scenario.truth.hazardRatios.enumerated() {
       for design in scenario.designs where estimands[LargeSampleKey(hr, design)] == nil {
-        estimands[LargeSampleKey(hr, design)] =
-          hr == 1
-          ? 0
-          : model.marginalLogHazardRatio(
-            hazardRatio: hr, design: design, seeds: seeds, cellIndex: cellIndex, truthIndex: h,
-            perArm: estimandPatients)
+        let key = LargeSampleKey(hr, design)
+        estimands[key] = 0
+        if hr != 1 { estimandTasks.append((key, hr, design, h)) }
       }
     }
+    let refitCount = model.source == nil ? 0 : borrowing.refits
+    let driftTasks = model.source == nil ? 0 : 1
+    let tasks = estimandTasks
+    let fixed = ParallelTasks.map(tasks.count + driftTasks + refitCount, workers: workers) { i -> FixedWork in
+      if i < tasks.count {
+        let task = tasks[i]
+        return .estimand(
+          model.marginalLogHazardRatio(
+            hazardRatio: task.hazardRatio, design: task.design, seeds: seeds, cellIndex: cellIndex,
+            truthIndex: task.truthIndex, perArm: estimandPatients))
+      }
+      if i < tasks.count + driftTasks { return .drift(model.impliedDriftFit(seeds: seeds, cellIndex: cellIndex)) }
+      return .refit(model.uncertaintyRefit(i - tasks.count - driftTasks, seeds: seeds, cellIndex: cellIndex))
+    }
+    var refitResults: [UncertaintyRefit?] = []
+    var driftFit: ImpliedDriftFit?
+    for (i, work) in fixed.enumerated() {
+      switch work {
+      case .estimand(let value): estimands[estimandTasks[i].key] = value
+      case .drift(let fit): driftFit = fit
+      case .refit(let result): refitResults.append(result)
+      }
+    }
+    var uncertainty =
+      model.source == nil ? nil : model.generatorUncertainty(refitResults, included: borrowing.generatorUncertainty)
+    let drift = uncertainty.flatMap { model.impliedDrift(driftFit, uncertainty: $0) }
+    let variance = uncertainty.map { $0.included && $0.variance.isFinite ? $0.variance : 0 } ?? 0
+    let context = Self.context(model: model, borrowing: borrowing, generatorVariance: variance)
     var plans = searchSavings ? SavingsPlan.plans(scenario: scenario, model: model, estimands: estimands, replicates: b) : []
     let redraws = Counter()
     // `refit: pool`: K bootstrap fits drawn once for the cell (every phase of the savings search
@@ -383,6 +405,13 @@ extension TrialModel {
       context: context)
     return result.failed ? .nan : result.logHazardRatio
   }
+}
+
+/// One task of a cell's fixed work.
+private enum FixedWork: Sendable {
+  case estimand(Double)
+  case drift(ImpliedDriftFit?)
+  case refit(UncertaintyRefit?)
 }
 
 /// Results written from worker threads into one buffer allocated up front: each (job,

@@ -20,7 +20,6 @@
 // variances would overstate the spread. An interval that excludes 1 is flagged: "drift 1" in this
 // cell is not exchangeable.
 
-import Dispatch
 import Foundation
 import GSL
 import SurvivalAnalysis
@@ -78,26 +77,25 @@ extension TrialModel {
     refits k: Int, seeds: SeedSequence, cellIndex: Int, included: Bool,
     patients m: Int = 2_000, workers: Int = 1
   ) -> GeneratorUncertainty? {
-    guard let source else { return nil }
-    let horizon = uncertaintyHorizon / timeFactor  // in the reference's unit, as the outcome model
-    let eligible = Set(sourceEligibleRows)
-    let slots = UncertaintySlots(k)
-    let threads = max(1, min(workers, k))
-    DispatchQueue.concurrentPerform(iterations: threads) { w in
-      for r in stride(from: w, to: k, by: threads) {
-        slots.store(r, refit(r, source: source, seeds: seeds, cellIndex: cellIndex, patients: m, horizon: horizon, eligible: eligible))
-      }
+    guard source != nil else { return nil }
+    let results = ParallelTasks.map(k, workers: workers) { r in
+      uncertaintyRefit(r, seeds: seeds, cellIndex: cellIndex, patients: m)
     }
+    return generatorUncertainty(results, included: included)
+  }
+
+  /// The uncertainty from the results of its refits, in refit order (nil = a failed refit).
+  func generatorUncertainty(_ results: [UncertaintyRefit?], included: Bool) -> GeneratorUncertainty {
     var values: [Double] = []
     var drifts: [Double] = []
     var failed = 0
-    for outcome in slots.values {
-      guard let (value, drift) = outcome ?? nil else {
+    for result in results {
+      guard let result else {
         failed += 1
         continue
       }
-      values.append(value)
-      if let drift { drifts.append(drift) }
+      values.append(result.logCumulativeHazard)
+      if let drift = result.driftLogHR { drifts.append(drift) }
     }
     func sd(_ x: [Double]) -> Double {
       guard x.count >= 2 else { return .nan }
@@ -105,17 +103,16 @@ extension TrialModel {
       return (x.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(x.count - 1)).squareRoot()
     }
     return GeneratorUncertainty(
-      refits: k, failedRefits: failed, horizon: uncertaintyHorizon, logCumulativeHazardSD: sd(values),
+      refits: results.count, failedRefits: failed, horizon: uncertaintyHorizon, logCumulativeHazardSD: sd(values),
       included: included, impliedDriftSD: sd(drifts))
   }
 
   /// Refit r of the uncertainty: the log cumulative hazard of its eligible synthetic population
-  /// at `horizon`, and its implied drift's log HR (nil inside when the Cox fit fails); nil when
-  /// the refit fails or its value is not finite.
-  private func refit(
-    _ r: Int, source: SharedGenerator, seeds: SeedSequence, cellIndex: Int, patients m: Int, horizon: Double,
-    eligible: Set<Int>
-  ) -> (Double, Double?)? {
+  /// at the horizon, and its implied drift's log HR (nil when that Cox fit fails); nil when the
+  /// refit fails or its value is not finite.
+  func uncertaintyRefit(_ r: Int, seeds: SeedSequence, cellIndex: Int, patients m: Int = 2_000) -> UncertaintyRefit? {
+    guard let source else { return nil }
+    let horizon = uncertaintyHorizon / timeFactor  // in the reference's unit, as the outcome model
     let bootstrap = seeds.makeRandomSource(UInt64(cellIndex), Self.uncertaintyStream, UInt64(r))
     let draws = seeds.makeRandomSource(UInt64(cellIndex), Self.uncertaintyDrawStream)
     let resample = (0..<referenceRows.count).map { _ in referenceRows[bootstrap.uniformInt(below: referenceRows.count)] }
@@ -135,12 +132,13 @@ extension TrialModel {
     survival /= Double(patients.count)
     let value = log(-log(survival))
     guard value.isFinite else { return nil }
-    guard let data = sourceProtocol.referenceData else { return (value, nil) }
+    guard let data = sourceProtocol.referenceData else { return UncertaintyRefit(logCumulativeHazard: value, driftLogHR: nil) }
+    let eligible = Set(sourceEligibleRows)
     let real = resample.filter { eligible.contains($0) }
     let drift = Self.driftLogHR(
       synthetic: patients.eventTimes, realTimes: real.map { data.times[$0] },
       realEvents: real.map { data.events[$0] == true }, factor: timeFactor)
-    return (value, drift)
+    return UncertaintyRefit(logCumulativeHazard: value, driftLogHR: drift)
   }
 
   /// log HR of synthetic event times (reference unit, uncensored) against real patients (reference
@@ -161,8 +159,13 @@ extension TrialModel {
   public func impliedDrift(uncertainty: GeneratorUncertainty, seeds: SeedSequence, cellIndex: Int, patients m: Int = 10_000)
     -> ImpliedDrift?
   {
-    // Against the eligible patients the source learnt from (the eligible reference, or its swept
-    // subsample or drawn cohort), as the bootstrap SD is.
+    impliedDrift(impliedDriftFit(seeds: seeds, cellIndex: cellIndex, patients: m), uncertainty: uncertainty)
+  }
+
+  /// The implied drift's point estimate: the log HR of `m` patients drawn from the source,
+  /// conditioned on the cell's rules, against the eligible patients it learnt from (the eligible
+  /// reference, or its swept subsample or drawn cohort), as the bootstrap SD is.
+  func impliedDriftFit(seeds: SeedSequence, cellIndex: Int, patients m: Int = 10_000) -> ImpliedDriftFit? {
     let rows = sourceEligibleRows
     guard let source, let data = sourceProtocol.referenceData, rows.count >= 2 else { return nil }
     let rng = seeds.makeRandomSource(UInt64(cellIndex), Self.impliedDriftStream)
@@ -172,23 +175,32 @@ extension TrialModel {
         synthetic: synthetic.eventTimes, realTimes: rows.map { data.times[$0] },
         realEvents: rows.map { data.events[$0] == true }, factor: timeFactor)
     else { return nil }
+    return ImpliedDriftFit(logHazardRatio: beta, syntheticPatients: synthetic.count, referencePatients: rows.count)
+  }
+
+  /// The implied drift from its point estimate and the uncertainty's bootstrap SD.
+  func impliedDrift(_ fit: ImpliedDriftFit?, uncertainty: GeneratorUncertainty) -> ImpliedDrift? {
+    guard let fit else { return nil }
     let se = uncertainty.impliedDriftSD
     guard se.isFinite else { return nil }
     let z = StandardNormal.quantile(0.975)
-    let lower = exp(beta - z * se)
-    let upper = exp(beta + z * se)
+    let lower = exp(fit.logHazardRatio - z * se)
+    let upper = exp(fit.logHazardRatio + z * se)
     return ImpliedDrift(
-      hazardRatio: exp(beta), lower: lower, upper: upper, flagged: lower > 1 || upper < 1,
-      syntheticPatients: synthetic.count, referencePatients: rows.count)
+      hazardRatio: exp(fit.logHazardRatio), lower: lower, upper: upper, flagged: lower > 1 || upper < 1,
+      syntheticPatients: fit.syntheticPatients, referencePatients: fit.referencePatients)
   }
 }
 
-/// Refit results stored by index from the uncertainty's workers (each slot written by one worker,
-/// read after all have finished).
-private final class UncertaintySlots: @unchecked Sendable {
-  private let lock = NSLock()
-  /// nil: not run; .some(nil): failed.
-  var values: [(Double, Double?)??]
-  init(_ count: Int) { values = [(Double, Double?)??](repeating: nil, count: count) }
-  func store(_ r: Int, _ result: (Double, Double?)?) { lock.withLock { values[r] = .some(result) } }
+/// One uncertainty refit's figures.
+struct UncertaintyRefit: Sendable {
+  var logCumulativeHazard: Double
+  var driftLogHR: Double?
+}
+
+/// The implied drift's point estimate, before its interval.
+struct ImpliedDriftFit: Sendable {
+  var logHazardRatio: Double
+  var syntheticPatients: Int
+  var referencePatients: Int
 }
