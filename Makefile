@@ -29,8 +29,9 @@ test: deps
 ## harness: per benchmark, wall-clock percentiles, mallocs per iteration (peak memory where it
 ## matters), and, where the figure has an anchor, the anchor named in a metric beside it with the
 ## ratio ("× faster than R coxph.fit 305 µs, recorded"; rpact measured in the same run when Rscript
-## and rpact are installed, else its recorded figure, labelled as such). About 5 minutes after the
-## build. Figures go to Docs/Performance.md by hand.
+## and rpact are installed, else its recorded figure, labelled as such). Several minutes after the
+## build, longer on a busy machine (the Simulation and Sweep runs take most). Figures go to
+## Docs/Performance.md by hand.
 BENCH_TARGETS = SurvivalBenchmarks SynthesisBenchmarks AuditBenchmarks BorrowingBenchmarks TrialBenchmarks \
   SimulationBenchmarks SweepBenchmarks
 bench: deps

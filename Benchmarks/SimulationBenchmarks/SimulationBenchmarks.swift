@@ -1,6 +1,6 @@
 // SimulationBenchmarks — whole Monte Carlo runs on ordo-one's harness (release build, all cores;
-// `make bench`): each iteration is one run of many trials, so the figures are few (warm-up plus a
-// handful of iterations) but carry the harness's wall-clock percentiles, heap allocations and peak
+// `make bench`): each iteration is one run of many trials, so the figures are few (a handful of
+// iterations, no warm-up) but carry the harness's wall-clock percentiles, heap allocations and peak
 // resident memory, with trials per second as a metric of their own. Models and scenarios are made
 // in set-up, outside the measured iterations.
 //
@@ -107,12 +107,14 @@ func simulate(_ benchmark: Benchmark, trials: Int, anchor: Anchor? = nil, _ body
 }
 
 let benchmarks: @Sendable () -> Void = {
+  // No warm-up iteration: the models are made in set-up, and one run of thousands of trials warms
+  // itself up. Runs stop after `iterations` or once 20 s have passed (at least one run).
   func configuration(iterations: Int, metrics: [BenchmarkMetric] = [], setup: @escaping @Sendable () -> Void) -> Benchmark.Configuration {
     var units: [BenchmarkMetric: BenchmarkUnits] = [synthArmRate: .count]
     for m in metrics { units[m] = .count }
     return Benchmark.Configuration(
-      metrics: [.wallClock, .mallocCountTotal, .peakMemoryResident, synthArmRate] + metrics, units: units, warmupIterations: 1,
-      maxDuration: .seconds(30), maxIterations: iterations, setup: { setup() })
+      metrics: [.wallClock, .mallocCountTotal, .peakMemoryResident, synthArmRate] + metrics, units: units, warmupIterations: 0,
+      maxDuration: .seconds(20), maxIterations: iterations, setup: { setup() })
   }
 
   let n1 = 100_000
@@ -137,7 +139,7 @@ let benchmarks: @Sendable () -> Void = {
   }
 
   let n2 = 2_000
-  let colonRefit = configuration(iterations: 5, metrics: [psborrow2.speedUp]) { _ = refitModel }
+  let colonRefit = configuration(iterations: 3, metrics: [psborrow2.speedUp]) { _ = refitModel }
   Benchmark("colon augmented-pp50, generator uncertainty, refit every replicate, \(n2) trials", configuration: colonRefit) { benchmark in
     simulate(benchmark, trials: n2, anchor: psborrow2) {
       blackHole(MonteCarlo.simulateCell(model: refitModel, scenario: colon, cellIndex: 0, replicates: n2, searchSavings: false))
