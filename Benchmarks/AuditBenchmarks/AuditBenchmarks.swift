@@ -1,10 +1,11 @@
-// AuditBenchmarks — wall-clock time of the full audit (Docs/Performance.md: ≤ 0.5 s for 1,000 real ×
-// 1,000 synthetic rows). Run in release:
-//   swift build --scratch-path .build-audit -c release --product AuditBenchmarks
-//   .build-audit/release/AuditBenchmarks
+// AuditBenchmarks — the full audit of synthetic rows on ordo-one's harness (release build;
+// `make bench`): time per audit with percentiles, heap allocations and peak resident memory, for
+// 1,000 real × 1,000 synthetic rows (10 columns + time/event), then its parts to see where the time
+// goes. The cohorts are made in set-up, outside the measured iterations. Target
+// (Docs/Performance.md): full audit ≤ 0.5 s. No external anchor.
 
 import Audit
-import Dispatch
+import Benchmark
 import Foundation
 import GSL
 
@@ -62,46 +63,45 @@ func cohort(rows n: Int, stream: UInt64, shift: Double = 0) -> AuditTable {
   }
 }
 
-func seconds(_ body: () throws -> Void) rethrows -> Double {
-  let start = DispatchTime.now().uptimeNanoseconds
-  try body()
-  return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-}
-
-func median(_ x: [Double]) -> Double {
-  let s = x.sorted()
-  return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-}
-
+// Made in set-up (first use), one per benchmark process.
 let train = cohort(rows: 1_000, stream: 1)
 let synthetic = cohort(rows: 1_000, stream: 2, shift: 1)
 let holdout = cohort(rows: 1_000, stream: 3)
-let runs = 7
+let trainWithOutcome = train.withOutcomeColumns()
+let syntheticWithOutcome = synthetic.withOutcomeColumns()
+let holdoutWithOutcome = holdout.withOutcomeColumns()
 
-print("Audit benchmark: 1,000 train × 1,000 synthetic rows, 10 columns + time/event (release build)")
-var report: AuditReport?
-for (label, h) in [("without holdout", nil), ("with a 1,000-row holdout", holdout)] as [(String, AuditTable?)] {
-  var times: [Double] = []
-  for _ in 0..<runs {
-    times.append(try seconds { report = try AuditReport(train: train, synthetic: synthetic, holdout: h, seed: 7) })
+let benchmarks: @Sendable () -> Void = {
+  let audit = Benchmark.Configuration(
+    metrics: [.wallClock, .mallocCountTotal, .peakMemoryResident], warmupIterations: 1, maxDuration: .seconds(3),
+    maxIterations: 50, setup: { _ = (train, synthetic, holdout) })
+  let part = Benchmark.Configuration(
+    metrics: [.wallClock, .mallocCountTotal, .peakMemoryResident], warmupIterations: 1, maxDuration: .seconds(2),
+    maxIterations: 50, setup: { _ = (trainWithOutcome, syntheticWithOutcome, holdoutWithOutcome) })
+
+  Benchmark("full audit without holdout", configuration: audit) { benchmark in
+    for _ in benchmark.scaledIterations {
+      blackHole(try AuditReport(train: train, synthetic: synthetic, holdout: nil, seed: 7))
+    }
   }
-  let m = median(times)
-  print(
-    "  full audit \(label): median \(String(format: "%.3f", m)) s over \(runs) runs"
-      + " (min \(String(format: "%.3f", times.min() ?? .nan)) s); target ≤ 0.5 s: \(m <= 0.5 ? "met" : "NOT met")")
+  Benchmark("full audit with a 1,000-row holdout", configuration: audit) { benchmark in
+    for _ in benchmark.scaledIterations {
+      blackHole(try AuditReport(train: train, synthetic: synthetic, holdout: holdout, seed: 7))
+    }
+  }
+  Benchmark("fidelity without detection", configuration: part) { benchmark in
+    for _ in benchmark.scaledIterations {
+      blackHole(try FidelityReport(real: trainWithOutcome, synthetic: syntheticWithOutcome, seed: 7, detection: false))
+    }
+  }
+  Benchmark("fidelity with detection", configuration: part) { benchmark in
+    for _ in benchmark.scaledIterations {
+      blackHole(try FidelityReport(real: trainWithOutcome, synthetic: syntheticWithOutcome, seed: 7))
+    }
+  }
+  Benchmark("privacy with holdout", configuration: part) { benchmark in
+    for _ in benchmark.scaledIterations {
+      blackHole(try PrivacyReport(train: trainWithOutcome, synthetic: syntheticWithOutcome, holdout: holdoutWithOutcome, seed: 7))
+    }
+  }
 }
-
-// Parts, to see where the time goes (median of the same number of runs).
-let r = train.withOutcomeColumns()
-let s = synthetic.withOutcomeColumns()
-let h = holdout.withOutcomeColumns()
-let parts: [(String, () -> Void)] = [
-  ("fidelity without detection", { _ = try? FidelityReport(real: r, synthetic: s, seed: 7, detection: false) }),
-  ("fidelity with detection", { _ = try? FidelityReport(real: r, synthetic: s, seed: 7) }),
-  ("privacy with holdout", { _ = try? PrivacyReport(train: r, synthetic: s, holdout: h, seed: 7) }),
-]
-for (label, body) in parts {
-  let t = (0..<runs).map { _ in seconds(body) }
-  print("    \(label): \(String(format: "%.3f", median(t))) s")
-}
-if let report { print("\n" + report.summary()) }
