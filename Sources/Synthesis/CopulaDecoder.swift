@@ -4,7 +4,7 @@
 // costliest step of generating a patient, and for a discrete marginal it is not needed: with
 // t_k = Φ⁻¹(c_k), Φ(z) ≤ c_k exactly when z ≤ t_k. In floating point the two tests can disagree
 // only for z within rounding of t_k, so the decoder compares z with t_k and computes Φ(z) — the
-// original test — only when |z − t_k| < δ = 1e-6. Each threshold is checked when the decoder is
+// original test — only when |z − t_k| ≤ δ = 1e-6. Each threshold is checked when the decoder is
 // built: Φ(t_k − δ) ≤ c_k < Φ(t_k + δ) (GSL's Φ is monotone), so outside the δ band the comparison
 // gives the category the original test gives, bit for bit; a threshold that fails the check (or
 // an infinite one) keeps the Φ path for its marginal. Continuous marginals interpolate between
@@ -76,29 +76,33 @@ struct CopulaDecoder: Sendable {
         let f = h - Double(i)
         return i + 1 < k ? t[start + i] + f * (t[start + i + 1] - t[start + i]) : t[start + i]
       case .thresholds:
-        // First c with Φ(z) ≤ c_c, by bisection on z ≤ t_c; inside a threshold's band, the
-        // original test (each threshold agrees with it, so the predicate stays monotone in c).
-        let cumulative = start + k
+        // Away from every edge (|z − t_c| > δ for all c), the category is the number of
+        // thresholds below z: a count without branches, cheaper than a bisection whose every
+        // step is a coin flip for the branch predictor. Near an edge, the original test.
         let thresholds = start + 2 * k
-        var lo = 0
-        var hi = k - 1
-        while lo < hi {
-          let mid = (lo + hi) / 2
-          let edge = t[thresholds + mid]
-          let below = z < edge - Self.band || (z <= edge + Self.band && StandardNormal.cdf(z) <= t[cumulative + mid])
-          if below { hi = mid } else { lo = mid + 1 }
+        var below = 0
+        var nearEdge = 0
+        for c in 0..<(k - 1) {
+          let d = z - t[thresholds + c]
+          below &+= d > 0 ? 1 : 0
+          nearEdge |= abs(d) <= Self.band ? 1 : 0
         }
-        return t[start + lo]
+        if nearEdge == 0 { return t[start + below] }
+        return Self.category(u: StandardNormal.cdf(z), t, start: start, count: k)
       case .cumulative:
-        let u = StandardNormal.cdf(z)
-        var lo = 0
-        var hi = k - 1  // first c with u <= cumulative[c]
-        while lo < hi {
-          let mid = (lo + hi) / 2
-          if u <= t[start + k + mid] { hi = mid } else { lo = mid + 1 }
-        }
-        return t[start + lo]
+        return Self.category(u: StandardNormal.cdf(z), t, start: start, count: k)
       }
     }
+  }
+
+  /// The value of the first category c with u ≤ c_c (`Marginal.value(latent:)`'s test).
+  private static func category(u: Double, _ t: UnsafeBufferPointer<Double>, start: Int, count k: Int) -> Double {
+    var lo = 0
+    var hi = k - 1
+    while lo < hi {
+      let mid = (lo + hi) / 2
+      if u <= t[start + k + mid] { hi = mid } else { lo = mid + 1 }
+    }
+    return t[start + lo]
   }
 }
