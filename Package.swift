@@ -77,38 +77,6 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    // Benchmarks: run with `make bench` (release build). Never part of `swift test`.
-    .executableTarget(
-      name: "SurvivalBenchmarks",
-      dependencies: ["SurvivalAnalysis", "CohortData", "GSL"],
-      path: "Benchmarks/SurvivalBenchmarks"
-    ),
-    .executableTarget(
-      name: "AuditBenchmarks",
-      dependencies: ["Audit", "GSL"],
-      path: "Benchmarks/AuditBenchmarks"
-    ),
-    .executableTarget(
-      name: "SynthesisBenchmarks",
-      dependencies: ["Synthesis", "TrialSpec"],
-      path: "Benchmarks/SynthesisBenchmarks"
-    ),
-    .executableTarget(
-      name: "SimulationBenchmarks",
-      dependencies: ["Simulation", "TrialSpec"],
-      path: "Benchmarks/SimulationBenchmarks"
-    ),
-    .executableTarget(
-      name: "BorrowingBenchmarks",
-      dependencies: ["Simulation", "SurvivalAnalysis", "GSL"],
-      path: "Benchmarks/BorrowingBenchmarks"
-    ),
-    .executableTarget(
-      name: "SweepBenchmarks",
-      dependencies: ["Runs", "TrialSpec"],
-      path: "Benchmarks/SweepBenchmarks",
-      exclude: ["sweep-20-cells.yaml"]
-    ),
     // Tests mirror modules; fixtures live in Tests/Fixtures and are found via #filePath.
     .target(
       name: "TestSupport",
