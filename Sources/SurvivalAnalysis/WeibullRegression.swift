@@ -24,7 +24,7 @@ import GSL
 /// A fitted Weibull proportional-hazards model.
 public struct WeibullFit: Sendable {
   /// survreg's parameters: intercept μ, log-time coefficients α, and log σ (in that order).
-  public var survregParameters: [Double]
+  public let survregParameters: [Double]
   /// Covariance of `survregParameters` (row-major), the inverse observed information.
   public var survregVariance: [Double]
   public var logLikelihood: Double
@@ -38,10 +38,26 @@ public struct WeibullFit: Sendable {
 
   var p: Int { survregParameters.count - 2 }
 
-  /// Shape k = 1/σ.
-  public var shape: Double { Foundation.exp(-survregParameters[p + 1]) }
+  /// Shape k = 1/σ (stored: every simulated event time reads it).
+  public let shape: Double
   /// Baseline scale λ = exp(μ) (the scale at x = 0).
-  public var scale: Double { Foundation.exp(survregParameters[0]) }
+  public let scale: Double
+
+  init(
+    survregParameters: [Double], survregVariance: [Double], logLikelihood: Double, fixedShape: Double?, iterations: Int,
+    converged: Bool, subjectCount: Int, eventCount: Int
+  ) {
+    self.survregParameters = survregParameters
+    self.survregVariance = survregVariance
+    self.logLikelihood = logLikelihood
+    self.fixedShape = fixedShape
+    self.iterations = iterations
+    self.converged = converged
+    self.subjectCount = subjectCount
+    self.eventCount = eventCount
+    shape = Foundation.exp(-survregParameters[survregParameters.count - 1])
+    scale = Foundation.exp(survregParameters[0])
+  }
   /// Log hazard ratios β = −α/σ.
   public var coefficients: [Double] { (0..<p).map { -survregParameters[1 + $0] * shape } }
 
