@@ -165,7 +165,8 @@ extension TrialModel {
     // (experimental : real control, reduced), each block in random order.
     let entries = ws.entry.buffer(n)
     accrualTimes(into: entries, rng: streams.accrual)
-    SortedOrder.distributionSortValues(entries, scratch: ws.sortScratch.buffer(n), counts: ws.sortCounts.buffer(n + 1))
+    SortedOrder.distributionSortValues(
+      entries, scratch: ws.sortScratch.buffer(n), counts: ws.sortCounts.buffer(SortedOrder.distributionCounts(n)))
     Self.permutedBlocks(experimental: design.experimental, control: design.realControls, block: block, rng: streams.accrual, into: ws.arm)
     let adjust = Set(design.adjust)
     if !adjust.isEmpty && !hasCovariates { return .failed(.adjustmentWithoutCovariates) }
@@ -196,7 +197,8 @@ extension TrialModel {
         m += 1
       }
       guard m >= target else { return .failed(.eventTargetNotReached) }
-      cut = SortedOrder.smallest(target, in: ws.calendar.buffer(m))
+      cut = SortedOrder.smallest(
+        target, in: ws.calendar.buffer(m), counts: ws.sortCounts.buffer(SortedOrder.distributionCounts(m)))
     }
     for i in 0..<n where entries[i] < cut {
       let patient = Self.observe(

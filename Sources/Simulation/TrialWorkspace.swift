@@ -69,7 +69,7 @@ final class TrialWorkspace {
   var calendar = Column(0.0)
   /// Arms along the order of entry (true: experimental), with room for a whole last block.
   var arm = Column(false)
-  /// Scratch of the distribution sort of the entry times.
+  /// Scratch of the distribution sort of the entry times and of the selection of the cut.
   var sortScratch = Column(0.0)
   var sortCounts = Column(0)
 
@@ -113,7 +113,7 @@ final class TrialWorkspace {
   func start(real: Int, blockSize: Int, extra: Int) {
     entry.reserve(real)
     sortScratch.reserve(real)
-    sortCounts.reserve(real + 1)
+    sortCounts.reserve(SortedOrder.distributionCounts(real))
     eventTime.reserve(real)
     dropout.reserve(real)
     calendar.reserve(real)
