@@ -272,9 +272,9 @@ public struct TrialModel: Sendable {
   static func quantile(_ c: ControlSurvival, survival v: Double) -> Double {
     switch c {
     case .exponential(let median):
-      return -log(v) * median / log(2)
+      return exponentialQuantile(median: median, survival: v)
     case .weibull(let median, let shape):
-      return median * pow(-log(v) / log(2), 1 / shape)
+      return weibullQuantile(median: median, shape: shape, survival: v)
     case .piecewise(let until, let rates):
       var target = -log(v)
       var start = 0.0
@@ -286,6 +286,16 @@ public struct TrialModel: Sendable {
       }
       return .infinity
     }
+  }
+
+  @inline(__always)
+  static func exponentialQuantile(median: Double, survival v: Double) -> Double {
+    -log(v) * median / log(2)
+  }
+
+  @inline(__always)
+  static func weibullQuantile(median: Double, shape: Double, survival v: Double) -> Double {
+    median * pow(-log(v) / log(2), 1 / shape)
   }
 
   /// Calendar entry times of `times.count` patients, in order of drawing (not sorted): uniform

@@ -91,15 +91,31 @@ struct ReplicateStreams {
   let accrual: GSLRandomSource
   let experimental: GSLRandomSource
   let realControl: GSLRandomSource
-  /// Synthetic patients, their entry times and dropout.
-  let synthetic: GSLRandomSource
+  private let syntheticSource: GSLRandomSource
+  private let pending = PendingKey()
+
+  /// Synthetic patients, their entry times and dropout. Reseeded on first use after
+  /// ``reseed(_:cell:truth:design:replicate:)``: a conventional design never draws from it, and
+  /// writing its 624-word state was a few per cent of such a trial. The draws are the same.
+  var synthetic: GSLRandomSource {
+    if let key = pending.key {
+      syntheticSource.reseed(streamKey: key)
+      pending.key = nil
+    }
+    return syntheticSource
+  }
+
+  /// The stream key ``synthetic`` is to be reseeded with before its next use.
+  private final class PendingKey {
+    var key: UInt64?
+  }
 
   init(_ seeds: SeedSequence, _ path: [UInt64]) {
     func stream(_ arm: UInt64) -> GSLRandomSource { GSLRandomSource(streamKey: seeds.streamKey(path + [arm])) }
     accrual = stream(0)
     experimental = stream(1)
     realControl = stream(2)
-    synthetic = stream(3)
+    syntheticSource = stream(3)
   }
 
   /// Generators to be reseeded (``reseed(_:cell:truth:design:replicate:)``) before use.
@@ -107,10 +123,11 @@ struct ReplicateStreams {
     accrual = GSLRandomSource(streamKey: 0)
     experimental = GSLRandomSource(streamKey: 1)
     realControl = GSLRandomSource(streamKey: 2)
-    synthetic = GSLRandomSource(streamKey: 3)
+    syntheticSource = GSLRandomSource(streamKey: 3)
   }
 
-  /// The streams of `ReplicateStreams(seeds, [cell, truth, design, replicate])`, in place.
+  /// The streams of `ReplicateStreams(seeds, [cell, truth, design, replicate])`, in place (the
+  /// synthetic one when first used).
   func reseed(_ seeds: SeedSequence, cell: Int, truth: Int, design: Int, replicate: Int) {
     // Written out (no array of the path): this runs for every trial.
     var key = SeedSequence.extend(seeds.rootKey, position: 0, index: UInt64(cell))
@@ -120,7 +137,7 @@ struct ReplicateStreams {
     accrual.reseed(streamKey: SeedSequence.extend(key, position: 4, index: 0))
     experimental.reseed(streamKey: SeedSequence.extend(key, position: 4, index: 1))
     realControl.reseed(streamKey: SeedSequence.extend(key, position: 4, index: 2))
-    synthetic.reseed(streamKey: SeedSequence.extend(key, position: 4, index: 3))
+    pending.key = SeedSequence.extend(key, position: 4, index: 3)
   }
 }
 
@@ -165,22 +182,32 @@ extension TrialModel {
     // (experimental : real control, reduced), each block in random order.
     let entries = ws.entry.buffer(n)
     accrualTimes(into: entries, rng: streams.accrual)
-    SortedOrder.distributionSortValues(entries, scratch: ws.sortScratch.buffer(n), counts: ws.sortCounts.buffer(n + 1))
+    SortedOrder.distributionSortValues(
+      entries, scratch: ws.sortScratch.buffer(n), counts: ws.sortCounts.buffer(SortedOrder.distributionCounts(n)))
     Self.permutedBlocks(experimental: design.experimental, control: design.realControls, block: block, rng: streams.accrual, into: ws.arm)
     let adjust = Set(design.adjust)
     if !adjust.isEmpty && !hasCovariates { return .failed(.adjustmentWithoutCovariates) }
-    let draws = truthDraws()
     let scored = design.analysis.method == .prognostic
+    let arms = ws.arm.buffer(n)
+    let eventTimes = ws.eventTime.buffer(n)
+    let dropouts = ws.dropout.buffer(n)
     var adjustments = [[Double]](repeating: [], count: adjust.isEmpty ? 0 : n)
     var scores = [Double](repeating: 0, count: scored ? n : 0)
-    for i in 0..<n {
-      let experimental = ws.arm[i]
-      let rng = experimental ? streams.experimental : streams.realControl
-      let draw = draws.eventTime(hazardRatio: experimental ? hazardRatio : 1, adjust: adjust, score: scored, rng: rng)
-      ws.eventTime[i] = draw.time
-      if !adjust.isEmpty { adjustments[i] = draw.adjustment }
-      if scored { scores[i] = draw.score }
-      ws.dropout[i] = dropoutTime(rng: rng)
+    if case .parametric(let control) = truth, adjust.isEmpty, !scored {
+      parametricEventTimes(
+        control, hazardRatio: hazardRatio, arms: arms, streams: streams, eventTimes: eventTimes, dropouts: dropouts,
+        scratch: ws.sortCounts.buffer(2 * n))
+    } else {
+      let draws = truthDraws()
+      for i in 0..<n {
+        let experimental = arms[i]
+        let rng = experimental ? streams.experimental : streams.realControl
+        let draw = draws.eventTime(hazardRatio: experimental ? hazardRatio : 1, adjust: adjust, score: scored, rng: rng)
+        eventTimes[i] = draw.time
+        if !adjust.isEmpty { adjustments[i] = draw.adjustment }
+        if scored { scores[i] = draw.score }
+        dropouts[i] = dropoutTime(rng: rng)
+      }
     }
     // The analysis cut is set by the real patients alone.
     let accrualEnd = n > 0 ? entries[n - 1] : 0
@@ -189,22 +216,33 @@ extension TrialModel {
     case .calendar(let followUp):
       cut = accrualEnd + followUp
     case .events(let target):
-      // The target-th calendar event time, by selection (no full sort).
+      // The target-th calendar event time, by selection (no full sort). The event times are
+      // kept without a branch on whether there is one (it is random).
+      let calendar = ws.calendar.buffer(n)
       var m = 0
-      for i in 0..<n where ws.eventTime[i] <= ws.dropout[i] {
-        ws.calendar[m] = entries[i] + ws.eventTime[i]
-        m += 1
+      for i in 0..<n {
+        let t = eventTimes[i]
+        calendar[m] = entries[i] + t
+        m &+= Branchless.bit(t <= dropouts[i])
       }
       guard m >= target else { return .failed(.eventTargetNotReached) }
-      cut = SortedOrder.smallest(target, in: ws.calendar.buffer(m))
+      cut = SortedOrder.smallest(
+        target, in: UnsafeMutableBufferPointer(rebasing: calendar[0..<m]),
+        counts: ws.sortCounts.buffer(SortedOrder.distributionCounts(m)))
     }
-    for i in 0..<n where entries[i] < cut {
-      let patient = Self.observe(
-        entry: entries[i], event: ws.eventTime[i], dropout: ws.dropout[i], cut: cut, experimental: ws.arm[i],
-        external: false)
-      ws.append(time: patient.time, event: patient.event, experimental: patient.experimental, external: false)
-      if !adjust.isEmpty { ws.adjustments.append(adjustments[i]) }
-      if scored { ws.scores.append(scores[i]) }
+    if adjust.isEmpty && !scored {
+      ws.appendConcurrent(
+        entries: UnsafeBufferPointer(entries), eventTimes: UnsafeBufferPointer(eventTimes),
+        dropouts: UnsafeBufferPointer(dropouts), arms: UnsafeBufferPointer(arms), cut: cut)
+    } else {
+      for i in 0..<n where entries[i] < cut {
+        let patient = Self.observe(
+          entry: entries[i], event: eventTimes[i], dropout: dropouts[i], cut: cut, experimental: arms[i],
+          external: false)
+        ws.append(time: patient.time, event: patient.event, experimental: patient.experimental, external: false)
+        if !adjust.isEmpty { ws.adjustments.append(adjustments[i]) }
+        if scored { ws.scores.append(scores[i]) }
+      }
     }
     if design.source == .reference {
       guard let external = referenceControls(drift: drift, adjust: adjust, rng: streams.synthetic) else {
@@ -287,11 +325,58 @@ extension TrialModel {
   static func observe(entry: Double, event: Double, dropout: Double, cut: Double, experimental: Bool, external: Bool)
     -> SimulatedPatient
   {
+    let (time, isEvent) = observed(entry: entry, event: event, dropout: dropout, cut: cut)
+    return SimulatedPatient(time: time, event: isEvent, experimental: experimental, external: external)
+  }
+
+  /// The follow-up time and event status of a patient analysed at calendar time `cut`.
+  @inline(__always)
+  static func observed(entry: Double, event: Double, dropout: Double, cut: Double) -> (time: Double, event: Bool) {
     // The event counts when it precedes dropout and, on the calendar, the cut (compared as the
     // cut itself was computed, entry + event time, so the target event is not lost to rounding).
     let isEvent = event <= dropout && entry + event <= cut
-    return SimulatedPatient(
-      time: isEvent ? event : min(dropout, cut - entry), event: isEvent, experimental: experimental,
-      external: external)
+    // Both times computed and one kept without a branch: whether there is an event is random.
+    return (Branchless.select(isEvent, event, min(dropout, cut - entry)), isEvent)
+  }
+
+  /// Event and dropout times of the real patients under a parametric truth, without covariates,
+  /// adjustment or scores: what ``TruthDraws/eventTime(hazardRatio:adjust:score:rng:)`` and
+  /// ``dropoutTime(rng:)`` give patient by patient, from the same draws. Each arm's patients draw
+  /// from their arm's own stream in order of entry, so drawing one arm after the other draws the
+  /// same numbers; it spares a branch per patient on its (random) arm. `scratch` holds 2n values.
+  func parametricEventTimes(
+    _ control: ControlSurvival, hazardRatio: Double, arms: UnsafeMutableBufferPointer<Bool>, streams: ReplicateStreams,
+    eventTimes: UnsafeMutableBufferPointer<Double>, dropouts: UnsafeMutableBufferPointer<Double>,
+    scratch: UnsafeMutableBufferPointer<Int>
+  ) {
+    let n = arms.count
+    // The experimental patients' positions from the front of the scratch, the controls' from n.
+    var experimentalCount = 0
+    var controlCount = 0
+    for i in 0..<n {
+      let x = Branchless.bit(arms[i])
+      scratch[experimentalCount] = i
+      scratch[n &+ controlCount] = i
+      experimentalCount &+= x
+      controlCount &+= 1 &- x
+    }
+    func draw(_ positions: Range<Int>, hazardRatio: Double, rng: GSLRandomSource, _ time: (Double) -> Double) {
+      for k in positions {
+        let i = scratch[k]
+        let u = rng.uniformPositive()
+        eventTimes[i] = time(hazardRatio == 1 ? u : pow(u, 1 / hazardRatio))
+        dropouts[i] = dropoutTime(rng: rng)
+      }
+    }
+    // One loop per distribution, so that its quantile is inlined.
+    func both(_ time: (Double) -> Double) {
+      draw(0..<experimentalCount, hazardRatio: hazardRatio, rng: streams.experimental, time)
+      draw(n..<(n + controlCount), hazardRatio: 1, rng: streams.realControl, time)
+    }
+    switch control {
+    case .exponential(let median): both { Self.exponentialQuantile(median: median, survival: $0) }
+    case .weibull(let median, let shape): both { Self.weibullQuantile(median: median, shape: shape, survival: $0) }
+    case .piecewise: both { Self.quantile(control, survival: $0) }
+    }
   }
 }

@@ -69,7 +69,7 @@ final class TrialWorkspace {
   var calendar = Column(0.0)
   /// Arms along the order of entry (true: experimental), with room for a whole last block.
   var arm = Column(false)
-  /// Scratch of the distribution sort of the entry times.
+  /// Scratch of the distribution sort of the entry times and of the selection of the cut.
   var sortScratch = Column(0.0)
   var sortCounts = Column(0)
 
@@ -113,7 +113,7 @@ final class TrialWorkspace {
   func start(real: Int, blockSize: Int, extra: Int) {
     entry.reserve(real)
     sortScratch.reserve(real)
-    sortCounts.reserve(real + 1)
+    sortCounts.reserve(SortedOrder.distributionCounts(real))
     eventTime.reserve(real)
     dropout.reserve(real)
     calendar.reserve(real)
@@ -156,6 +156,48 @@ final class TrialWorkspace {
       if !valid { invalidConcurrentTimes += 1 }
     }
     if e && x { experimentalEvents += 1 }
+  }
+
+  /// Appends the real patients who entered before `cut` (a prefix: entry times ascend), each as
+  /// ``TrialModel/observe(entry:event:dropout:cut:experimental:external:)`` sees it: what
+  /// ``append(time:event:experimental:external:)`` does patient by patient, in one pass without a
+  /// branch on the (random) arms and events.
+  func appendConcurrent(
+    entries: UnsafeBufferPointer<Double>, eventTimes: UnsafeBufferPointer<Double>, dropouts: UnsafeBufferPointer<Double>,
+    arms: UnsafeBufferPointer<Bool>, cut: Double
+  ) {
+    var n = 0
+    while n < entries.count && entries[n] < cut { n += 1 }
+    if count + n > time.capacity {
+      let grown = max(count + n, 2 * count)
+      time.grow(to: grown, keeping: count)
+      event.grow(to: grown, keeping: count)
+      experimental.grow(to: grown, keeping: count)
+      external.grow(to: grown, keeping: count)
+    }
+    let times = time.base + count
+    let events = event.base + count
+    let arm = experimental.base + count
+    let outside = external.base + count
+    var dead = 0
+    var experimentalDead = 0
+    var invalid = 0
+    for i in 0..<n {
+      let (t, e) = TrialModel.observed(entry: entries[i], event: eventTimes[i], dropout: dropouts[i], cut: cut)
+      let x = arms[i]
+      times[i] = t
+      events[i] = e
+      arm[i] = x
+      outside[i] = false
+      let valid = t.isFinite && t >= 0
+      dead &+= Branchless.bit(e)
+      experimentalDead &+= Branchless.bit(e) & Branchless.bit(x)
+      invalid &+= 1 &- Branchless.bit(valid)
+    }
+    count += n
+    concurrentEvents += dead
+    experimentalEvents += experimentalDead
+    invalidConcurrentTimes += invalid
   }
 
   /// The analysed patients as the patient-by-patient analyses read them.
@@ -226,5 +268,21 @@ final class TrialWorkspace {
       }
     }
     return TrialStatistics(experimental: t, control: c, external: e)
+  }
+}
+
+/// Selections without a branch, for conditions a branch predictor cannot learn (random arms and
+/// events): the same values as `c ? a : b`. (SurvivalAnalysis has its own copy: these must be
+/// inlined, which a call across the module boundary is not.)
+enum Branchless {
+  /// 1 when `c`, else 0.
+  @inline(__always)
+  static func bit(_ c: Bool) -> Int { Int(unsafeBitCast(c, to: UInt8.self)) }
+
+  /// `c ? a : b`, both computed, chosen by masking their bits.
+  @inline(__always)
+  static func select(_ c: Bool, _ a: Double, _ b: Double) -> Double {
+    let mask = 0 &- UInt64(unsafeBitCast(c, to: UInt8.self))
+    return Double(bitPattern: (a.bitPattern & mask) | (b.bitPattern & ~mask))
   }
 }

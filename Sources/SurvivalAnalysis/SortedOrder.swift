@@ -136,36 +136,46 @@ package enum SortedOrder {
   //
   // The comparison sorts above spend most of their time on mispredicted comparisons (a simulated
   // trial's two sorts were a third of its time). Simulated times fill an interval fairly evenly,
-  // so a distribution sort — scatter into n buckets over [min, max] by value, then one insertion
-  // pass over the nearly sorted result — is O(n) in practice. When the values are far from even
-  // (the insertion pass moves more than 16 n elements) or not finite, the comparison sort runs
-  // instead: the result is the same sorted order either way.
+  // so a distribution sort — scatter into 4n buckets over [min, max] by value, then one insertion
+  // pass over the nearly sorted result — is O(n) in practice. Buckets are ordered, so the
+  // insertion pass only reorders values sharing a bucket; with 4n of them (a quarter of a value
+  // per bucket on average) it seldom moves anything, and its branches are predictable. When the
+  // values are far from even (the insertion pass moves more than 16 n elements) or not finite,
+  // the comparison sort runs instead: the result is the same sorted order either way.
+
+  /// The `counts` scratch the distribution sorts need for `n` values.
+  package static func distributionCounts(_ n: Int) -> Int { 4 * n + 1 }
 
   /// Sorts `values` ascending; the same result as ``sortValues(_:)``. `scratch` holds at least
-  /// `values.count` values and `counts` at least `values.count + 1`.
+  /// `values.count` values and `counts` at least ``distributionCounts(_:)``.
   package static func distributionSortValues(
     _ values: UnsafeMutableBufferPointer<Double>, scratch: UnsafeMutableBufferPointer<Double>,
     counts: UnsafeMutableBufferPointer<Int>
   ) {
     let n = values.count
-    precondition(scratch.count >= n && counts.count > n, "distributionSortValues needs n scratch values and n + 1 counts")
-    guard n >= 32, let (lo, scale) = bucketScale(n, { values[$0] }) else {
+    precondition(
+      scratch.count >= n && counts.count >= distributionCounts(n), "distributionSortValues needs n values and 4n + 1 counts")
+    let m = 4 * n
+    guard n >= 32, let (lo, scale) = bucketScale(n, buckets: m, { values[$0] }) else {
       sortValues(values)
       return
     }
-    let bucket = { (x: Double) in min(Int((x - lo) * scale), n - 1) }
-    for b in 0...n { counts[b] = 0 }
-    for i in 0..<n { counts[bucket(values[i]) + 1] += 1 }
-    for b in 0..<n { counts[b + 1] += counts[b] }
+    let bucket = { (x: Double) in min(Int((x - lo) * scale), m - 1) }
+    bucketStarts(n, buckets: m, counts: counts) { bucket(values[$0]) }
     for i in 0..<n {
-      let b = bucket(values[i])
-      scratch[counts[b]] = values[i]
-      counts[b] += 1
+      let v = values[i]
+      let b = bucket(v)
+      scratch[counts[b]] = v
+      counts[b] &+= 1
     }
     var moves = 0
     var i = 1
     while i < n {
       let v = scratch[i]
+      if scratch[i - 1] <= v {
+        i &+= 1
+        continue
+      }
       var j = i - 1
       while j >= 0 && scratch[j] > v {
         scratch[j + 1] = scratch[j]
@@ -179,68 +189,147 @@ package enum SortedOrder {
         return
       }
     }
-    for k in 0..<n { values[k] = scratch[k] }
+    values.baseAddress!.update(from: scratch.baseAddress!, count: n)
   }
 
   /// Fills `index` with `0..<index.count` ordered by `key`, as ``sortIndices(_:into:)`` does.
   /// Distinct keys have one sorted order, so any sort gives ``sortIndices(_:into:)``'s; tied keys
   /// do not, so when two keys are equal the comparison sort runs instead (tied follow-up times are
-  /// rare in simulated trials, and a Cox fit's sums follow this order). `counts` holds at least
-  /// `index.count + 1` values.
+  /// rare in simulated trials, and a Cox fit's sums follow this order). `sortedKeys` holds at
+  /// least `index.count` values (the keys in the order found, so that the insertion pass reads
+  /// them directly) and `counts` at least ``distributionCounts(_:)``.
   package static func distributionSortIndices(
-    _ key: UnsafeBufferPointer<Double>, into index: UnsafeMutableBufferPointer<Int>, counts: UnsafeMutableBufferPointer<Int>
+    _ key: UnsafeBufferPointer<Double>, into index: UnsafeMutableBufferPointer<Int>,
+    sortedKeys: UnsafeMutableBufferPointer<Double>, counts: UnsafeMutableBufferPointer<Int>
   ) {
     let n = index.count
-    precondition(key.count >= n && counts.count > n, "distributionSortIndices needs n keys and n + 1 counts")
-    guard n >= 32, let (lo, scale) = bucketScale(n, { key[$0] }) else {
+    precondition(
+      key.count >= n && sortedKeys.count >= n && counts.count >= distributionCounts(n),
+      "distributionSortIndices needs n keys, n sorted keys and 4n + 1 counts")
+    let m = 4 * n
+    guard n >= 32, let (lo, scale) = bucketScale(n, buckets: m, { key[$0] }) else {
       sortIndices(key, into: index)
       return
     }
-    let bucket = { (x: Double) in min(Int((x - lo) * scale), n - 1) }
-    for b in 0...n { counts[b] = 0 }
-    for i in 0..<n { counts[bucket(key[i]) + 1] += 1 }
-    for b in 0..<n { counts[b + 1] += counts[b] }
+    let bucket = { (x: Double) in min(Int((x - lo) * scale), m - 1) }
+    bucketStarts(n, buckets: m, counts: counts) { bucket(key[$0]) }
     for i in 0..<n {
-      let b = bucket(key[i])
-      index[counts[b]] = i
-      counts[b] += 1
+      let v = key[i]
+      let b = bucket(v)
+      let k = counts[b]
+      index[k] = i
+      sortedKeys[k] = v
+      counts[b] = k &+ 1
     }
     var moves = 0
     var i = 1
     while i < n {
-      let v = index[i]
-      let kv = key[v]
-      var j = i - 1
-      while j >= 0 && key[index[j]] > kv {
-        index[j + 1] = index[j]
-        j -= 1
+      let kv = sortedKeys[i]
+      let previous = sortedKeys[i - 1]
+      if previous < kv {
+        i &+= 1
+        continue
       }
-      if j >= 0 && key[index[j]] == kv { moves = .max }  // a tie: see above
-      moves = moves == .max ? .max : moves + (i - 1 - j)
-      index[j + 1] = v
-      i += 1
-      if moves > 16 * n {
+      if previous == kv {  // a tie: see above
         sortIndices(key, into: index)
         return
       }
+      let v = index[i]
+      var j = i - 1
+      while j >= 0 && sortedKeys[j] > kv {
+        sortedKeys[j + 1] = sortedKeys[j]
+        index[j + 1] = index[j]
+        j -= 1
+      }
+      moves += i - 1 - j
+      if (j >= 0 && sortedKeys[j] == kv) || moves > 16 * n {  // a tie, or far from even
+        sortIndices(key, into: index)
+        return
+      }
+      sortedKeys[j + 1] = kv
+      index[j + 1] = v
+      i += 1
     }
   }
 
-  /// The lower end and the scale of n buckets over [min, max] of the first n values; nil when a
-  /// value is not finite or all are equal.
+  /// ``smallest(_:in:)`` by counting: the values per bucket of n/4 over [min, max] locate the
+  /// bucket that holds the k-th smallest, and selection runs on that bucket's few values only.
+  /// Buckets are ordered, so the value is the same; unlike Hoare's selection, no pass branches
+  /// on the random values. `values` is overwritten; `counts` holds at least
+  /// ``distributionCounts(_:)`` values.
+  package static func smallest(
+    _ k: Int, in values: UnsafeMutableBufferPointer<Double>, counts: UnsafeMutableBufferPointer<Int>
+  ) -> Double {
+    let n = values.count
+    precondition(k >= 1 && k <= n, "k (\(k)) must be in 1...\(n)")
+    precondition(counts.count >= distributionCounts(n), "smallest(_:in:counts:) needs 4n + 1 counts")
+    let m = n / 4
+    guard n >= 32, let (lo, scale) = bucketScale(n, buckets: m, { values[$0] }) else { return smallest(k, in: values) }
+    let bucket = { (x: Double) in min(Int((x - lo) * scale), m - 1) }
+    counts.baseAddress!.update(repeating: 0, count: m)
+    for i in 0..<n { counts[bucket(values[i])] &+= 1 }
+    var below = 0
+    var b = 0
+    while below &+ counts[b] < k {
+      below &+= counts[b]
+      b &+= 1
+    }
+    // Keep bucket b's values at the front (the others are no longer needed).
+    var kept = 0
+    for i in 0..<n {
+      let v = values[i]
+      values[kept] = v
+      kept &+= Branchless.bit(bucket(v) == b)
+    }
+    return smallest(k - below, in: UnsafeMutableBufferPointer(rebasing: values[0..<kept]))
+  }
+
+  /// Sets `counts[b]` to the number of values in buckets before b (`bucket(i)` is value i's),
+  /// for b in `0..<buckets`.
   @inline(__always)
-  private static func bucketScale(_ n: Int, _ value: (Int) -> Double) -> (Double, Double)? {
+  private static func bucketStarts(
+    _ n: Int, buckets m: Int, counts: UnsafeMutableBufferPointer<Int>, _ bucket: (Int) -> Int
+  ) {
+    counts.baseAddress!.update(repeating: 0, count: m + 1)
+    for i in 0..<n { counts[bucket(i) + 1] &+= 1 }
+    var sum = 0
+    for b in 0...m {
+      sum &+= counts[b]
+      counts[b] = sum
+    }
+  }
+
+  /// The lower end and the scale of `buckets` buckets over [min, max] of the first n values; nil
+  /// when a value is not finite or all are equal.
+  @inline(__always)
+  private static func bucketScale(_ n: Int, buckets: Int, _ value: (Int) -> Double) -> (Double, Double)? {
+    // Two running minima and maxima (pairs of values): the chains are half as long.
     var lo = value(0)
     var hi = lo
-    guard lo.isFinite else { return nil }
-    for i in 1..<n {
+    var lo2 = lo
+    var hi2 = lo
+    var finite = lo.isFinite
+    var i = 1
+    while i + 1 < n {
       let v = value(i)
-      guard v.isFinite else { return nil }
-      if v < lo { lo = v }
-      if v > hi { hi = v }
+      let w = value(i + 1)
+      finite = finite && v.isFinite && w.isFinite
+      lo = v < lo ? v : lo
+      hi = v > hi ? v : hi
+      lo2 = w < lo2 ? w : lo2
+      hi2 = w > hi2 ? w : hi2
+      i += 2
     }
-    guard hi > lo else { return nil }
-    let scale = Double(n) / (hi - lo)
+    if i < n {
+      let v = value(i)
+      finite = finite && v.isFinite
+      lo = v < lo ? v : lo
+      hi = v > hi ? v : hi
+    }
+    lo = lo2 < lo ? lo2 : lo
+    hi = hi2 > hi ? hi2 : hi
+    guard finite, hi > lo else { return nil }
+    let scale = Double(buckets) / (hi - lo)
     return scale.isFinite ? (lo, scale) : nil
   }
 

@@ -25,19 +25,15 @@ package final class TwoArmSample {
   package private(set) var experimentalCount = 0
   private var capacity = 0
   private var order = UnsafeMutableBufferPointer<Int>.allocate(capacity: 1)
-  private var time = UnsafeMutableBufferPointer<Double>.allocate(capacity: 1)
-  private var x = UnsafeMutableBufferPointer<Double>.allocate(capacity: 1)
-  private var status = UnsafeMutableBufferPointer<Bool>.allocate(capacity: 1)
-  private var counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: 2)
+  private var sortedTimes = UnsafeMutableBufferPointer<Double>.allocate(capacity: 1)
+  private var counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: SortedOrder.distributionCounts(1))
   var groups = TwoLevelGroups()
 
   package init() {}
 
   deinit {
     order.deallocate()
-    time.deallocate()
-    x.deallocate()
-    status.deallocate()
+    sortedTimes.deallocate()
     counts.deallocate()
   }
 
@@ -52,43 +48,32 @@ package final class TwoArmSample {
     let n = times.count
     precondition(events.count == n && experimental.count == n, "times, events and arms differ in length")
     if n > capacity {
-      for b in [time, x] { b.deallocate() }
       order.deallocate()
-      status.deallocate()
+      sortedTimes.deallocate()
       counts.deallocate()
       capacity = max(n, 2 * capacity)
-      counts = .allocate(capacity: capacity + 1)
+      counts = .allocate(capacity: SortedOrder.distributionCounts(capacity))
       order = .allocate(capacity: capacity)
-      time = .allocate(capacity: capacity)
-      x = .allocate(capacity: capacity)
-      status = .allocate(capacity: capacity)
+      sortedTimes = .allocate(capacity: capacity)
     }
     count = n
     let index = UnsafeMutableBufferPointer(rebasing: order[0..<n])
-    SortedOrder.distributionSortIndices(times, into: index, counts: counts)
+    SortedOrder.distributionSortIndices(times, into: index, sortedKeys: sortedTimes, counts: counts)
+    // Counted without branches: arms and events are random.
     var treated = 0
     var dead = 0
     for i in 0..<n {
-      if experimental[i] { treated += 1 }
-      if events[i] { dead += 1 }
+      treated &+= Branchless.bit(experimental[i])
+      dead &+= Branchless.bit(events[i])
     }
     experimentalCount = treated
     eventCount = dead
     // Centred as CoxWorkspace centres a covariate with unit weights: the mean is an exact sum
     // of ones over n, and x − mean gives the same two levels.
     let mean = n > 0 ? Double(treated) / Double(n) : 0
-    let low = 0 - mean
-    let high = 1 - mean
-    for k in 0..<n {
-      let i = index[k]
-      time[k] = times[i]
-      status[k] = events[i]
-      x[k] = experimental[i] ? high : low
-    }
-    groups.fill(
-      count: n, low: low, high: high, time: UnsafeBufferPointer(rebasing: time[0..<n]),
-      x: UnsafeBufferPointer(rebasing: x[0..<n]), status: UnsafeBufferPointer(rebasing: status[0..<n]),
-      stratumStart: nil)
+    groups.fillTwoArm(
+      order: UnsafeBufferPointer(index), times: times, events: events, experimental: experimental, low: 0 - mean,
+      high: 1 - mean)
   }
 }
 
@@ -183,13 +168,25 @@ extension LogRankTest {
     var variance = 0.0
     var atRiskControl = 0.0
     var atRiskExperimental = 0.0
-    for k in stride(from: g.count - 1, through: 0, by: -1) {
-      atRiskControl += g.aliveLow[k] + g.deadLow[k]
-      atRiskExperimental += g.aliveHigh[k] + g.deadHigh[k]
-      let d = 0 + g.deadLow[k] + g.deadHigh[k]
-      guard d > 0 else { continue }
+    var k = g.count
+    while k > 0 {
+      k &-= 1
+      let group = g.group(k)
+      atRiskControl += group.atRiskLow
+      atRiskExperimental += group.atRiskHigh
+      let d = 0 + group.deadLow + group.deadHigh
       let n = 0 + atRiskControl + atRiskExperimental
-      observed += g.deadHigh[k]
+      if d <= 1 {
+        // survdiff's terms at d = 1 are E/n, and (E/n)(1 − E/n) times d(n − d)/(n − 1) = 1; at
+        // d = 0 they are 0 (n ≥ 1), and adding 0 leaves the sums as they were (never −0). No
+        // branch on d: it is random.
+        let share = atRiskExperimental / n
+        observed += group.deadHigh
+        expected += d * share
+        variance += d * (share * (1 - share))
+        continue
+      }
+      observed += group.deadHigh
       expected += atRiskExperimental * d / n
       guard n > 1 else { continue }
       let factor = d * (n - d) / (n - 1)

@@ -87,7 +87,7 @@ struct TwoArmSampleTests {
   }
 
   @Test(
-    "distribution sorts: the comparison sorts' results on even, skewed, tied and constant values",
+    "distribution sorts and selection by counting: the comparison sorts' results on even, skewed, tied and constant values",
     .tags(.unit))
   func distributionSorts() {
     let rng = SeedSequence(masterSeed: 8).makeRandomSource(0)
@@ -101,7 +101,7 @@ struct TwoArmSampleTests {
     for (name, draw) in cases {
       for n in [5, 31, 32, 200, 600] {
         let values = draw(n)
-        var counts = [Int](repeating: 0, count: n + 1)
+        var counts = [Int](repeating: 0, count: SortedOrder.distributionCounts(n))
         var scratch = [Double](repeating: 0, count: n)
         var sorted = values
         sorted.withUnsafeMutableBufferPointer { v in
@@ -114,11 +114,22 @@ struct TwoArmSampleTests {
         var reference = fast
         values.withUnsafeBufferPointer { key in
           fast.withUnsafeMutableBufferPointer { index in
-            counts.withUnsafeMutableBufferPointer { SortedOrder.distributionSortIndices(key, into: index, counts: $0) }
+            scratch.withUnsafeMutableBufferPointer { s in
+              counts.withUnsafeMutableBufferPointer {
+                SortedOrder.distributionSortIndices(key, into: index, sortedKeys: s, counts: $0)
+              }
+            }
           }
           reference.withUnsafeMutableBufferPointer { SortedOrder.sortIndices(key, into: $0) }
         }
         #expect(fast == reference, "\(name) n \(n)")
+        for k in Set([1, n, (n + 1) / 2, max(1, 2 * n / 3)]) {
+          var copy = values
+          let kth = copy.withUnsafeMutableBufferPointer { v in
+            counts.withUnsafeMutableBufferPointer { SortedOrder.smallest(k, in: v, counts: $0) }
+          }
+          #expect(kth == values.sorted()[k - 1], "\(name) n \(n) k \(k)")
+        }
       }
     }
   }
