@@ -127,40 +127,23 @@ public enum MonteCarlo {
         jobs.append(TrialJob(truthIndex: t, hazardRatio: hr, drift: drift, designIndex: d, design: design))
       }
     }
-    // The cell's fixed work, as one list of tasks over the workers (results by task, so the
-    // figures do not depend on the threads): one large-sample trial per estimand — one per hazard
-    // ratio, adjustment set and design calendar (not per drift: it is what the analysis of
-    // concurrent patients converges to) — the implied drift's fit, and the refits that measure the
-    // generator's estimation error.
+    // The cell's fixed work, spread over the workers with every result kept by task (so the
+    // figures do not depend on the threads): the implied drift's fit and the refits that measure
+    // the generator's estimation error first (the analyses need that variance), then, alongside
+    // the first replicates, one large-sample trial per estimand — one per hazard ratio,
+    // adjustment set and design calendar (not per drift: it is what the analysis of concurrent
+    // patients converges to).
     let borrowing = scenario.borrowing
-    var estimandTasks: [(key: LargeSampleKey, hazardRatio: Double, design: Scenario.Design, truthIndex: Int)] = []
-    var estimands: [LargeSampleKey: Double] = [:]
-    for (h, hr) in scenario.truth.hazardRatios.enumerated() {
-      for design in scenario.designs where estimands[LargeSampleKey(hr, design)] == nil {
-        let key = LargeSampleKey(hr, design)
-        estimands[key] = 0
-        if hr != 1 { estimandTasks.append((key, hr, design, h)) }
-      }
-    }
     let refitCount = model.source == nil ? 0 : borrowing.refits
     let driftTasks = model.source == nil ? 0 : 1
-    let tasks = estimandTasks
-    let fixed = ParallelTasks.map(tasks.count + driftTasks + refitCount, workers: workers) { i -> FixedWork in
-      if i < tasks.count {
-        let task = tasks[i]
-        return .estimand(
-          model.marginalLogHazardRatio(
-            hazardRatio: task.hazardRatio, design: task.design, seeds: seeds, cellIndex: cellIndex,
-            truthIndex: task.truthIndex, perArm: estimandPatients))
-      }
-      if i < tasks.count + driftTasks { return .drift(model.impliedDriftFit(seeds: seeds, cellIndex: cellIndex)) }
-      return .refit(model.uncertaintyRefit(i - tasks.count - driftTasks, seeds: seeds, cellIndex: cellIndex))
+    let fixed = ParallelTasks.map(driftTasks + refitCount, workers: workers) { i -> FixedWork in
+      if i < driftTasks { return .drift(model.impliedDriftFit(seeds: seeds, cellIndex: cellIndex)) }
+      return .refit(model.uncertaintyRefit(i - driftTasks, seeds: seeds, cellIndex: cellIndex))
     }
     var refitResults: [UncertaintyRefit?] = []
     var driftFit: ImpliedDriftFit?
-    for (i, work) in fixed.enumerated() {
+    for work in fixed {
       switch work {
-      case .estimand(let value): estimands[estimandTasks[i].key] = value
       case .drift(let fit): driftFit = fit
       case .refit(let result): refitResults.append(result)
       }
@@ -170,7 +153,26 @@ public enum MonteCarlo {
     let drift = uncertainty.flatMap { model.impliedDrift(driftFit, uncertainty: $0) }
     let variance = uncertainty.map { $0.included && $0.variance.isFinite ? $0.variance : 0 } ?? 0
     let context = Self.context(model: model, borrowing: borrowing, generatorVariance: variance)
-    var plans = searchSavings ? SavingsPlan.plans(scenario: scenario, model: model, estimands: estimands, replicates: b) : []
+    var estimandTasks: [(key: LargeSampleKey, hazardRatio: Double, design: Scenario.Design, truthIndex: Int)] = []
+    var estimands: [LargeSampleKey: Double] = [:]
+    for (h, hr) in scenario.truth.hazardRatios.enumerated() {
+      for design in scenario.designs where estimands[LargeSampleKey(hr, design)] == nil {
+        let key = LargeSampleKey(hr, design)
+        estimands[key] = 0
+        if hr != 1 { estimandTasks.append((key, hr, design, h)) }
+      }
+    }
+    let estimandSlots = ResultSlots<Double>(estimandTasks.count)
+    let alongside: [@Sendable () -> Void] = estimandTasks.indices.map { i in
+      let task = estimandTasks[i]
+      return {
+        estimandSlots.store(
+          i,
+          model.marginalLogHazardRatio(
+            hazardRatio: task.hazardRatio, design: task.design, seeds: seeds, cellIndex: cellIndex,
+            truthIndex: task.truthIndex, perArm: estimandPatients))
+      }
+    }
     let redraws = Counter()
     // `refit: pool`: K bootstrap fits drawn once for the cell (every phase of the savings search
     // samples the same pool), instead of one per replicate.
@@ -183,10 +185,12 @@ public enum MonteCarlo {
     // `refit: every`: replicate r's refit is the same in every phase (common random numbers), so
     // it is fitted once and kept for the cell's later phases (the savings search) instead of
     // being fitted again in each.
-    let refits = pool == nil && model.refit && !plans.isEmpty ? RefitCache(replicates: b) : nil
+    let refits = pool == nil && model.refit && searchSavings && SavingsPlan.searches(scenario) ? RefitCache(replicates: b) : nil
     var results = execute(
       jobs, model: model, seeds: seeds, cellIndex: cellIndex, replicates: b, workers: workers,
-      context: context, redraws: redraws, pool: pool, refits: refits, progress: progress)
+      context: context, redraws: redraws, pool: pool, refits: refits, alongside: alongside, progress: progress)
+    for (i, task) in estimandTasks.enumerated() { estimands[task.key] = estimandSlots.values[i] ?? .nan }
+    var plans = searchSavings ? SavingsPlan.plans(scenario: scenario, model: model, estimands: estimands, replicates: b) : []
     var trials = results.count * b
     var operating = (0..<jobs.count).map { j in
       let job = jobs[j]
@@ -259,17 +263,26 @@ public enum MonteCarlo {
   static func execute(
     _ jobs: [TrialJob], model: TrialModel, seeds: SeedSequence, cellIndex: Int, replicates b: Int,
     workers: Int, context: AnalysisContext, redraws: Counter, pool: RefitPool? = nil, refits: RefitCache? = nil,
-    progress: (@Sendable (Int, Int) -> Void)?
+    alongside: [@Sendable () -> Void] = [], progress: (@Sendable (Int, Int) -> Void)?
   ) -> [[ReplicateResult]] {
     let needsGenerator = model.hasSyntheticSource && jobs.contains { $0.design.syntheticControls > 0 }
     let results = Results(jobs: jobs.count, replicates: b)
     let done = Counter()
     let total = jobs.count * b
-    DispatchQueue.concurrentPerform(iterations: workers) { w in
+    // Work is taken in order by whichever worker is free: first the `alongside` tasks, then the
+    // replicates. Each replicate's results depend on its streams only, not on the worker.
+    let next = Counter()
+    DispatchQueue.concurrentPerform(iterations: workers) { _ in
       // One workspace per worker: its streams are reseeded and its columns reused by every trial.
       let workspace = TrialWorkspace()
-      var r = w
-      while r < b {
+      while true {
+        let i = next.add(1) - 1
+        if i < alongside.count {
+          alongside[i]()
+          continue
+        }
+        let r = i - alongside.count
+        guard r < b else { return }
         var generator: SharedGenerator?
         if needsGenerator, let pool {
           generator = pool.generator(replicate: r)
@@ -302,7 +315,6 @@ public enum MonteCarlo {
               generator: generator, context: context, workspace: workspace))
         }
         progress?(done.add(jobs.count), total)
-        r += workers
       }
     }
     return results.byJob
@@ -409,7 +421,6 @@ extension TrialModel {
 
 /// One task of a cell's fixed work.
 private enum FixedWork: Sendable {
-  case estimand(Double)
   case drift(ImpliedDriftFit?)
   case refit(UncertaintyRefit?)
 }

@@ -10,7 +10,7 @@ import Foundation
 enum ParallelTasks {
   /// `body(i)` for i in 0..<count on up to `workers` threads; the results in task order.
   static func map<T: Sendable>(_ count: Int, workers: Int, _ body: @Sendable (Int) -> T) -> [T] {
-    let slots = Slots<T>(count)
+    let slots = ResultSlots<T>(count)
     let next = Counter()
     DispatchQueue.concurrentPerform(iterations: max(1, min(workers, count))) { _ in
       while true {
@@ -24,7 +24,7 @@ enum ParallelTasks {
 }
 
 /// Results stored by index (each slot written once, read after every worker has finished).
-private final class Slots<T: Sendable>: @unchecked Sendable {
+final class ResultSlots<T: Sendable>: @unchecked Sendable {
   private let lock = NSLock()
   var values: [T?]
   init(_ count: Int) { values = [T?](repeating: nil, count: count) }

@@ -171,6 +171,13 @@ struct SavingsPlan {
   static let bootstrapStream: UInt64 = 0xB007
   static let resamples = 200
 
+  /// Whether the scenario asks for a savings search that ``plans(scenario:model:estimands:replicates:)``
+  /// will plan (a `savings` section, a hazard ratio other than 1, a compared design that exists).
+  static func searches(_ scenario: Scenario) -> Bool {
+    guard let savings = scenario.savings, scenario.truth.hazardRatios.contains(where: { $0 != 1 }) else { return false }
+    return savings.compare.contains { id in scenario.designs.contains { $0.id == id } }
+  }
+
   static func plans(scenario: Scenario, model: TrialModel, estimands: [LargeSampleKey: Double], replicates: Int) -> [SavingsPlan] {
     guard let savings = scenario.savings, let hr = scenario.truth.hazardRatios.first(where: { $0 != 1 }) else { return [] }
     let pairs = scenario.truthPairs
