@@ -12,6 +12,7 @@
 
 import Foundation
 import GSL
+import SurvivalAnalysis
 
 enum Marginal: Sendable {
   /// Sorted observed values.
@@ -22,7 +23,10 @@ enum Marginal: Sendable {
 
   /// Fits the marginal of the observed (non-missing) values.
   static func fit(_ observed: [Double], discrete: Bool) -> Marginal {
-    let sorted = observed.sorted()
+    // In place, without the standard library's scratch buffer (every bootstrap refit sorts each
+    // variable): equal values are indistinguishable, so the result is `observed.sorted()`.
+    var sorted = observed
+    sorted.withUnsafeMutableBufferPointer { SortedOrder.sortValues($0) }
     guard discrete else { return .continuous(sorted: sorted) }
     var values: [Double] = []
     var counts: [Double] = []
@@ -46,7 +50,12 @@ enum Marginal: Sendable {
   func normalScores(_ values: [Double]) -> [Double] {
     switch self {
     case .continuous:
-      let observed = values.indices.filter { !values[$0].isNaN }.sorted { values[$0] < values[$1] }
+      // Observed positions by value (ties get one average rank, so their order does not matter).
+      let present = values.indices.filter { !values[$0].isNaN }
+      let keys = present.map { values[$0] }
+      var order = [Int](repeating: 0, count: present.count)
+      keys.withUnsafeBufferPointer { k in order.withUnsafeMutableBufferPointer { SortedOrder.sortIndices(k, into: $0) } }
+      let observed = order.map { present[$0] }
       var scores = [Double](repeating: .nan, count: values.count)
       var i = 0
       let n = Double(observed.count)

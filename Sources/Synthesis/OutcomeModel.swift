@@ -163,7 +163,15 @@ public struct OutcomeModel: Sendable {
 
   /// S(t | x) for covariates `row` (generator order), t in the reference's time unit.
   public func survival(at t: Double, row: [Double]) -> Double {
-    let x = design(row)
+    var x = [Double](repeating: 0, count: terms.count)
+    return survival(at: t, row: row, design: &x)
+  }
+
+  /// ``survival(at:row:)`` coding the row into `x` (any length; resized once): no allocation
+  /// per patient when one buffer serves many.
+  public func survival(at t: Double, row: [Double], design x: inout [Double]) -> Double {
+    if x.count != terms.count { x = [Double](repeating: 0, count: terms.count) }
+    design(row, into: &x)
     if let weibull { return weibull.survival(at: t, covariates: x) }
     return piecewise!.survival(at: t, covariates: x)
   }

@@ -124,10 +124,11 @@ extension TrialModel {
     else { return nil }
     var survival = 0.0
     var row = [Double](repeating: .nan, count: patients.values.count)
+    var design: [Double] = []
     let decoded = patients.values.indices.filter { !patients.values[$0].isEmpty }
     for i in 0..<patients.count {
       for j in decoded { row[j] = patients.values[j][i] }
-      survival += g.outcome.survival(at: horizon, row: row)
+      survival += g.outcome.survival(at: horizon, row: row, design: &design)
     }
     survival /= Double(patients.count)
     let value = log(-log(survival))
