@@ -122,6 +122,7 @@ public enum SweepCellRunner {
     p.eligibility = cell.eligibility
     if p.synthesis != nil { p.synthesis!.fitOn = cell.fitOn }
     var result = CellResult(index: index, id: cell.id, attrition: [], operatingCharacteristics: [], savings: [], trials: 0)
+    var pendingAudit: AuditSlot?
     if let columns = p.referenceData?.referenceColumns {
       let attrition = Attrition(cell.eligibility, on: columns)
       result.referencePatients = attrition.referenceRows
@@ -135,7 +136,16 @@ public enum SweepCellRunner {
             "only \(attrition.eligibleCount) reference patients meet the rules of cell '\(cell.id)' "
             + "(fewer than \(minimumSupport)): its synthetic controls rest on very little real data"
         }
-        result.audit = audit(p, count: settings.auditPatients, seed: scenario.seed &+ UInt64(index), fitOn: cell.fitOn)
+        // The audit runs beside the simulation (its own seed, its own thread): the workers take
+        // the replicates as they free up, so the cell is not held up by it.
+        let protocolToAudit = p
+        let audited = AuditSlot()
+        audited.group.enter()
+        DispatchQueue.global().async {
+          audited.value = audit(protocolToAudit, count: settings.auditPatients, seed: scenario.seed &+ UInt64(index), fitOn: cell.fitOn)
+          audited.group.leave()
+        }
+        pendingAudit = audited
       }
     }
     do {
@@ -162,6 +172,10 @@ public enum SweepCellRunner {
     } catch {
       result.failure = CellFailure(error, context: "cell '\(cell.id)' cannot be simulated: ")
     }
+    if let pendingAudit {
+      pendingAudit.group.wait()
+      result.audit = pendingAudit.value
+    }
     return result
   }
 
@@ -175,4 +189,11 @@ public enum SweepCellRunner {
       return CellAudit(holdoutFraction: auditHoldout, failure: CellFailure(error))
     }
   }
+}
+
+/// The audit of a cell, computed on another thread while the cell simulates (written once, read
+/// after `group.wait()`).
+private final class AuditSlot: @unchecked Sendable {
+  let group = DispatchGroup()
+  var value: CellAudit?
 }
