@@ -70,8 +70,10 @@ struct ConditionalSampler {
       proposalPassed += passing.count
       let taken = passing.prefix(remaining)
       if drawn.dimension > 0 {
+        // The screened variables are decoded already; the rest wait for the end, from the latents.
         let m = drawn.dimension
         for i in taken { kept.latents += drawn.latents[(i * m)..<((i + 1) * m)] }
+        for j in screen { kept.values[j] += taken.map { drawn.values[j][$0] } }
         kept.dimension = m
       } else {
         for j in 0..<p { kept.values[j] += taken.map { drawn.values[j][$0] } }
@@ -103,7 +105,8 @@ struct ConditionalSampler {
     }
     if let copula = generator.copula {
       // The kept patients' remaining variables: every one, or those the outcome model reads.
-      let wanted = columns == .all ? Array(0..<p) : Array(Set(screen).union(outcomeVariables)).sorted()
+      let rest = columns == .all ? Set(0..<p) : Set(outcomeVariables)
+      let wanted = rest.subtracting(screen).sorted()
       let m = kept.dimension
       kept.latents.withUnsafeBufferPointer { l in
         for j in wanted {
