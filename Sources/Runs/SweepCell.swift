@@ -136,16 +136,22 @@ public enum SweepCellRunner {
             "only \(attrition.eligibleCount) reference patients meet the rules of cell '\(cell.id)' "
             + "(fewer than \(minimumSupport)): its synthetic controls rest on very little real data"
         }
-        // The audit runs beside the simulation (its own seed, its own thread): the workers take
-        // the replicates as they free up, so the cell is not held up by it.
+        // With more than one thread the audit runs beside the simulation (its own seed, its own
+        // thread; the workers take the replicates as they free up, so the cell is not held up
+        // by it); with one thread, first, so that one thread means one.
         let protocolToAudit = p
-        let audited = AuditSlot()
-        audited.group.enter()
-        DispatchQueue.global().async {
-          audited.value = audit(protocolToAudit, count: settings.auditPatients, seed: scenario.seed &+ UInt64(index), fitOn: cell.fitOn)
-          audited.group.leave()
+        let seed = scenario.seed &+ UInt64(index)
+        if threads > 1 {
+          let audited = AuditSlot()
+          audited.group.enter()
+          DispatchQueue.global().async {
+            audited.value = audit(protocolToAudit, count: settings.auditPatients, seed: seed, fitOn: cell.fitOn)
+            audited.group.leave()
+          }
+          pendingAudit = audited
+        } else {
+          result.audit = audit(protocolToAudit, count: settings.auditPatients, seed: seed, fitOn: cell.fitOn)
         }
-        pendingAudit = audited
       }
     }
     do {
