@@ -135,13 +135,7 @@ final class TrialWorkspace {
   /// Appends an analysed patient.
   @inline(__always)
   func append(time t: Double, event e: Bool, experimental x: Bool, external ext: Bool) {
-    if count == time.capacity {
-      let grown = 2 * count
-      time.grow(to: grown, keeping: count)
-      event.grow(to: grown, keeping: count)
-      experimental.grow(to: grown, keeping: count)
-      external.grow(to: grown, keeping: count)
-    }
+    ensureRoom(for: 1)
     time[count] = t
     event[count] = e
     experimental[count] = x
@@ -158,6 +152,17 @@ final class TrialWorkspace {
     if e && x { experimentalEvents += 1 }
   }
 
+  /// Room in the analysed patients' columns for `extra` more (at least doubling when they grow).
+  @inline(__always)
+  private func ensureRoom(for extra: Int) {
+    guard count + extra > time.capacity else { return }
+    let grown = max(count + extra, 2 * count)
+    time.grow(to: grown, keeping: count)
+    event.grow(to: grown, keeping: count)
+    experimental.grow(to: grown, keeping: count)
+    external.grow(to: grown, keeping: count)
+  }
+
   /// Appends the real patients who entered before `cut` (a prefix: entry times ascend), each as
   /// ``TrialModel/observe(entry:event:dropout:cut:experimental:external:)`` sees it: what
   /// ``append(time:event:experimental:external:)`` does patient by patient, in one pass without a
@@ -168,13 +173,7 @@ final class TrialWorkspace {
   ) {
     var n = 0
     while n < entries.count && entries[n] < cut { n += 1 }
-    if count + n > time.capacity {
-      let grown = max(count + n, 2 * count)
-      time.grow(to: grown, keeping: count)
-      event.grow(to: grown, keeping: count)
-      experimental.grow(to: grown, keeping: count)
-      external.grow(to: grown, keeping: count)
-    }
+    ensureRoom(for: n)
     let times = time.base + count
     let events = event.base + count
     let arm = experimental.base + count

@@ -141,15 +141,7 @@ struct ConditionalSampler {
 
   /// The candidates who meet every rule and constraint, in order.
   private func passingIndices(_ batch: Candidates, screen: [Int]) -> [Int] {
-    var out: [String: ExpressionColumn] = [:]
-    for j in screen {
-      let v = generator.variables[j]
-      switch v.type {
-      case .categorical, .ordinal: out[v.name] = .labels(batch.values[j].map { $0.isNaN ? -1 : Int32($0) })
-      default: out[v.name] = .numeric(batch.values[j])
-      }
-    }
-    let columns = ExpressionColumns(rowCount: batch.count, columns: out)
+    let columns = SyntheticPatients.expressionColumns(generator.variables, batch.values, only: screen, rowCount: batch.count)
     var keep = eligibility.eligible(columns)
     for constraint in constraints {
       let truth = constraint.evaluate(columns)

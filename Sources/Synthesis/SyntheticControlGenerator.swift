@@ -18,14 +18,24 @@ public struct SyntheticPatients: Sendable {
 
   /// The covariates as expression columns (to evaluate rules on them).
   public var columns: ExpressionColumns {
+    Self.expressionColumns(variables, values, only: Array(variables.indices), rowCount: count)
+  }
+
+  /// Variables `only` of `values` (`values[j]`: variable j's values, in `variables`' order) as
+  /// expression columns: numbers, or label positions (−1 = missing) for categorical and ordinal
+  /// variables.
+  static func expressionColumns(
+    _ variables: [VariableDeclaration], _ values: [[Double]], only: [Int], rowCount: Int
+  ) -> ExpressionColumns {
     var out: [String: ExpressionColumn] = [:]
-    for (j, v) in variables.enumerated() {
+    for j in only {
+      let v = variables[j]
       switch v.type {
       case .categorical, .ordinal: out[v.name] = .labels(values[j].map { $0.isNaN ? -1 : Int32($0) })
       default: out[v.name] = .numeric(values[j])
       }
     }
-    return ExpressionColumns(rowCount: count, columns: out)
+    return ExpressionColumns(rowCount: rowCount, columns: out)
   }
 }
 
