@@ -2,7 +2,7 @@
 #ifndef SYNTHARM_CGSL_SHIM_H
 #define SYNTHARM_CGSL_SHIM_H
 #include <gsl/gsl_errno.h>     /* status codes, gsl_set_error_handler_off, gsl_strerror */
-#include <gsl/gsl_rng.h>       /* per-stream generators (MT19937) */
+#include <gsl/gsl_rng.h>       /* per-stream generators (taus2) */
 #include <gsl/gsl_randist.h>   /* samplers */
 #include <gsl/gsl_cdf.h>       /* P/Q/Pinv/Qinv of normal, chi-square, t, beta */
 #include <gsl/gsl_multimin.h>  /* BFGS2 and Nelder-Mead for maximum likelihood */

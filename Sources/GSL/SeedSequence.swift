@@ -1,9 +1,9 @@
 // SeedSequence.swift — independent random streams derived from (master seed, indices).
 //
-// Why not `gsl_rng_set(seed)`: GSL's MT19937 seeding uses only the low 32 bits of the seed, so
-// among 100,000 replicate streams two would share a seed with probability ≈ 0.69 (birthday
-// bound n²/2³³). We instead derive a 64-bit stream key by hashing, then fill the whole 624-word
-// Mersenne-Twister state from a SplitMix64 generator started at that key (see GSLRandomSource).
+// Why not `gsl_rng_set(seed)`: GSL's seeding uses only the low 32 bits of the seed, so among
+// 100,000 replicate streams two would share a seed with probability ≈ 0.69 (birthday bound
+// n²/2³³). We instead derive a 64-bit stream key by hashing, then fill the generator's whole
+// state from a SplitMix64 generator started at that key (see GSLRandomSource).
 
 /// Derives reproducible, statistically independent stream keys from a master seed and a path of
 /// indices such as (cell, truth, design, replicate).

@@ -91,31 +91,15 @@ struct ReplicateStreams {
   let accrual: GSLRandomSource
   let experimental: GSLRandomSource
   let realControl: GSLRandomSource
-  private let syntheticSource: GSLRandomSource
-  private let pending = PendingKey()
-
-  /// Synthetic patients, their entry times and dropout. Reseeded on first use after
-  /// ``reseed(_:cell:truth:design:replicate:)``: a conventional design never draws from it, and
-  /// writing its 624-word state was a few per cent of such a trial. The draws are the same.
-  var synthetic: GSLRandomSource {
-    if let key = pending.key {
-      syntheticSource.reseed(streamKey: key)
-      pending.key = nil
-    }
-    return syntheticSource
-  }
-
-  /// The stream key ``synthetic`` is to be reseeded with before its next use.
-  private final class PendingKey {
-    var key: UInt64?
-  }
+  /// Synthetic patients, their entry times and dropout.
+  let synthetic: GSLRandomSource
 
   init(_ seeds: SeedSequence, _ path: [UInt64]) {
     func stream(_ arm: UInt64) -> GSLRandomSource { GSLRandomSource(streamKey: seeds.streamKey(path + [arm])) }
     accrual = stream(0)
     experimental = stream(1)
     realControl = stream(2)
-    syntheticSource = stream(3)
+    synthetic = stream(3)
   }
 
   /// Generators to be reseeded (``reseed(_:cell:truth:design:replicate:)``) before use.
@@ -123,11 +107,10 @@ struct ReplicateStreams {
     accrual = GSLRandomSource(streamKey: 0)
     experimental = GSLRandomSource(streamKey: 1)
     realControl = GSLRandomSource(streamKey: 2)
-    syntheticSource = GSLRandomSource(streamKey: 3)
+    synthetic = GSLRandomSource(streamKey: 3)
   }
 
-  /// The streams of `ReplicateStreams(seeds, [cell, truth, design, replicate])`, in place (the
-  /// synthetic one when first used).
+  /// The streams of `ReplicateStreams(seeds, [cell, truth, design, replicate])`, in place.
   func reseed(_ seeds: SeedSequence, cell: Int, truth: Int, design: Int, replicate: Int) {
     // Written out (no array of the path): this runs for every trial.
     var key = SeedSequence.extend(seeds.rootKey, position: 0, index: UInt64(cell))
@@ -137,7 +120,7 @@ struct ReplicateStreams {
     accrual.reseed(streamKey: SeedSequence.extend(key, position: 4, index: 0))
     experimental.reseed(streamKey: SeedSequence.extend(key, position: 4, index: 1))
     realControl.reseed(streamKey: SeedSequence.extend(key, position: 4, index: 2))
-    pending.key = SeedSequence.extend(key, position: 4, index: 3)
+    synthetic.reseed(streamKey: SeedSequence.extend(key, position: 4, index: 3))
   }
 }
 

@@ -3,7 +3,7 @@
 // Goals, in priority order:
 // 1. The same numbers as generating each trial into fresh arrays: the same draws in the same
 //    order from the same streams (generators are reseeded, not reallocated; reseeding writes the
-//    whole MT19937 state, see `GSLRandomSource.reseed(streamKey:)`).
+//    whole generator state, see `GSLRandomSource.reseed(streamKey:)`).
 // 2. No allocation per trial once the columns have grown to the worker's largest trial: patients
 //    live in columns (structure of arrays) of trivially copyable values, owned here and freed in
 //    `deinit`, and the analysis of a two-arm trial sorts them once (`TwoArmSample`).

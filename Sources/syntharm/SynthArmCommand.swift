@@ -28,5 +28,5 @@ struct SynthArmCommand: ParsableCommand {
 }
 
 enum SynthArmVersion {
-  static let current = "0.4.0"
+  static let current = "0.5.0"
 }

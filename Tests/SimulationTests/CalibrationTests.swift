@@ -73,14 +73,22 @@ struct CalibrationTests {
     }
     let zero = try nulls(drift: 0)
     let c0 = try #require(Calibration.threshold(nulls: [(1, zero)], bayesian: true, context: context(alpha: 0.025, sided: 1)))
-    // The interval of the order statistic is the Monte Carlo tolerance; the normal approximation
-    // behind the closed form adds about 0.001 (the note's own check, B5).
-    #expect(c0.low - 0.001 <= 0.9676 && 0.9676 <= c0.high + 0.001, "γ = \(c0.threshold) (\(c0.low)–\(c0.high))")
+    // The interval of the order statistic is the Monte Carlo tolerance. The closed form rests on
+    // the normal approximation, which `typeIErrorUnderDrift` finds 0.003 off in type-I error
+    // (the exact gamma posterior rejects less: 0.0179 against 0.0188 at γ = 0.975); near
+    // γ = 0.968 a type-I error 0.003 lower moves the cut by φ(z_γ)·0.003 / (φ(r·z_γ)·r) ≈ 0.0035
+    // (r = √(v_t + V)/S = 1.061), so the closed form may sit that far from the exact cut.
+    let approximation = 0.0035
+    #expect(
+      c0.low - approximation <= 0.9676 && 0.9676 <= c0.high + approximation,
+      "γ = \(c0.threshold) (\(c0.low)–\(c0.high))")
     let worst = try #require(
       Calibration.threshold(
         nulls: [(0.9, try nulls(drift: -0.1)), (1, zero), (1.1, try nulls(drift: 0.1))],
         bayesian: true, context: context(alpha: 0.025, sided: 1)))
-    #expect(worst.low - 0.001 <= 0.9880 && 0.9880 <= worst.high + 0.001, "γ = \(worst.threshold) (\(worst.low)–\(worst.high))")
+    #expect(
+      worst.low - approximation <= 0.9880 && 0.9880 <= worst.high + approximation,
+      "γ = \(worst.threshold) (\(worst.low)–\(worst.high))")
   }
 }
 

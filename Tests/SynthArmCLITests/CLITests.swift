@@ -17,7 +17,7 @@ struct CLITests {
   func versionAndHelp() throws {
     let v = try runSynthArm(["--version"])
     #expect(v.status == 0)
-    #expect(v.out.trimmingCharacters(in: .whitespacesAndNewlines) == "0.4.0")
+    #expect(v.out.trimmingCharacters(in: .whitespacesAndNewlines) == "0.5.0")
     let h = try runSynthArm(["--help"])
     #expect(h.status == 0)
     #expect(h.out.contains("compare-arms"))
@@ -174,14 +174,14 @@ struct AutoGeneratorCommandTests {
     // Seed 3: both families pass (Docs/Validation.md).
     let r = try runSynthArm(["generate", protocolPath, "--n", "200", "--seed", "3", "--output", output])
     #expect(r.status == 0, "stderr: \(r.err)")
-    #expect(r.err.contains("generator: auto chose cart (minbucket 50, smoothing density)"))
+    #expect(r.err.contains("generator: auto chose cart (minbucket 50, smoothing none)"))
     let card = try String(contentsOfFile: folder.appendingPathComponent("s.card.md").path, encoding: .utf8)
     #expect(card.contains("## Generator selection (generator: auto)") && card.contains("| gaussian-copula | gaussian-copula | 6 |"))
     // Seed 1: no configuration reaches DCROverfittingProtection 0.9.
     let failed = try runSynthArm(["audit", protocolPath, "--seed", "1", "--n", "100"])
     #expect(failed.status == 1 && failed.out.isEmpty)
     #expect(failed.err.contains("found no configuration that passes the gates"))
-    #expect(failed.err.contains("gaussian-copula: 6 splits, DCROverfittingProtection 0.801"))
+    #expect(failed.err.contains("gaussian-copula: 6 splits, DCROverfittingProtection 0.824"))
   }
 }
 
