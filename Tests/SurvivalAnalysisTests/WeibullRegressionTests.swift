@@ -98,6 +98,43 @@ struct WeibullRegressionTests {
   }
 }
 
+/// R survival's `survreg(dist = "weibull")` on the shipped cohorts
+/// (Tests/Fixtures/survreg-weibull-reference.json, written by the R script beside it).
+struct SurvregReference: Decodable {
+  struct Model: Decodable {
+    var parameters: [Double]
+    var variance_row_major: [Double]
+    var loglik: Double
+    var n: Int
+  }
+  var models: [String: Model]
+
+  static let loaded: SurvregReference = {
+    let url = URL(fileURLWithPath: Fixtures.fixturePath("survreg-weibull-reference.json"))
+    do { return try JSONDecoder().decode(SurvregReference.self, from: Data(contentsOf: url)) } catch {
+      fatalError("cannot read \(url.path): \(error)")
+    }
+  }()
+}
+
+@Suite("Weibull regression against R survreg", .tags(.validation))
+struct WeibullSurvregTests {
+  @Test("multivariable fits: estimates 1e-6, covariance 1e-5, log-likelihood 1e-9 (relative)", arguments: ["colon_os", "veteran"])
+  func againstSurvreg(_ dataset: String) throws {
+    let r = try #require(SurvregReference.loaded.models[dataset])
+    let frame = try ReferenceModels.frame(dataset: dataset, multivariable: true)
+    #expect(frame.data.count == r.n)
+    let fit = try WeibullRegression.fit(frame.data)
+    #expect(fit.converged)
+    #expect(relativeDifference(fit.logLikelihood, r.loglik) < 1e-9)
+    for (a, b) in zip(fit.survregParameters, r.parameters) { #expect(abs(a - b) < 1e-6 * max(abs(b), 1e-2), "\(a) vs \(b)") }
+    #expect(fit.survregVariance.count == r.variance_row_major.count)
+    for (a, b) in zip(fit.survregVariance, r.variance_row_major) {
+      #expect(abs(a - b) < 1e-5 * max(abs(b), 1e-4), "\(a) vs \(b)")
+    }
+  }
+}
+
 @Suite("Weibull: Newton and the BFGS2 fallback agree", .tags(.doubleProgramming))
 struct WeibullOptimizerTests {
   @Test("veteran ~ trt + karno: the same MLE from Newton alone and from BFGS2 then Newton")
