@@ -15,7 +15,7 @@ deps:
 
 ## The main job on the shipped data: the contract colon sweep — conventional against augmented
 ## control arms in four eligibility cells, real controls saved, and the HTML report (release
-## build; 1,000 trials per design and truth, about 3 minutes on 2 cores).
+## build; 1,000 trials per design and truth, under a minute of simulation on 2 cores).
 demo: deps
 	$(SWIFT) build -c release --product syntharm
 	$$($(SWIFT) build -c release --show-bin-path)/syntharm run $(DEMO_SCENARIO) --replicates 1000 --report
