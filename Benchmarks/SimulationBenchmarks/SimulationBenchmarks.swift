@@ -69,11 +69,9 @@ func load(_ path: String) -> Scenario {
 }
 
 // Made in set-up (first use), one per benchmark process.
-let d1: Scenario = {
-  var s = load("Scenarios/rpact-d1.yaml")
-  s.truth.hazardRatios = [0.75]
-  return s
-}()
+/// The whole scenario, both truths (HR 1 and 0.75), as `syntharm run Scenarios/rpact-d1.yaml
+/// --replicates 100000` runs it: the target is stated for such a run.
+let d1 = load("Scenarios/rpact-d1.yaml")
 let d1Model: TrialModel = {
   do { return try TrialModel(protocol: d1.trialProtocol, needsSynthetic: false) } catch { fatalError("benchmark set-up failed: \(error)") }
 }()
@@ -117,7 +115,8 @@ let benchmarks: @Sendable () -> Void = {
       maxDuration: .seconds(20), maxIterations: iterations, setup: { setup() })
   }
 
-  let n1 = 100_000
+  let n1 = 100_000  // replicates per truth
+  let d1Trials = n1 * d1.truth.hazardRatios.count
   let d1Setup = configuration(iterations: 3, metrics: [rpactMetric, rpactRatio]) {
     _ = d1Model
     guard rpactInstalled else { return }
@@ -128,11 +127,11 @@ let benchmarks: @Sendable () -> Void = {
       fatalError("Rscript and rpact are installed but Scripts/bench/rpact-d1.R failed")
     }
   }
-  Benchmark("rpact D1, Cox + log-rank, \(n1) trials", configuration: d1Setup) { benchmark in
+  Benchmark("rpact D1, Cox + log-rank, \(d1Trials) trials (\(n1) per truth)", configuration: d1Setup) { benchmark in
     let clock = ContinuousClock()
     let start = clock.now
     blackHole(MonteCarlo.run(model: d1Model, scenario: d1, replicates: n1))
-    let ours = Double(n1) / seconds(start.duration(to: clock.now))
+    let ours = Double(d1Trials) / seconds(start.duration(to: clock.now))
     benchmark.measurement(synthArmRate, Int(ours.rounded()))
     benchmark.measurement(rpactMetric, Int(rpact.rounded()))
     benchmark.measurement(rpactRatio, Int((100 * ours / Double(cores) / rpact).rounded()))

@@ -114,15 +114,16 @@ struct ConditionalSampler {
         }
       }
     }
+    let outcome = generator.outcome  // bound once: the model is a large struct
     var eventTimes = [Double](repeating: 0, count: kept.count)
     var row = [Double](repeating: .nan, count: p)
-    var design = [Double](repeating: 0, count: generator.outcome.termCount)
+    var design = [Double](repeating: 0, count: outcome.termCount)
     let decoded = (0..<p).filter { !kept.values[$0].isEmpty }
     for i in 0..<kept.count {
       for j in decoded { row[j] = kept.values[j][i] }
-      generator.outcome.design(row, into: &design)
+      outcome.design(row, into: &design)
       let u = rng.uniformPositive()
-      eventTimes[i] = generator.outcome.eventTime(survival: drift == 1 ? u : pow(u, 1 / drift), design: design)
+      eventTimes[i] = outcome.eventTime(survival: drift == 1 ? u : pow(u, 1 / drift), design: design)
     }
     return (SyntheticPatients(variables: variables, values: kept.values, eventTimes: eventTimes), candidates, passed, method)
   }

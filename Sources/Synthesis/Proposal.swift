@@ -63,6 +63,9 @@ struct Proposal {
       let values = restriction.map { cart.draw(count, restriction: $0, rng: rng) } ?? cart.draw(count, rng: rng)
       return Candidates(count: values.first?.count ?? 0, values: values, latents: [], dimension: 0)
     }
+    // One copy of the model for the batch: `copula` is computed (`model!`), and each access
+    // copied the struct and retained its arrays, per candidate and per decoded value.
+    let copula = self.copula
     let m = copula.latentDimension
     var latents = [Double](repeating: 0, count: count * m)
     var z = [Double](repeating: 0, count: m)
@@ -91,7 +94,7 @@ struct Proposal {
 
   /// One GHK draw into `z` (original order), `e` as scratch; returns its weight.
   private func ghk(_ z: inout [Double], _ e: inout [Double], _ rng: GSLRandomSource) -> Double {
-    let m = copula.latentDimension
+    let m = z.count  // the latent dimension (not `copula.latentDimension`: a copy of the model per draw)
     var weight = 1.0
     for a in 0..<m {
       var mean = 0.0
