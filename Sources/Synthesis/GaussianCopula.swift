@@ -154,11 +154,19 @@ public struct GaussianCopulaModel: Sendable {
   /// Fills `z` (length m) with a latent draw L·e, e ~ N(0, I).
   func drawLatent(_ z: inout [Double], _ e: inout [Double], using rng: GSLRandomSource) {
     let m = latentDimension
-    for a in 0..<m { e[a] = rng.normal() }
-    for a in 0..<m {
-      var s = 0.0
-      for b in 0...a { s += lower[a * m + b] * e[b] }
-      z[a] = s
+    // Through buffer pointers (once per candidate patient): the same sums in the same order,
+    // without a bounds check, uniqueness check or retain per term.
+    lower.withUnsafeBufferPointer { lower in
+      e.withUnsafeMutableBufferPointer { e in
+        z.withUnsafeMutableBufferPointer { z in
+          for a in 0..<m { e[a] = rng.normal() }
+          for a in 0..<m {
+            var s = 0.0
+            for b in 0...a { s += lower[a * m + b] * e[b] }
+            z[a] = s
+          }
+        }
+      }
     }
   }
 
