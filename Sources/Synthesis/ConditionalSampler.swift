@@ -73,10 +73,17 @@ struct ConditionalSampler {
         // The screened variables are decoded already; the rest wait for the end, from the latents.
         let m = drawn.dimension
         for i in taken { kept.latents += drawn.latents[(i * m)..<((i + 1) * m)] }
-        for j in screen { kept.values[j] += taken.map { drawn.values[j][$0] } }
+        // Each column bound once (indexing `drawn.values[j]` per patient retained it each time).
+        for j in screen {
+          let column = drawn.values[j]
+          kept.values[j] += taken.map { column[$0] }
+        }
         kept.dimension = m
       } else {
-        for j in 0..<p { kept.values[j] += taken.map { drawn.values[j][$0] } }
+        for j in 0..<p {
+          let column = drawn.values[j]
+          kept.values[j] += taken.map { column[$0] }
+        }
       }
       kept.count += taken.count
       // After the pilot batch: switch to the latent box when rejection is too wasteful.
@@ -119,8 +126,15 @@ struct ConditionalSampler {
     var row = [Double](repeating: .nan, count: p)
     var design = [Double](repeating: 0, count: outcome.termCount)
     let decoded = (0..<p).filter { !kept.values[$0].isEmpty }
+    // The decoded values patient by patient (row-major), each column read once: indexing
+    // `kept.values[j][i]` in the patient loop retained and released a column per value.
+    var rows = [Double](repeating: .nan, count: kept.count * p)
+    for j in decoded {
+      let column = kept.values[j]
+      for i in 0..<kept.count { rows[i * p + j] = column[i] }
+    }
     for i in 0..<kept.count {
-      for j in decoded { row[j] = kept.values[j][i] }
+      for j in decoded { row[j] = rows[i * p + j] }
       outcome.design(row, into: &design)
       let u = rng.uniformPositive()
       eventTimes[i] = outcome.eventTime(survival: drift == 1 ? u : pow(u, 1 / drift), design: design)
