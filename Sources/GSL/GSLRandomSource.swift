@@ -8,7 +8,7 @@
 /// Why taus2 and not MT19937: GSL lists it among its fastest simulation-quality generators, and
 /// its 3-word state is rewritten per trial in a few nanoseconds where MT19937's 624 words and the
 /// block regeneration after it cost more than the draws of a small trial. Measured on this
-/// machine: 3.7 ns per `gsl_rng_uniform` against 8.0 ns (Docs/Performance.md).
+/// machine: 3.7–5.0 ns per `gsl_rng_uniform` against 8.0–9.1 ns (Scripts/bench/gsl-rng-speed.c).
 ///
 /// A `gsl_rng` holds mutable state, so each Monte Carlo worker creates its own instance from a
 /// ``SeedSequence`` stream. Never share one across tasks (it is deliberately not `Sendable`).

@@ -198,8 +198,8 @@ public enum WeibullRegression {
     // Observed information (analytic second derivatives) at θ. With per-patient weights
     // w = −∂²ℓ/∂η², u = −∂²ℓ/∂η∂log σ and the design d = (1, x), the η block is Σ w d dᵀ, the
     // mixed column Σ u d and the corner −Σ ∂²ℓ/∂(log σ)²: one pass for the weights, then each
-    // entry as a dot product of contiguous columns (`WeightedCrossProducts`), which the compiler
-    // vectorises, instead of a rank-one update per patient (a quarter of a bootstrap refit).
+    // entry as a dot product of contiguous columns (`WeightedCrossProducts`, four SIMD partial
+    // sums), instead of a rank-one update per patient (it was a quarter of a bootstrap refit).
     var weights = [Double](repeating: 0, count: 2 * n)
     var scratch = [Double](repeating: 0, count: n)
     func information(_ theta: [Double]) -> [Double] {
